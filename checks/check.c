@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "check.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const scope_table[_MC_SCOPE_MAX] = {
+        [MC_SCOPE_NODE] = "node",
+        [MC_SCOPE_CLUSTER] = "cluster",
+};
+
+const char *mc_scope_to_string(enum mc_scope s) {
+        return s < _MC_SCOPE_MAX ? scope_table[s] : NULL;
+}
+
+struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const char *fmt, ...) {
+        _cleanup_free_ char *summary = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&summary, fmt, ap) < 0)
+                mc_oom();
+        va_end(ap);
+        ctx->n_reported++;
+        return mc_results_add(ctx->out, ctx->check->id, ctx->node->name, st, "%s", summary);
+}
+
+void mc_evidence_setting(struct mc_result *r, const struct mc_setting *s) {
+        if (s->text)
+                mc_result_evidence(r, s->file, (unsigned) s->line, "%s", s->text);
+        else
+                mc_result_evidence(r, s->file, (unsigned) s->line, "%s = %s", s->key, s->value);
+}
+
+bool mc_require_file(struct mc_check_ctx *ctx, const char *path) {
+        struct mc_file_error e;
+        struct mc_result *r;
+
+        if (mc_facts_file(ctx->facts, path, &e) != MC_FILE_ERROR)
+                return true;
+        r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' did not parse", path);
+        mc_result_evidence(r, path, (unsigned) e.line, "%s", e.message);
+        mc_result_hint(r, "correct the file at the line named (libvirt's lenses reject unknown keys and "
+                          "trailing comments), then run migcheck again");
+        return false;
+}
+
+const struct mc_check *mc_check_find(const char *id) {
+        for (size_t i = 0; i < mc_n_checks; i++)
+                if (streq(mc_checks[i].id, id))
+                        return &mc_checks[i];
+        return NULL;
+}
+
+bool mc_check_selected(const struct mc_check *chk, char *const *only, char *const *skip) {
+        if (only && !mc_strv_contains(only, chk->id))
+                return false;
+        return !mc_strv_contains(skip, chk->id);
+}
+
+unsigned mc_checks_needs(char *const *only, char *const *skip) {
+        unsigned needs = 0;
+
+        for (size_t i = 0; i < mc_n_checks; i++)
+                if (mc_check_selected(&mc_checks[i], only, skip))
+                        needs |= mc_checks[i].needs;
+        return needs;
+}
+
+void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *skip, struct mc_results *out) {
+        for (size_t n = 0; n < c->n_nodes; n++) {
+                const struct mc_node *node = &c->nodes[n];
+
+                if (!node->facts) {
+                        /* One row for the node, not one per check: the cause is the same. */
+                        struct mc_result *r = mc_results_add(out, "collect", node->name, MC_ERROR,
+                                                             "facts not collected: %s",
+                                                             node->error ?: "unknown error");
+                        mc_result_hint(r, "fix access to the node, or collect its facts there with "
+                                          "'migcheck collect -o FILE'");
+                        continue;
+                }
+                for (size_t i = 0; i < mc_n_checks; i++) {
+                        const struct mc_check *chk = &mc_checks[i];
+                        struct mc_check_ctx ctx = {
+                                .check = chk,
+                                .cluster = c,
+                                .node = node,
+                                .facts = node->facts,
+                                .out = out,
+                        };
+
+                        if (!mc_check_selected(chk, only, skip))
+                                continue;
+                        chk->run(&ctx);
+                        /* Silence must never read as a pass. */
+                        if (ctx.n_reported == 0)
+                                mc_report(&ctx, MC_ERROR, "internal error: check reported no result");
+                }
+        }
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The check table and what a check sees.
+ *
+ * A check is a pure function of facts: it does no I/O and never prints.
+ * It reports through the mc_check_ctx helpers, one or more rows for its
+ * node. The table in checks/registry.c lists every check; its ids are
+ * part of migcheck's contract with scripts and must never change. */
+
+#include <stdbool.h>
+
+#include "cluster.h"
+#include "facts.h"
+#include "results.h"
+
+enum mc_scope {
+        MC_SCOPE_NODE,     /* run once per node, from that node's facts */
+        MC_SCOPE_CLUSTER,  /* run once per node, comparing it with the others */
+        _MC_SCOPE_MAX,
+};
+
+/* Which facts a check reads: a run collects (and loads Augeas lenses for)
+ * only the union of what its selected checks need. */
+enum {
+        MC_NEED_LIBVIRTD = 1u << 0,  /* libvirtd.conf, virtproxyd.conf */
+        MC_NEED_QEMU = 1u << 1,      /* qemu.conf */
+        MC_NEED_STARTUP = 1u << 2,   /* /etc/default, /etc/sysconfig, systemd units */
+        MC_NEED_NOVA = 1u << 3,      /* nova.conf, nova.conf.d, instances_path */
+        MC_NEED_RUNTIME = 1u << 4,   /* running daemons, listening ports (live only) */
+        MC_NEED_ALL = (1u << 5) - 1,
+};
+
+struct mc_check_ctx;
+
+struct mc_check {
+        const char *id;     /* stable, kebab-case */
+        const char *title;
+        enum mc_scope scope;
+        unsigned needs;
+        void (*run)(struct mc_check_ctx *ctx);
+        const char *doc;    /* one paragraph for docs/checks.md: what breaks and why */
+};
+
+struct mc_check_ctx {
+        const struct mc_check *check;
+        const struct mc_cluster *cluster;
+        const struct mc_node *node;
+        json_object *facts;    /* node->facts */
+        struct mc_results *out;
+        size_t n_reported;
+};
+
+/* Report one row for ctx's check and node. */
+struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const char *fmt, ...) _printf_(3, 4);
+
+/* Evidence from a setting: its file, line and text. */
+void mc_evidence_setting(struct mc_result *r, const struct mc_setting *s);
+
+/* When path could not be parsed, report ERROR naming file, line and the
+ * parser's message, and return false. */
+bool mc_require_file(struct mc_check_ctx *ctx, const char *path);
+
+extern const struct mc_check mc_checks[];
+extern const size_t mc_n_checks;
+
+const struct mc_check *mc_check_find(const char *id);
+const char *mc_scope_to_string(enum mc_scope s);
+
+/* Run the selected checks (all when only is NULL) over the cluster. */
+void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *skip, struct mc_results *out);
+unsigned mc_checks_needs(char *const *only, char *const *skip);
+bool mc_check_selected(const struct mc_check *chk, char *const *only, char *const *skip);

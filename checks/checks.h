@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Every check's entry point, one per id: mc_check_<id with _ for ->. */
+
+#include "check.h"
+
+void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx);
+void mc_check_libvirtd_auth(struct mc_check_ctx *ctx);
+void mc_check_libvirtd_listen(struct mc_check_ctx *ctx);
+void mc_check_libvirtd_startup(struct mc_check_ctx *ctx);
+void mc_check_nova_config_drive(struct mc_check_ctx *ctx);
+void mc_check_nova_cpu_mode(struct mc_check_ctx *ctx);
+void mc_check_nova_instances_path(struct mc_check_ctx *ctx);
+void mc_check_nova_live_migration_flag(struct mc_check_ctx *ctx);
+void mc_check_nova_migration_uri(struct mc_check_ctx *ctx);
+void mc_check_nova_vnc_listen(struct mc_check_ctx *ctx);
+void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* qemu-migration-ports: qemu.conf's migration port range and addresses. */
+#include <string.h>
+
+#include "checks.h"
+#include "util.h"
+
+#define QEMU_CONF "/etc/libvirt/qemu.conf"
+#define PORT_MIN_DEFAULT 49152
+#define PORT_MAX_DEFAULT 49215
+
+static bool get_port(json_object *facts, const char *key, long dflt, long *ret, struct mc_setting *s, bool *set) {
+        char *end;
+
+        *set = mc_facts_setting(facts, QEMU_CONF, NULL, key, s) >= 0;
+        if (!*set) {
+                *ret = dflt;
+                return true;
+        }
+        errno = 0;
+        *ret = strtol(s->value, &end, 10);
+        return errno == 0 && end != s->value && *end == '\0';
+}
+
+static bool local_only(const char *a) {
+        return mc_startswith(a, "127.") || streq(a, "::1") || streq(a, "localhost") || mc_startswith(a, "localhost.");
+}
+
+void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
+        struct mc_setting smin, smax, s;
+        bool set_min, set_max;
+        long lo, hi;
+        struct mc_result *r;
+
+        if (!mc_require_file(ctx, QEMU_CONF))
+                return;
+        if (!get_port(ctx->facts, "migration_port_min", PORT_MIN_DEFAULT, &lo, &smin, &set_min) ||
+            !get_port(ctx->facts, "migration_port_max", PORT_MAX_DEFAULT, &hi, &smax, &set_max)) {
+                r = mc_report(ctx, MC_FAIL, "migration port range is not numeric: libvirt's QEMU driver refuses to load");
+                if (set_min)
+                        mc_evidence_setting(r, &smin);
+                if (set_max)
+                        mc_evidence_setting(r, &smax);
+                mc_result_hint(r, "set migration_port_min = %d and migration_port_max = %d in " QEMU_CONF,
+                               PORT_MIN_DEFAULT, PORT_MAX_DEFAULT);
+                return;
+        }
+        if (lo <= 0 || hi > 65535 || lo > hi) {
+                r = mc_report(ctx, MC_FAIL, "migration port range %ld-%ld is invalid: libvirt's QEMU driver refuses to load",
+                              lo, hi);
+                if (set_min)
+                        mc_evidence_setting(r, &smin);
+                if (set_max)
+                        mc_evidence_setting(r, &smax);
+                mc_result_hint(r, "use 0 < migration_port_min <= migration_port_max <= 65535, e.g. %d-%d",
+                               PORT_MIN_DEFAULT, PORT_MAX_DEFAULT);
+                return;
+        }
+        if ((lo <= 16509 && 16509 <= hi) || (lo <= 16514 && 16514 <= hi) || (lo <= 22 && 22 <= hi)) {
+                r = mc_report(ctx, MC_FAIL, "migration port range %ld-%ld includes a port libvirtd or sshd listens on", lo, hi);
+                mc_evidence_setting(r, set_min ? &smin : &smax);
+                mc_result_hint(r, "move the range away from 22, 16509 and 16514, e.g. %d-%d", PORT_MIN_DEFAULT, PORT_MAX_DEFAULT);
+                return;
+        }
+        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_address", &s) >= 0 && local_only(s.value)) {
+                r = mc_report(ctx, MC_FAIL, "migration_address %s accepts incoming migrations on loopback only", s.value);
+                mc_evidence_setting(r, &s);
+                mc_result_hint(r, "remove migration_address (default: all addresses) or set this node's migration address");
+                return;
+        }
+        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_host", &s) >= 0 && local_only(s.value)) {
+                r = mc_report(ctx, MC_FAIL, "migration_host %s tells the source to connect to itself", s.value);
+                mc_evidence_setting(r, &s);
+                mc_result_hint(r, "remove migration_host (default: the hostname) or set a name the peers resolve to this node");
+                return;
+        }
+        if (hi == lo) {
+                /* Each incoming migration holds one port for its duration. */
+                r = mc_report(ctx, MC_FAIL, "migration port range %ld-%ld has one port: a second concurrent incoming "
+                                            "migration finds no free port", lo, hi);
+                mc_evidence_setting(r, set_min ? &smin : &smax);
+                mc_result_hint(r, "widen the range, e.g. %d-%d, and open it in the firewall", PORT_MIN_DEFAULT, PORT_MAX_DEFAULT);
+                return;
+        }
+        r = mc_report(ctx, MC_PASS, "migration ports %ld-%ld (%ld ports%s)", lo, hi, hi - lo + 1,
+                      set_min || set_max ? "" : ", libvirt's default");
+        if (set_min)
+                mc_evidence_setting(r, &smin);
+        if (set_max)
+                mc_evidence_setting(r, &smax);
+}

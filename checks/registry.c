@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The check table: every check migcheck runs, sorted by id. Ids are a
+ * contract with scripts (--only, --skip, JSON consumers): never rename one.
+ * tests/unit/test_registry.c keeps the table honest. */
+#include "checks.h"
+
+const struct mc_check mc_checks[] = {
+        {
+                .id = "libvirt-host-uuid",
+                .title = "host_uuid, where set, is a valid UUID and not a firmware placeholder",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_LIBVIRTD,
+                .run = mc_check_libvirt_host_uuid,
+                .doc = "libvirt identifies hosts by UUID and refuses to migrate a guest to a host with the source's "
+                       "UUID ('Attempt to migrate guest to the same host'). Cloned boards often share an SMBIOS UUID "
+                       "such as 03000200-0400-0500-0006-000700080009; host_uuid in libvirtd.conf (virtqemud.conf on "
+                       "modular hosts) overrides it. A malformed or all-one-digit value stops the daemon.",
+        },
+        {
+                .id = "libvirtd-auth",
+                .title = "libvirtd's network authentication (auth_tcp, auth_tls) is valid and not open",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_LIBVIRTD | MC_NEED_STARTUP | MC_NEED_NOVA,
+                .run = mc_check_libvirtd_auth,
+                .doc = "auth_tcp = \"none\" works and is what most guides write, but gives anyone who reaches tcp/16509 "
+                       "full control of every guest: a warning. \"polkit\" only authenticates local UNIX clients and an "
+                       "unknown value stops the daemon: failures.",
+        },
+        {
+                .id = "libvirtd-listen",
+                .title = "libvirtd (or virtproxyd) listens where nova's migration URI points",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_LIBVIRTD | MC_NEED_STARTUP | MC_NEED_NOVA | MC_NEED_RUNTIME,
+                .run = mc_check_libvirtd_listen,
+                .doc = "The source's libvirtd connects to the destination's over the URI's transport (qemu+tcp by "
+                       "default, port 16509). A classic daemon listens when listen_tcp/listen_tls say so (and it runs "
+                       "with --listen, see libvirtd-startup); a socket-activated one (libvirt >= 5.6 under systemd) "
+                       "ignores those keys and listens through libvirtd-tcp.socket or virtproxyd-tcp.socket. On a live "
+                       "node the listening sockets are compared with the configuration, so that a daemon that listens "
+                       "only until its next restart is a warning, not a pass.",
+        },
+        {
+                .id = "libvirtd-startup",
+                .title = "the distro's startup files make libvirtd listen (and never pass --listen to socket activation)",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_LIBVIRTD | MC_NEED_STARTUP | MC_NEED_NOVA | MC_NEED_RUNTIME,
+                .run = mc_check_libvirtd_startup,
+                .doc = "Before socket activation libvirtd opens no TCP socket without -l/--listen, passed by "
+                       "LIBVIRTD_ARGS in /etc/sysconfig/libvirtd (RHEL), libvirtd_opts in /etc/default/libvirt-bin "
+                       "(Ubuntu 14.04/16.04) or /etc/default/libvirtd (Debian, later Ubuntu; LIBVIRTD_ARGS from Debian "
+                       "11 and Ubuntu 22.04). The classic mistake writes it to another distro's file, which nothing "
+                       "reads. With socket activation (libvirt >= 5.6 under systemd) --listen is fatal: 'libvirtd: "
+                       "--listen parameter not permitted with systemd activation sockets'.",
+        },
+        {
+                .id = "nova-config-drive",
+                .title = "force_config_drive does not make nova refuse live migration",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA,
+                .run = mc_check_nova_config_drive,
+                .doc = "With a config drive on every instance, nova Juno to Mitaka refuses live migration unless "
+                       "instances_path is shared (from Kilo also when config_drive_format = vfat); Icehouse refuses block "
+                       "migration. Newton and later copy disk.config themselves.",
+        },
+        {
+                .id = "nova-cpu-mode",
+                .title = "cpu_mode is valid and cpu_model(s) is set exactly when cpu_mode is custom",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA,
+                .run = mc_check_nova_cpu_mode,
+                .doc = "cpu_mode = custom needs cpu_model (cpu_models from Train): nova-compute will not start "
+                       "without it. A model with host-model or host-passthrough makes nova refuse to build the guest "
+                       "CPU. Whether the CPUs of the nodes are compatible is cpu-compatible's job.",
+        },
+        {
+                .id = "nova-instances-path",
+                .title = "instances_path exists and is owned by the nova user",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA,
+                .run = mc_check_nova_instances_path,
+                .doc = "The destination creates the instance's directory under instances_path (default "
+                       "$state_path/instances); when it is missing, the migration fails with 'Unable to pre-create "
+                       "chardev file'. The path is resolved as nova does, $state_path included.",
+        },
+        {
+                .id = "nova-live-migration-flag",
+                .title = "live_migration_flag has LIVE, PEER2PEER, UNDEFINE_SOURCE and nothing harmful",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA,
+                .run = mc_check_nova_live_migration_flag,
+                .doc = "Read up to Mitaka. Icehouse's default lacks VIR_MIGRATE_LIVE, so the guest is paused for the "
+                       "whole copy; NON_SHARED_INC turns every live migration into a block migration; PERSIST_DEST "
+                       "conflicts with nova's own define step. From Newton nova sets the flags itself and the line is "
+                       "a warning that does nothing.",
+        },
+        {
+                .id = "nova-migration-uri",
+                .title = "live_migration_uri / live_migration_scheme name a transport and port libvirtd serves",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA | MC_NEED_LIBVIRTD,
+                .run = mc_check_nova_migration_uri,
+                .doc = "nova connects to the destination's libvirtd with qemu+SCHEME://DEST/system (tcp 16509, tls "
+                       "16514, ssh 22). A URI without %s sends every migration to one host; a port that differs from "
+                       "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata.",
+        },
+        {
+                .id = "nova-vnc-listen",
+                .title = "the VNC listen address is one the destination can bind",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_NOVA,
+                .run = mc_check_nova_vnc_listen,
+                .doc = "The guest's VNC listen address travels with it. Up to Kilo, vncserver_listen set to the "
+                       "node's own address makes the destination's QEMU fail to bind; 0.0.0.0 or :: always works. "
+                       "The option moved from [DEFAULT] vncserver_listen to [vnc] (Liberty) and was renamed "
+                       "server_listen (Queens).",
+        },
+        {
+                .id = "qemu-migration-ports",
+                .title = "qemu.conf's migration port range and addresses are usable",
+                .scope = MC_SCOPE_NODE,
+                .needs = MC_NEED_QEMU,
+                .run = mc_check_qemu_migration_ports,
+                .doc = "The destination's QEMU listens for the migration stream on a port from migration_port_min to "
+                       "migration_port_max (default 49152-49215), one per concurrent incoming migration. The range is "
+                       "what the firewall must open; migration_address and migration_host must not be loopback.",
+        },
+};
+
+const size_t mc_n_checks = ELEMENTSOF(mc_checks);

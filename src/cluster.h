@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+struct mc_node {
+        char *name;            /* as the user named it; the hostname for a single local node */
+        json_object *facts;    /* owned; NULL when collection failed */
+        char *error;           /* why there are no facts */
+};
+
+struct mc_cluster {
+        struct mc_node *nodes;
+        size_t n_nodes;
+};
+
+struct mc_node *mc_cluster_add(struct mc_cluster *c, const char *name);
+void mc_cluster_done(struct mc_cluster *c);

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "collect.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "facts.h"
+#include "util.h"
+#include "version.h"
+
+json_object *mc_collect_conf(struct mc_collector *c, const struct mc_conf_spec *spec) {
+        json_object *files = mc_json_get_or_add_object(c->facts, "files");
+        json_object *f = mc_conf_collect(c->aug, c->fs, spec);
+
+        json_object_object_add(files, spec->path, f);
+        return f;
+}
+
+int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_error) {
+        _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
+        _cleanup_(mc_aug_freep) augeas *aug = NULL;
+        _cleanup_json_ json_object *facts = NULL;
+        struct mc_collector c;
+        json_object *coll;
+        int r;
+
+        r = mc_rootfs_open(o->root, &fs);
+        if (r < 0) {
+                *ret_error = mc_strdup_printf("cannot open root '%s': %s", o->root ?: "/", strerror(-r));
+                return r;
+        }
+        r = mc_aug_new(&aug);
+        if (r < 0) {
+                *ret_error = mc_strdup_printf("cannot initialise augeas: %s", strerror(-r));
+                return r;
+        }
+
+        facts = json_object_new_object();
+        json_object_object_add(facts, "schema_version", json_object_new_int(MC_FACTS_SCHEMA_VERSION));
+        json_object_object_add(facts, "migcheck_version", json_object_new_string(MC_VERSION));
+        coll = json_object_new_object();
+        json_object_object_add(coll, "root", json_object_new_string(fs->root));
+        json_object_object_add(coll, "live", json_object_new_boolean(streq(fs->root, "/")));
+        json_object_object_add(facts, "collection", coll);
+
+        c = (struct mc_collector) {
+                .fs = fs,
+                .aug = aug,
+                .live = streq(fs->root, "/"),
+                .facts = facts,
+        };
+
+        /* Cheap and always useful: who the node is and what runs on it. */
+        mc_collect_os(&c);
+        mc_collect_versions(&c, o->nova_release);
+        if (o->needs & (MC_NEED_LIBVIRTD | MC_NEED_QEMU))
+                mc_collect_libvirt_conf(&c, o->needs);
+        if (o->needs & MC_NEED_STARTUP)
+                mc_collect_startup(&c);
+        if (o->needs & MC_NEED_NOVA)
+                mc_collect_nova(&c);
+        if ((o->needs & MC_NEED_RUNTIME) && c.live)
+                mc_collect_runtime(&c);
+
+        *ret = TAKE_PTR(facts);
+        return 0;
+}

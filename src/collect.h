@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "confparse.h"
+#include "rootfs.h"
+
+struct mc_collect_opts {
+        const char *root;          /* NULL or "/": this machine */
+        unsigned needs;            /* MC_NEED_* of the checks to run */
+        const char *nova_release;  /* override, e.g. "icehouse" */
+};
+
+/* Collect one node's facts. Fails only when nothing could be collected
+ * (the root does not exist); a file that does not parse is a fact. */
+int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_error);
+
+/* The collectors, each adding its part to facts. */
+struct mc_collector {
+        struct mc_rootfs *fs;
+        augeas *aug;
+        bool live;     /* this machine, running: processes and sockets are visible */
+        json_object *facts;
+};
+
+void mc_collect_os(struct mc_collector *c);
+void mc_collect_versions(struct mc_collector *c, const char *nova_release);
+void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);
+void mc_collect_startup(struct mc_collector *c);
+void mc_collect_nova(struct mc_collector *c);
+void mc_collect_runtime(struct mc_collector *c);
+
+/* Record a parsed config file under facts.files. */
+json_object *mc_collect_conf(struct mc_collector *c, const struct mc_conf_spec *spec);

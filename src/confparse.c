@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "confparse.h"
+
+#include <augeas.h>
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#ifndef MC_LENS_DIR_INSTALLED
+#define MC_LENS_DIR_INSTALLED "/usr/local/share/migcheck/lenses"
+#endif
+#ifndef MC_LENS_DIR_SOURCE
+#define MC_LENS_DIR_SOURCE ""
+#endif
+
+#define REDACTED "<redacted>"
+
+const char *mc_lens_path(void) {
+        static char path[4096];
+        const char *env = getenv("MIGCHECK_LENS_PATH");
+
+        if (!path[0])
+                snprintf(path, sizeof(path), "%s%s%s:%s", env ?: "", env ? ":" : "", MC_LENS_DIR_INSTALLED,
+                         MC_LENS_DIR_SOURCE);
+        return path;
+}
+
+int mc_aug_new(augeas **ret) {
+        augeas *a;
+
+        /* The root does not matter: aug_text_store() never reads files. */
+        a = aug_init("/", mc_lens_path(),
+                     AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD | AUG_ENABLE_SPAN | AUG_NO_ERR_CLOSE);
+        if (!a)
+                return -ENOMEM;
+        if (aug_error(a) != AUG_NOERROR) {
+                aug_close(a);
+                return -EINVAL;
+        }
+        *ret = a;
+        return 0;
+}
+
+void mc_aug_freep(augeas **a) {
+        if (*a)
+                aug_close(*a);
+}
+
+bool mc_key_is_secret(const char *key) {
+        static const char *const words[] = { "pass", "secret", "token", "credential", "private" };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++)
+                if (strcasestr(key, words[i]))
+                        return true;
+        return false;
+}
+
+char *mc_redact_url(const char *value) {
+        const char *scheme = strstr(value, "://"), *at, *colon;
+
+        if (!scheme)
+                return mc_strdup(value);
+        at = strchr(scheme + 3, '@');
+        if (!at)
+                return mc_strdup(value);
+        colon = memchr(scheme + 3, ':', (size_t) (at - scheme - 3));
+        if (!colon)
+                return mc_strdup(value);
+        /* Keep the user: it helps diagnosis and is not a secret. */
+        return mc_strdup_printf("%.*s" REDACTED "%s", (int) (colon + 1 - value), value, at);
+}
+
+static json_object *file_facts(const struct mc_conf_spec *spec, const char *state) {
+        json_object *f = json_object_new_object();
+
+        json_object_object_add(f, "path", json_object_new_string(spec->path));
+        json_object_object_add(f, "kind", json_object_new_string(spec->kind));
+        json_object_object_add(f, "state", json_object_new_string(state));
+        return f;
+}
+
+static json_object *file_error(const struct mc_conf_spec *spec, const char *message, int line) {
+        json_object *f = file_facts(spec, "error"), *e = json_object_new_object();
+
+        json_object_object_add(e, "message", json_object_new_string(message));
+        if (line > 0)
+                json_object_object_add(e, "line", json_object_new_int(line));
+        json_object_object_add(f, "error", e);
+        return f;
+}
+
+static bool keep_key(const struct mc_conf_spec *spec, const char *key) {
+        if (!spec->keep)
+                return true;
+        for (const char *const *k = spec->keep; *k; k++)
+                if (streq(*k, key))
+                        return true;
+        return false;
+}
+
+/* oslo.config's value: continuation lines lose their indentation and join
+ * with newlines; a first line wrapped in matching quotes loses them. */
+static char *ini_value(const char *raw) {
+        _cleanup_free_ char *copy = mc_strdup(raw);
+        char *first = copy, *rest = strchr(copy, '\n'), *out;
+        size_t n;
+
+        if (rest)
+                *rest++ = '\0';
+        n = strlen(first);
+        while (n > 0 && isblank((unsigned char) first[n - 1]))
+                first[--n] = '\0';
+        if (n >= 1 && first[0] == first[n - 1] && (first[0] == '"' || first[0] == '\'')) {
+                first[n > 1 ? n - 1 : 0] = '\0';
+                first++;
+        }
+        out = mc_strdup(first);
+        while (rest) {
+                char *line = rest, *old = out;
+
+                rest = strchr(rest, '\n');
+                if (rest)
+                        *rest++ = '\0';
+                while (isblank((unsigned char) *line))
+                        line++;
+                out = mc_strdup_printf("%s\n%s", old, line);
+                free(old);
+        }
+        return out;
+}
+
+static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key,
+                        const struct mc_conf_spec *spec, const char *text, size_t len) {
+        const char *raw = NULL;
+        _cleanup_free_ char *value = NULL, *linetext = NULL;
+        unsigned ls, le, vs, ve, ss, se, line = 0;
+        char *fn = NULL;
+        json_object *s;
+
+        if (aug_get(a, node_path, &raw) != 1 || !raw)
+                return;  /* lists and valueless keys: nothing a check reads */
+        if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
+                line = mc_line_of_offset(text, len, ss);
+                linetext = mc_line_text(text, len, line);
+        }
+        free(fn);
+
+        value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
+        if (mc_key_is_secret(key)) {
+                free(value);
+                value = mc_strdup(REDACTED);
+                free(linetext);
+                linetext = mc_strdup_printf("%s = " REDACTED, key);
+        } else if (strstr(value, "://")) {
+                char *v = mc_redact_url(value);
+
+                if (!streq(v, value)) {
+                        free(linetext);
+                        linetext = mc_strdup_printf("%s = %s", key, v);
+                }
+                free(value);
+                value = v;
+        }
+
+        s = json_object_new_object();
+        json_object_object_add(s, "value", json_object_new_string(value));
+        if (line > 0)
+                json_object_object_add(s, "line", json_object_new_int((int) line));
+        if (linetext)
+                json_object_object_add(s, "text", json_object_new_string(linetext));
+        /* A repeated key replaces the earlier one: the last definition wins
+         * in oslo.config and in libvirt's config reader alike. */
+        json_object_object_add(into, key, s);
+}
+
+static void collect_children(augeas *a, const char *tree, json_object *into, const struct mc_conf_spec *spec,
+                             const char *text, size_t len) {
+        _cleanup_free_ char *pattern = mc_strdup_printf("%s/*", tree);
+        char **paths = NULL;
+        int n = aug_match(a, pattern, &paths);
+
+        for (int i = 0; i < n; i++) {
+                const char *label = NULL;
+
+                if (aug_label(a, paths[i], &label) == 1 && label && label[0] != '#' && keep_key(spec, label))
+                        add_setting(a, into, paths[i], label, spec, text, len);
+                free(paths[i]);
+        }
+        free(paths);
+}
+
+json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, const char *text, size_t len) {
+        static const char tree[] = "/migcheck/tree", in[] = "/migcheck/text";
+        json_object *f, *body;
+        int r;
+
+        aug_rm(a, "/migcheck");
+        aug_rm(a, "/augeas/text/migcheck");
+        if (aug_set(a, in, text) < 0)
+                return file_error(spec, "cannot hand the file to augeas", 0);
+        r = aug_text_store(a, spec->lens, in, tree);
+        if (r < 0) {
+                const char *msg = NULL, *line = NULL, *lens_err = NULL;
+                _cleanup_free_ char *m = NULL;
+
+                aug_get(a, "/augeas/text/migcheck/tree/error/message", &msg);
+                aug_get(a, "/augeas/text/migcheck/tree/error/line", &line);
+                if (!msg && aug_error(a) != AUG_NOERROR) {
+                        /* The lens itself could not be loaded. */
+                        lens_err = aug_error_details(a) ?: aug_error_message(a);
+                        m = mc_strdup_printf("cannot load lens %s: %s", spec->lens, lens_err);
+                } else
+                        m = mc_strdup_printf("parse error: %s", msg ?: "unknown");
+                return file_error(spec, m, line ? atoi(line) : 0);
+        }
+
+        f = file_facts(spec, "ok");
+        body = json_object_new_object();
+        if (spec->shape == MC_CONF_INI) {
+                char **sections = NULL;
+                int n = aug_match(a, "/migcheck/tree/*", &sections);
+
+                for (int i = 0; i < n; i++) {
+                        const char *label = NULL;
+
+                        if (aug_label(a, sections[i], &label) == 1 && label && label[0] != '#') {
+                                json_object *sec = mc_json_get_or_add_object(body, label);
+                                collect_children(a, sections[i], sec, spec, text, len);
+                        }
+                        free(sections[i]);
+                }
+                free(sections);
+                json_object_object_add(f, "sections", body);
+        } else {
+                collect_children(a, tree, body, spec, text, len);
+                json_object_object_add(f, "settings", body);
+        }
+        aug_rm(a, "/migcheck");
+        return f;
+}
+
+json_object *mc_conf_collect(augeas *a, struct mc_rootfs *fs, const struct mc_conf_spec *spec) {
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r;
+
+        r = mc_rootfs_read(fs, spec->path, MC_CONF_MAX_SIZE, &text, &len);
+        if (r == -ENOENT || r == -ENOTDIR)
+                return file_facts(spec, "absent");
+        if (r < 0) {
+                _cleanup_free_ char *m = mc_strdup_printf("cannot read: %s", mc_read_error_string(r));
+                return file_error(spec, m, 0);
+        }
+        return mc_conf_parse_text(a, spec, text, len);
+}

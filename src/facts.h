@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The facts document: everything a node's collectors found, as JSON.
+ *
+ * One representation serves collection, storage (collect -o), offline
+ * checking (--from) and the checks themselves, so there is no second
+ * model to keep in sync. Checks read it only through the typed accessors
+ * below, which treat a value of the wrong type as absent: a hostile or
+ * truncated facts file degrades to "not known", never to a crash.
+ *
+ * Layout (schema_version 1), see docs/facts.md:
+ *   node.hostname, os.{id,version_id}, distro.profile,
+ *   versions.{libvirt,qemu,nova}.{value,source[,release]},
+ *   files[PATH].{kind,state,error{message,line},settings{KEY{value,line,text}}
+ *                |sections{SECTION{KEY{...}}}}
+ *   nova.files[]: nova.conf then nova.conf.d/ in the order nova reads them
+ *   systemd.{present,booted,units{NAME{installed,enabled[],masked}}}
+ *   runtime.{processes[],listening[]}   (live collection only)
+ *   instances_path.{path,exists,is_dir,owner,uid,source}
+ */
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#define MC_FACTS_SCHEMA_VERSION 1
+
+/* A facts file larger than this is refused rather than parsed: a real
+ * node's facts are a few tens of KiB. */
+#define MC_FACTS_MAX_SIZE (16u * 1024u * 1024u)
+
+enum mc_file_state {
+        MC_FILE_ABSENT,
+        MC_FILE_OK,
+        MC_FILE_ERROR,  /* exists, but could not be read or parsed */
+        _MC_FILE_STATE_MAX,
+};
+
+const char *mc_file_state_to_string(enum mc_file_state s);
+enum mc_file_state mc_file_state_from_string(const char *s);
+
+/* One configuration value and where it came from. Pointers borrow from
+ * the facts document. */
+struct mc_setting {
+        const char *section;  /* NULL for files without sections */
+        const char *key;
+        const char *value;
+        const char *file;
+        int line;          /* 1-based; 0 when unknown */
+        const char *text;  /* the line as written, secrets redacted */
+};
+
+struct mc_file_error {
+        const char *file;
+        const char *message;
+        int line;
+};
+
+/* Typed, NULL-tolerant access into a json-c tree. */
+json_object *mc_json_get(json_object *o, const char *key);
+json_object *mc_json_path(json_object *o, ...) __attribute__((sentinel));
+const char *mc_json_str(json_object *o, const char *key);
+bool mc_json_bool(json_object *o, const char *key, bool dflt);
+int64_t mc_json_int(json_object *o, const char *key, int64_t dflt);
+
+/* Files. */
+enum mc_file_state mc_facts_file(json_object *facts, const char *path, struct mc_file_error *ret_error);
+int mc_facts_setting(json_object *facts, const char *path, const char *section, const char *key,
+                     struct mc_setting *ret);
+
+/* nova: the option as nova reads it, last definition across nova.conf and
+ * nova.conf.d winning. -ENOENT when no file sets it. */
+int mc_facts_nova(json_object *facts, const char *section, const char *key, struct mc_setting *ret);
+
+/* Loading and saving facts files. */
+int mc_facts_load(const char *path, json_object **ret, char **ret_error);
+int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_error);

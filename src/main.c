@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* migcheck's command line: argv in, one verb out. Everything else lives in
+ * libmigcheck. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cluster.h"
+#include "collect.h"
+#include "nova_release.h"
+#include "report.h"
+#include "util.h"
+#include "version.h"
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct args {
+        const char *verb;
+        const char *root;
+        const char *output;
+        const char *nova_release;
+        enum mc_format format;
+        int list_format;  /* 0 text, 1 json, 2 md */
+        enum color_mode color;
+        bool verbose;
+        char **only;
+        char **skip;
+};
+
+static void help(void) {
+        printf("usage: migcheck [check] [options]\n"
+               "       migcheck collect [--root DIR] [-o FILE]\n"
+               "       migcheck list [--format text|json|md]\n"
+               "\n"
+               "Check that this node is ready for live migration of KVM/QEMU guests under\n"
+               "libvirt and OpenStack Nova, and explain every problem with the file and line\n"
+               "that causes it and a hint that fixes it.\n"
+               "\n"
+               "verbs:\n"
+               "  check             audit this machine, or the tree under --root (default)\n"
+               "  collect           print this node's facts as JSON (secrets are never collected)\n"
+               "  list              print the table of checks\n"
+               "\n"
+               "options:\n"
+               "  -r, --root DIR    read the node's files under DIR as if it were its root file\n"
+               "                    system: a chroot, an image, an extracted sosreport\n"
+               "  -f, --format FMT  text (default) or json; for list also md\n"
+               "      --only IDS    run only these checks (comma-separated ids, see 'list')\n"
+               "      --skip IDS    run all checks but these\n"
+               "      --nova-release NAME\n"
+               "                    assume this nova release (icehouse ... 2026.1, or a version\n"
+               "                    like 2014.1) instead of the installed one\n"
+               "      --color WHEN  auto (default: on a terminal, unless NO_COLOR is set),\n"
+               "                    always or never\n"
+               "  -o, --output FILE collect: write the facts to FILE (atomically) not stdout\n"
+               "  -v, --verbose     show the evidence of passing checks too\n"
+               "  -h, --help        show this help\n"
+               "      --version     show the version\n"
+               "\n"
+               "exit status:\n"
+               "  0  every check passed or was skipped\n"
+               "  1  warnings, no failures\n"
+               "  2  at least one check failed: live migration will break\n"
+               "  3  at least one check could not be evaluated (error)\n"
+               " 64  usage error\n"
+               "\n"
+               "examples:\n"
+               "  migcheck                                 audit this machine\n"
+               "  migcheck --root /srv/sosreport-node1     audit a node from its files\n"
+               "  migcheck --only libvirtd-listen,libvirtd-startup --format json\n"
+               "  migcheck --root /mnt/img --nova-release juno\n"
+               "  migcheck collect -o node1.json           keep facts for offline review\n");
+}
+
+static int usage_error(const char *fmt, ...) _printf_(1, 2);
+static int usage_error(const char *fmt, ...) {
+        va_list ap;
+
+        fputs("migcheck: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputs("\nTry 'migcheck --help'.\n", stderr);
+        return MC_EXIT_USAGE;
+}
+
+static int parse_ids(const char *opt, const char *arg, char ***ret) {
+        char **ids = mc_split(arg, ",");
+
+        for (char **i = ids; *i; i++)
+                if (!mc_check_find(*i)) {
+                        fprintf(stderr, "migcheck: %s: unknown check id '%s' (see 'migcheck list')\n", opt, *i);
+                        strv_free(ids);
+                        return -EINVAL;
+                }
+        strv_free(*ret);
+        *ret = ids;
+        return 0;
+}
+
+static int parse_args(int argc, char **argv, struct args *a) {
+        enum { ARG_ONLY = 0x100, ARG_SKIP, ARG_NOVA_RELEASE, ARG_COLOR, ARG_VERSION };
+        static const struct option options[] = {
+                { "root", required_argument, NULL, 'r' },
+                { "format", required_argument, NULL, 'f' },
+                { "output", required_argument, NULL, 'o' },
+                { "only", required_argument, NULL, ARG_ONLY },
+                { "skip", required_argument, NULL, ARG_SKIP },
+                { "nova-release", required_argument, NULL, ARG_NOVA_RELEASE },
+                { "color", required_argument, NULL, ARG_COLOR },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                {},
+        };
+        const char *format = NULL;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "r:f:o:vh", options, NULL)) >= 0)
+                switch (c) {
+                case 'r':
+                        a->root = optarg;
+                        break;
+                case 'f':
+                        format = optarg;
+                        break;
+                case 'o':
+                        a->output = optarg;
+                        break;
+                case ARG_ONLY:
+                        if (parse_ids("--only", optarg, &a->only) < 0)
+                                return MC_EXIT_USAGE;
+                        break;
+                case ARG_SKIP:
+                        if (parse_ids("--skip", optarg, &a->skip) < 0)
+                                return MC_EXIT_USAGE;
+                        break;
+                case ARG_NOVA_RELEASE:
+                        if (mc_nova_release_from_string(optarg) == MC_NOVA_UNKNOWN)
+                                return usage_error("--nova-release: unknown release '%s' (e.g. icehouse, juno, "
+                                                   "mitaka, zed, 2024.1)",
+                                                   optarg);
+                        a->nova_release = optarg;
+                        break;
+                case ARG_COLOR:
+                        if (streq(optarg, "auto"))
+                                a->color = COLOR_AUTO;
+                        else if (streq(optarg, "always"))
+                                a->color = COLOR_ALWAYS;
+                        else if (streq(optarg, "never"))
+                                a->color = COLOR_NEVER;
+                        else
+                                return usage_error("--color: expected auto, always or never, not '%s'", optarg);
+                        break;
+                case 'v':
+                        a->verbose = true;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("migcheck %s\n", MC_VERSION);
+                        return 0;
+                default:
+                        fprintf(stderr, "Try 'migcheck --help'.\n");
+                        return MC_EXIT_USAGE;
+                }
+
+        if (optind < argc)
+                a->verb = argv[optind++];
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        if (!a->verb)
+                a->verb = "check";
+        if (!streq(a->verb, "check") && !streq(a->verb, "collect") && !streq(a->verb, "list"))
+                return usage_error("unknown verb '%s' (check, collect or list)", a->verb);
+
+        if (format) {
+                if (streq(format, "text"))
+                        a->format = MC_FORMAT_TEXT, a->list_format = 0;
+                else if (streq(format, "json"))
+                        a->format = MC_FORMAT_JSON, a->list_format = 1;
+                else if (streq(format, "md") && streq(a->verb, "list"))
+                        a->list_format = 2;
+                else
+                        return usage_error("--format: unknown format '%s'", format);
+        }
+        if (a->output && !streq(a->verb, "collect"))
+                return usage_error("--output goes with collect, not %s", a->verb);
+        return -1;  /* go on */
+}
+
+static bool use_color(enum color_mode m) {
+        if (m != COLOR_AUTO)
+                return m == COLOR_ALWAYS;
+        return isatty(STDOUT_FILENO) && isempty(getenv("NO_COLOR"));
+}
+
+static int verb_collect(const struct args *a) {
+        const struct mc_collect_opts o = { .root = a->root, .needs = MC_NEED_ALL, .nova_release = a->nova_release };
+        _cleanup_json_ json_object *facts = NULL;
+        _cleanup_free_ char *err = NULL;
+        const char *text;
+        int r;
+
+        r = mc_collect(&o, &facts, &err);
+        if (r < 0) {
+                fprintf(stderr, "migcheck: %s\n", err);
+                return MC_EXIT_ERROR;
+        }
+        text = json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (a->output) {
+                _cleanup_free_ char *data = mc_strdup_printf("%s\n", text);
+
+                /* Facts may be passed around: readable by the owner only. */
+                r = mc_write_file_atomic(a->output, data, strlen(data), 0600);
+                if (r < 0) {
+                        fprintf(stderr, "migcheck: cannot write '%s': %s\n", a->output, strerror(-r));
+                        return MC_EXIT_ERROR;
+                }
+                return 0;
+        }
+        puts(text);
+        return ferror(stdout) ? MC_EXIT_ERROR : 0;
+}
+
+static int verb_check(const struct args *a) {
+        const struct mc_collect_opts o = {
+                .root = a->root,
+                .needs = mc_checks_needs(a->only, a->skip),
+                .nova_release = a->nova_release,
+        };
+        struct mc_cluster cluster = {};
+        struct mc_results results = {};
+        _cleanup_free_ char *err = NULL;
+        json_object *facts = NULL;
+        struct mc_node *n;
+        const char *name;
+        int r;
+
+        r = mc_collect(&o, &facts, &err);
+        name = mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost");
+        n = mc_cluster_add(&cluster, name);
+        if (r < 0)
+                n->error = TAKE_PTR(err);
+        else
+                n->facts = facts;
+
+        mc_checks_run(&cluster, a->only, a->skip, &results);
+        if (a->format == MC_FORMAT_JSON)
+                r = mc_report_json(stdout, &cluster, &results);
+        else
+                r = mc_report_text(stdout, &cluster, &results, use_color(a->color), a->verbose);
+        r = r < 0 ? MC_EXIT_ERROR : mc_results_exit_code(&results);
+        mc_results_done(&results);
+        mc_cluster_done(&cluster);
+        return r;
+}
+
+int main(int argc, char **argv) {
+        struct args a = {};
+        int r;
+
+        r = parse_args(argc, argv, &a);
+        if (r >= 0)
+                goto out;
+        if (streq(a.verb, "list"))
+                r = a.list_format == 2 ? mc_list_markdown(stdout)
+                  : a.list_format == 1 ? mc_list_json(stdout)
+                                       : mc_list_text(stdout);
+        else if (streq(a.verb, "collect"))
+                r = verb_collect(&a);
+        else
+                r = verb_check(&a);
+        if (r < 0)
+                r = MC_EXIT_ERROR;
+out:
+        strv_free(a.only);
+        strv_free(a.skip);
+        return r;
+}
