@@ -70,6 +70,11 @@ unsigned mc_checks_needs(char *const *only, char *const *skip) {
 }
 
 void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *skip, struct mc_results *out) {
+        mc_checks_run_table(mc_checks, mc_n_checks, c, only, skip, out);
+}
+
+void mc_checks_run_table(const struct mc_check *table, size_t n_table, const struct mc_cluster *c, char *const *only,
+                         char *const *skip, struct mc_results *out) {
         for (size_t n = 0; n < c->n_nodes; n++) {
                 const struct mc_node *node = &c->nodes[n];
 
@@ -82,8 +87,8 @@ void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *s
                                           "'migcheck collect -o FILE'");
                         continue;
                 }
-                for (size_t i = 0; i < mc_n_checks; i++) {
-                        const struct mc_check *chk = &mc_checks[i];
+                for (size_t i = 0; i < n_table; i++) {
+                        const struct mc_check *chk = &table[i];
                         struct mc_check_ctx ctx = {
                                 .check = chk,
                                 .cluster = c,

@@ -69,5 +69,7 @@ const char *mc_scope_to_string(enum mc_scope s);
 
 /* Run the selected checks (all when only is NULL) over the cluster. */
 void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *skip, struct mc_results *out);
+void mc_checks_run_table(const struct mc_check *table, size_t n_table, const struct mc_cluster *c, char *const *only,
+                         char *const *skip, struct mc_results *out);
 unsigned mc_checks_needs(char *const *only, char *const *skip);
 bool mc_check_selected(const struct mc_check *chk, char *const *only, char *const *skip);

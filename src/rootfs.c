@@ -36,7 +36,8 @@ struct mc_rootfs *mc_rootfs_free(struct mc_rootfs *r) {
 
 static int rootfs_openat(struct mc_rootfs *r, const char *path, int flags) {
         struct open_how how = {
-                .flags = (uint64_t) (flags | O_CLOEXEC | O_NOCTTY),
+                /* openat2() refuses O_PATH with anything but these. */
+                .flags = (uint64_t) (flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
         int fd;

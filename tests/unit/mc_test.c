@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mc_test.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+char *tree_new(void) {
+        char *t = mc_strdup("/tmp/migcheck-test-XXXXXX");
+
+        assert_non_null(mkdtemp(t));
+        return t;
+}
+
+static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f) {
+        return remove(p);
+}
+
+void tree_free(char *root) {
+        if (!root)
+                return;
+        nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+        free(root);
+}
+
+static void mkparents(const char *full) {
+        _cleanup_free_ char *p = mc_strdup(full);
+
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = '\0';
+                mkdir(p, 0755);
+                *s = '/';
+        }
+}
+
+void tree_write(const char *root, const char *path, const char *content) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+        FILE *f;
+
+        mkparents(full);
+        f = fopen(full, "we");
+        assert_non_null(f);
+        fputs(content, f);
+        assert_int_equal(fclose(f), 0);
+}
+
+void tree_mkdir(const char *root, const char *path, uid_t uid, gid_t gid) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+
+        mkparents(full);
+        mkdir(full, 0755);
+        assert_int_equal(chown(full, uid, gid), 0);
+}
+
+void tree_symlink(const char *root, const char *path, const char *target) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+
+        mkparents(full);
+        assert_int_equal(symlink(target, full), 0);
+}
+
+void tree_os(const char *root, const char *os_release) {
+        tree_write(root, "/etc/os-release", os_release);
+        tree_write(root, "/etc/hostname", "compute1\n");
+        tree_passwd(root, 64060);
+}
+
+void tree_passwd(const char *root, uid_t nova) {
+        _cleanup_free_ char *t = mc_strdup_printf("root:x:0:0:root:/root:/bin/bash\n"
+                                                  "nova:x:%u:%u::/var/lib/nova:/bin/sh\n", nova, nova);
+        tree_write(root, "/etc/passwd", t);
+}
+
+void tree_dpkg(const char *root, const char *const *pkgs) {
+        _cleanup_free_ char *text = mc_strdup("");
+
+        for (; *pkgs; pkgs++) {
+                const char *eq = strchr(*pkgs, '=');
+                char *n = mc_strdup_printf("%sPackage: %.*s\nStatus: install ok installed\nVersion: %s\n\n", text,
+                                           (int) (eq - *pkgs), *pkgs, eq + 1);
+                free(text);
+                text = n;
+        }
+        tree_write(root, "/var/lib/dpkg/status", text);
+}
+
+void run_check(const char *root, const char *check_id, const char *nova_release, struct mc_results *out) {
+        const struct mc_collect_opts o = { .root = root, .needs = MC_NEED_ALL, .nova_release = nova_release };
+        _cleanup_strv_free_ char **only = mc_split(check_id, ",");
+        struct mc_cluster c = {};
+        _cleanup_free_ char *err = NULL;
+        json_object *facts = NULL;
+
+        assert_non_null(mc_check_find(check_id));
+        assert_int_equal(mc_collect(&o, &facts, &err), 0);
+        mc_cluster_add(&c, "node")->facts = facts;
+        mc_checks_run(&c, only, NULL, out);
+        mc_cluster_done(&c);
+}
+
+const struct mc_result *one_row(const struct mc_results *rs) {
+        if (rs->n != 1) {
+                for (size_t i = 0; i < rs->n; i++)
+                        print_message("row %zu: %s %s\n", i, mc_status_to_string(rs->items[i].status),
+                                      rs->items[i].summary);
+                fail_msg("expected one row, got %zu", rs->n);
+        }
+        return &rs->items[0];
+}
+
+void assert_row(const struct mc_result *r, enum mc_status st, const char *summary_part) {
+        if (r->status != st || (summary_part && !strstr(r->summary, summary_part)))
+                fail_msg("expected %s containing '%s', got %s: %s", mc_status_to_string(st), summary_part ?: "",
+                         mc_status_to_string(r->status), r->summary);
+}
+
+void assert_evidence(const struct mc_result *r, const char *file, unsigned line, const char *text_part) {
+        for (size_t i = 0; i < r->n_evidence; i++) {
+                const struct mc_evidence *e = &r->evidence[i];
+
+                if (streq(e->file, file) && (line == 0 || e->line == line) &&
+                    (!text_part || (e->text && strstr(e->text, text_part))))
+                        return;
+        }
+        for (size_t i = 0; i < r->n_evidence; i++)
+                print_message("evidence: %s:%u: %s\n", r->evidence[i].file, r->evidence[i].line,
+                              r->evidence[i].text ?: "");
+        fail_msg("no evidence %s:%u '%s'", file, line, text_part ?: "");
+}

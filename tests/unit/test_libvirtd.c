@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirtd-listen, libvirtd-auth, libvirtd-startup, libvirt-host-uuid,
+ * qemu-migration-ports on node trees. */
+#include "fixtures.h"
+#include "mc_test.h"
+#include "util.h"
+
+struct t {
+        char *root;
+        struct mc_results rs;
+};
+
+static int setup(void **state) {
+        struct t *t = calloc(1, sizeof(*t));
+
+        t->root = tree_new();
+        *state = t;
+        return 0;
+}
+
+static int teardown(void **state) {
+        struct t *t = *state;
+
+        mc_results_done(&t->rs);
+        tree_free(t->root);
+        free(t);
+        return 0;
+}
+
+/* The correct RHEL 6 Icehouse node: nothing fails, nothing errors. */
+static void test_rhel6_icehouse_all_checks(void **state) {
+        static const char *const ids[] = {
+                "libvirtd-listen", "libvirtd-startup", "libvirt-host-uuid", "qemu-migration-ports",
+                "nova-live-migration-flag", "nova-migration-uri", "nova-cpu-mode", "nova-config-drive",
+                "nova-vnc-listen", "nova-instances-path",
+        };
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        for (size_t i = 0; i < ELEMENTSOF(ids); i++) {
+                struct mc_results rs = {};
+
+                run_check(t->root, ids[i], NULL, &rs);
+                const struct mc_result *r = one_row(&rs);
+                if (r->status != MC_PASS && r->status != MC_SKIP)
+                        fail_msg("%s: %s %s", ids[i], mc_status_to_string(r->status), r->summary);
+                mc_results_done(&rs);
+        }
+        /* ...but auth_tcp = none is an open door. */
+        run_check(t->root, "libvirtd-auth", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_WARN, "auth_tcp = none");
+        assert_evidence(one_row(&t->rs), "/etc/libvirt/libvirtd.conf", 10, "auth_tcp");
+}
+
+static void test_rhel6_startup_pass_names_line(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_PASS, "--listen by /etc/sysconfig/libvirtd");
+        assert_evidence(one_row(&t->rs), "/etc/sysconfig/libvirtd", 6, "LIBVIRTD_ARGS=\"--listen\"");
+}
+
+static void test_rhel6_without_listen(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/sysconfig/libvirtd", "#LIBVIRTD_ARGS=\"--listen\"\n");
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "without --listen");
+        assert_non_null(strstr(one_row(&t->rs)->hint, "LIBVIRTD_ARGS=\"--listen\" to /etc/sysconfig/libvirtd"));
+}
+
+/* The seed's classic: Ubuntu 14.04 with the RHEL file. */
+static void test_ubuntu1404_sysconfig_instead_of_libvirt_bin(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_ubuntu1404_icehouse(t->root);
+        tree_write(t->root, "/etc/default/libvirt-bin", "start_libvirtd=\"yes\"\nlibvirtd_opts=\"-d\"\n");
+        tree_write(t->root, "/etc/sysconfig/libvirtd", SYSCONFIG_LIBVIRTD_RHEL6);
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "never reads");
+        assert_evidence(r, "/etc/default/libvirt-bin", 2, "libvirtd_opts=\"-d\"");
+        assert_evidence(r, "/etc/sysconfig/libvirtd", 6, "--listen");
+        assert_non_null(strstr(r->hint, "libvirtd_opts=\"-d -l\" to /etc/default/libvirt-bin"));
+}
+
+static void test_ubuntu1404_bundled_short_options(void **state) {
+        struct t *t = *state;
+
+        fixture_ubuntu1404_icehouse(t->root);
+        tree_write(t->root, "/etc/default/libvirt-bin", "libvirtd_opts='-dl'\n");
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_PASS, "--listen");
+}
+
+/* Socket-activated Debian 12 with -l: libvirtd refuses to start. */
+static void test_debian12_listen_with_socket_activation(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/etc/default/libvirtd", "# customised\nLIBVIRTD_ARGS=\"-l\"\n");
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "--listen parameter not permitted with systemd activation sockets");
+        assert_evidence(r, "/etc/default/libvirtd", 2, "LIBVIRTD_ARGS=\"-l\"");
+        assert_non_null(strstr(r->hint, "libvirtd-tcp.socket"));
+}
+
+static void test_debian12_packaged_startup_passes(void **state) {
+        struct t *t = *state;
+
+        fixture_debian12_zed(t->root);
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_PASS, "socket-activated");
+}
+
+static void test_debian12_tcp_socket_enabled(void **state) {
+        struct t *t = *state;
+
+        fixture_debian12_zed(t->root);
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_PASS, "libvirtd-tcp.socket");
+        assert_evidence(one_row(&t->rs), "/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket", 0, NULL);
+}
+
+/* listen_tcp = 1 does nothing under socket activation. */
+static void test_debian12_tcp_socket_disabled(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *p = NULL;
+        const struct mc_result *r;
+
+        fixture_debian12_zed(t->root);
+        p = mc_path_join(t->root, "/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket");
+        assert_int_equal(unlink(p), 0);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "libvirtd-tcp.socket is not enabled");
+        assert_evidence(r, "/etc/libvirt/libvirtd.conf", 1, "listen_tcp = 1");
+        assert_non_null(strstr(r->hint, "ignored under socket activation"));
+}
+
+static void test_listen_tcp_off(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tls = 0\n# off\nlisten_tcp = 0\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "listen_tcp is 0");
+        assert_evidence(r, "/etc/libvirt/libvirtd.conf", 3, "listen_tcp = 0");
+}
+
+static void test_listen_tcp_unset_means_off(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "#listen_tcp = 1\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "unset (default 0)");
+}
+
+static void test_listen_addr_loopback(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nlisten_addr = \"127.0.0.1\"\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "loopback only");
+        assert_evidence(one_row(&t->rs), "/etc/libvirt/libvirtd.conf", 2, "listen_addr");
+}
+
+static void test_tls_scheme_needs_listen_tls(void **state) {
+        struct t *t = *state;
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf", "[libvirt]\nlive_migration_scheme = tls\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "libvirtd-tls.socket is not enabled");
+}
+
+static void test_ssh_scheme_skips_listener(void **state) {
+        struct t *t = *state;
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf", "[libvirt]\nlive_migration_uri = qemu+ssh://nova@%s/system\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_SKIP, "ssh");
+}
+
+static void test_libvirtd_conf_parse_error(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        /* libvirt's lens rejects trailing comments and unknown syntax. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nlisten_tls = 0 # no tls\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_ERROR, "did not parse");
+        assert_evidence(r, "/etc/libvirt/libvirtd.conf", 2, "parse error");
+}
+
+static void test_binary_config_is_error(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *p = NULL;
+        FILE *f;
+
+        fixture_rhel6_icehouse(t->root);
+        p = mc_path_join(t->root, "/etc/libvirt/libvirtd.conf");
+        f = fopen(p, "we");
+        fwrite("listen_tcp = 1\n\0\x01\x02", 1, 18, f);
+        fclose(f);
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_ERROR, "did not parse");
+        assert_evidence(one_row(&t->rs), "/etc/libvirt/libvirtd.conf", 0, "binary");
+}
+
+static void test_auth_values(void **state) {
+        static const struct {
+                const char *value;
+                enum mc_status st;
+                const char *part;
+        } cases[] = {
+                { "none", MC_WARN, "full control" },
+                { "sasl", MC_PASS, "SASL" },
+                { "polkit", MC_FAIL, "UNIX socket clients only" },
+                { "kerberos", MC_FAIL, "not an authentication type" },
+        };
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *conf = mc_strdup_printf("listen_tcp = 1\nauth_tcp = \"%s\"\n", cases[i].value);
+                struct mc_results rs = {};
+
+                tree_write(t->root, "/etc/libvirt/libvirtd.conf", conf);
+                run_check(t->root, "libvirtd-auth", NULL, &rs);
+                assert_row(one_row(&rs), cases[i].st, cases[i].part);
+                assert_evidence(one_row(&rs), "/etc/libvirt/libvirtd.conf", 2, cases[i].value);
+                mc_results_done(&rs);
+        }
+}
+
+static void test_host_uuid(void **state) {
+        static const struct {
+                const char *value;
+                enum mc_status st;
+                const char *part;
+        } cases[] = {
+                { "03000200-0400-0500-0006-000700080009", MC_FAIL, "firmware placeholder" },
+                { "00000000-0000-0000-0000-000000000000", MC_FAIL, "all one digit" },
+                { "not-a-uuid", MC_FAIL, "is not a UUID" },
+                { "6d2c4c0e-6c1b-4a7a-9d3e-2f1f3a3b9e10", MC_PASS, "valid" },
+        };
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        run_check(t->root, "libvirt-host-uuid", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_SKIP, "not set");
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *conf = mc_strdup_printf("listen_tcp = 1\nhost_uuid = \"%s\"\n", cases[i].value);
+                struct mc_results rs = {};
+
+                tree_write(t->root, "/etc/libvirt/libvirtd.conf", conf);
+                run_check(t->root, "libvirt-host-uuid", NULL, &rs);
+                assert_row(one_row(&rs), cases[i].st, cases[i].part);
+                assert_evidence(one_row(&rs), "/etc/libvirt/libvirtd.conf", 2, cases[i].value);
+                mc_results_done(&rs);
+        }
+}
+
+static void test_qemu_ports(void **state) {
+        static const struct {
+                const char *conf;
+                enum mc_status st;
+                const char *part;
+        } cases[] = {
+                { "#migration_port_min = 49152\n", MC_PASS, "49152-49215 (64 ports, libvirt's default)" },
+                { "migration_port_min = 49152\nmigration_port_max = 49216\n", MC_PASS, "49152-49216 (65 ports)" },
+                { "migration_port_min = 50000\nmigration_port_max = 49000\n", MC_FAIL, "invalid" },
+                { "migration_port_min = 49152\nmigration_port_max = 49152\n", MC_FAIL, "second concurrent" },
+                { "migration_port_min = 16000\nmigration_port_max = 17000\n", MC_FAIL, "libvirtd or sshd" },
+                { "migration_address = \"127.0.0.1\"\n", MC_FAIL, "loopback" },
+                { "migration_host = \"localhost\"\n", MC_FAIL, "connect to itself" },
+        };
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct mc_results rs = {};
+
+                tree_write(t->root, "/etc/libvirt/qemu.conf", cases[i].conf);
+                run_check(t->root, "qemu-migration-ports", NULL, &rs);
+                assert_row(one_row(&rs), cases[i].st, cases[i].part);
+                mc_results_done(&rs);
+        }
+}
+
+static void test_unknown_os_is_error_not_pass(void **state) {
+        struct t *t = *state;
+
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_ERROR, "operating system is unknown");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+                T(test_rhel6_icehouse_all_checks),
+                T(test_rhel6_startup_pass_names_line),
+                T(test_rhel6_without_listen),
+                T(test_ubuntu1404_sysconfig_instead_of_libvirt_bin),
+                T(test_ubuntu1404_bundled_short_options),
+                T(test_debian12_listen_with_socket_activation),
+                T(test_debian12_packaged_startup_passes),
+                T(test_debian12_tcp_socket_enabled),
+                T(test_debian12_tcp_socket_disabled),
+                T(test_listen_tcp_off),
+                T(test_listen_tcp_unset_means_off),
+                T(test_listen_addr_loopback),
+                T(test_tls_scheme_needs_listen_tls),
+                T(test_ssh_scheme_skips_listener),
+                T(test_libvirtd_conf_parse_error),
+                T(test_binary_config_is_error),
+                T(test_auth_values),
+                T(test_host_uuid),
+                T(test_qemu_ports),
+                T(test_unknown_os_is_error_not_pass),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
