@@ -96,6 +96,9 @@ void mc_libvirt_mode(json_object *facts, struct mc_libvirt_mode *ret) {
          * a chroot) starts libvirtd some other way, whatever the distro. */
         systemd = (m.profile ? m.profile->init == MC_INIT_SYSTEMD : true) &&
                   (mc_json_bool(sd, "present", false) || m.units_known);
+        /* Collected live: what runs as PID 1 decides, not what is installed. */
+        if (!mc_json_bool(sd, "booted", true))
+                systemd = false;
 
         /* Modular when virtproxyd's sockets are enabled and libvirtd's service
          * is not; without unit state, what the distro installs by default. */

@@ -10,6 +10,8 @@ Module: Mc_nova
     continuation lines are kept verbatim inside the value (the reader joins
     them with newlines after stripping the indentation, as oslo does)
   - a blank line ends a value
+  - "key =" with nothing after it is an empty value (a node without a value
+    here); continuation lines may still follow it
   - keys before the first section are an error, as in oslo.config
 
   Tree: /SECTION/KEY = value, with #comment nodes; repeated keys stay
@@ -37,7 +39,12 @@ let line_re = /[^ \t\n]([^\n]*[^ \t\n])?/
 let cont_re = /[ \t]*\n[ \t]+[^ \t\n]([^\n]*[^ \t\n])?/
 let value_re = line_re . cont_re*
 
-let entry = [ key key_re . sep . (del /[ \t]*/ " " . store value_re)? . trail ]
+(* "key =" followed by continuation lines: oslo gives "\nline..." (an empty
+   first line), so the stored value then starts with the newline that ends
+   the key line *)
+let value = del /[ \t]*/ " " . store (value_re | /\n[ \t]+[^ \t\n]([^\n]*[^ \t\n])?/ . cont_re*)
+
+let entry = [ key key_re . sep . value? . trail ]
 
 let section_name = /[^]#\n\/][^]\n\/]*/
 let title = Util.del_str "[" . key section_name . Util.del_str "]" . trail
