@@ -27,6 +27,17 @@ struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const c
         return mc_results_add(ctx->out, ctx->check->id, ctx->node->name, st, "%s", summary);
 }
 
+struct mc_result *mc_report_copy(struct mc_check_ctx *ctx, enum mc_status st, const char *summary,
+                                 const struct mc_result *from) {
+        struct mc_result *r = mc_report(ctx, st, "%s", summary ?: from->summary);
+
+        for (size_t i = 0; i < from->n_evidence; i++)
+                mc_result_evidence(r, from->evidence[i].file, from->evidence[i].line, "%s", from->evidence[i].text ?: "");
+        if (from->hint)
+                mc_result_hint(r, "%s", from->hint);
+        return r;
+}
+
 void mc_evidence_setting(struct mc_result *r, const struct mc_setting *s) {
         if (s->text)
                 mc_result_evidence(r, s->file, (unsigned) s->line, "%s", s->text);

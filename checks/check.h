@@ -54,6 +54,11 @@ struct mc_check_ctx {
 /* Report one row for ctx's check and node. */
 struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const char *fmt, ...) _printf_(3, 4);
 
+/* Report a row prepared elsewhere (a verdict the running state may
+ * override), with its evidence and hint; summary NULL keeps from's. */
+struct mc_result *mc_report_copy(struct mc_check_ctx *ctx, enum mc_status st, const char *summary,
+                                 const struct mc_result *from);
+
 /* Evidence from a setting: its file, line and text. */
 void mc_evidence_setting(struct mc_result *r, const struct mc_setting *s);
 

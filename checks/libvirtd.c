@@ -53,13 +53,10 @@ static bool listen_runtime(struct mc_check_ctx *ctx, const struct mc_libvirt_mod
                 return true;
         }
         if (!persisted_ok && listening && holder) {
-                r = mc_report(ctx, MC_WARN,
-                              "%s listens on tcp/%u now, but its configuration will not make it listen after a restart",
-                              holder, t->port);
-                for (size_t i = 0; i < persisted->n_evidence; i++)
-                        mc_result_evidence(r, persisted->evidence[i].file, persisted->evidence[i].line, "%s",
-                                           persisted->evidence[i].text ?: "");
-                mc_result_hint(r, "%s", persisted->hint ?: "persist the listener in the configuration");
+                _cleanup_free_ char *summary = mc_strdup_printf(
+                        "%s listens on tcp/%u now, but its configuration will not make it listen after a restart",
+                        holder, t->port);
+                mc_report_copy(ctx, MC_WARN, summary, persisted);
                 return true;
         }
         return false;
@@ -71,13 +68,8 @@ static void listen_verdict(struct mc_check_ctx *ctx, const struct mc_libvirt_mod
         struct mc_result *pr = &tmp->items[0];
         bool ok = pr->status == MC_PASS;
 
-        if (listen_runtime(ctx, m, t, ok, pr))
-                return;
-        struct mc_result *r = mc_report(ctx, pr->status, "%s", pr->summary);
-        for (size_t i = 0; i < pr->n_evidence; i++)
-                mc_result_evidence(r, pr->evidence[i].file, pr->evidence[i].line, "%s", pr->evidence[i].text ?: "");
-        if (pr->hint)
-                mc_result_hint(r, "%s", pr->hint);
+        if (!listen_runtime(ctx, m, t, ok, pr))
+                mc_report_copy(ctx, pr->status, NULL, pr);
 }
 
 void mc_check_libvirtd_listen(struct mc_check_ctx *ctx) {

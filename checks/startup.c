@@ -128,24 +128,16 @@ static void check_classic(struct mc_check_ctx *ctx, const struct mc_libvirt_mode
 
         st = tmp.items[0].status;
         runtime_args(ctx, "libvirtd", &running, &run_listen);
-        if (mc_facts_live(ctx->facts) && running && st == MC_FAIL && run_listen) {
-                struct mc_result *w = mc_report(ctx, MC_WARN, "the running libvirtd was started with --listen by hand; "
-                                                              "the startup files will not pass it after a restart");
-                for (size_t i = 0; i < r->n_evidence; i++)
-                        mc_result_evidence(w, r->evidence[i].file, r->evidence[i].line, "%s", r->evidence[i].text ?: "");
-                mc_result_hint(w, "%s", r->hint);
-        } else if (mc_facts_live(ctx->facts) && running && st == MC_PASS && !run_listen) {
+        if (mc_facts_live(ctx->facts) && running && st == MC_FAIL && run_listen)
+                mc_report_copy(ctx, MC_WARN, "the running libvirtd was started with --listen by hand; "
+                                             "the startup files will not pass it after a restart", r);
+        else if (mc_facts_live(ctx->facts) && running && st == MC_PASS && !run_listen) {
                 struct mc_result *f = mc_report(ctx, MC_FAIL, "the running libvirtd was started without --listen, "
                                                               "though the startup files now pass it");
                 mc_result_evidence(f, "/proc", 0, "libvirtd's arguments lack -l/--listen");
                 mc_result_hint(f, "restart libvirtd");
-        } else {
-                struct mc_result *o = mc_report(ctx, st, "%s", r->summary);
-                for (size_t i = 0; i < r->n_evidence; i++)
-                        mc_result_evidence(o, r->evidence[i].file, r->evidence[i].line, "%s", r->evidence[i].text ?: "");
-                if (r->hint)
-                        mc_result_hint(o, "%s", r->hint);
-        }
+        } else
+                mc_report_copy(ctx, st, NULL, r);
         mc_results_done(&tmp);
 }
 

@@ -126,7 +126,7 @@ static void collect_instances_path(struct mc_collector *c, json_object *nova) {
         }
         if (!path) {
                 json_object_object_add(ip, "error",
-                                       json_object_new_string("cannot resolve: a $variable is not set in [DEFAULT]"));
+                                       json_object_new_string("cannot resolve it: a $variable in it is not set in [DEFAULT] (nova's default state_path is its python package directory, which migcheck does not guess)"));
                 json_object_object_add(nova, "instances_path", ip);
                 return;
         }

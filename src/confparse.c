@@ -131,23 +131,23 @@ static char *ini_value(const char *raw) {
         return out;
 }
 
-static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key,
+static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key, const char *raw,
                         const struct mc_conf_spec *spec, const char *text, size_t len) {
-        const char *raw = NULL;
         _cleanup_free_ char *value = NULL, *linetext = NULL;
         unsigned ls, le, vs, ve, ss, se, line = 0;
         char *fn = NULL;
         json_object *s;
 
-        if (aug_get(a, node_path, &raw) != 1 || !raw)
+        if (!raw)
                 return;  /* lists and valueless keys: nothing a check reads */
+        /* Copy first: raw (from aug_ns_attr) lives only until the next call into augeas. */
+        value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
         if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
                 line = mc_line_of_offset(text, len, ss);
                 linetext = mc_line_text(text, len, line);
         }
         free(fn);
 
-        value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
         if (mc_key_is_secret(key)) {
                 free(value);
                 value = mc_strdup(REDACTED);
@@ -175,20 +175,28 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
         json_object_object_add(into, key, s);
 }
 
+/* The settings under tree, through a nodeset variable: aug_ns_attr() reads
+ * the i-th node directly, where aug_label()/aug_get() on each path from
+ * aug_match() re-evaluate "tree/#comment[412]" against every sibling, which
+ * is quadratic in the lines of a file (qemu.conf's ~970 comment lines cost
+ * ~10 ms that way). Comments and libvirtd.conf's #empty nodes are filtered
+ * out in the expression, so the span lookups below stay cheap too. */
 static void collect_children(augeas *a, const char *tree, json_object *into, const struct mc_conf_spec *spec,
                              const char *text, size_t len) {
-        _cleanup_free_ char *pattern = mc_strdup_printf("%s/*", tree);
-        char **paths = NULL;
-        int n = aug_match(a, pattern, &paths);
+        static const char var[] = "mc_children";
+        _cleanup_free_ char *expr = mc_strdup_printf("%s/*[label() != '#comment' and label() != '#empty']", tree);
+        int n = aug_defvar(a, var, expr);
 
         for (int i = 0; i < n; i++) {
-                const char *label = NULL;
+                const char *label = NULL, *value = NULL;
 
-                if (aug_label(a, paths[i], &label) == 1 && label && label[0] != '#' && keep_key(spec, label))
-                        add_setting(a, into, paths[i], label, spec, text, len);
-                free(paths[i]);
+                if (aug_ns_attr(a, var, i, &value, &label, NULL) < 0 || !label || label[0] == '#' ||
+                    !keep_key(spec, label))
+                        continue;
+                _cleanup_free_ char *path = mc_strdup_printf("$%s[%d]", var, i + 1);
+                add_setting(a, into, path, label, value, spec, text, len);
         }
-        free(paths);
+        aug_defvar(a, var, NULL);
 }
 
 json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, const char *text, size_t len) {
