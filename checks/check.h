@@ -28,7 +28,10 @@ enum {
         MC_NEED_STARTUP = 1u << 2,   /* /etc/default, /etc/sysconfig, systemd units */
         MC_NEED_NOVA = 1u << 3,      /* nova.conf, nova.conf.d, instances_path */
         MC_NEED_RUNTIME = 1u << 4,   /* running daemons, listening ports (live only) */
-        MC_NEED_ALL = (1u << 5) - 1,
+        MC_NEED_LIBVIRT_API = 1u << 5, /* the running libvirt: versions, hostname, UUID, CPU (live only) */
+        MC_NEED_HOSTS = 1u << 6,     /* /etc/hosts and name resolution of the peers */
+        MC_NEED_MOUNTS = 1u << 7,    /* the mount that holds instances_path */
+        MC_NEED_ALL = (1u << 8) - 1,
 };
 
 struct mc_check_ctx;

@@ -5,6 +5,14 @@
 
 #include "check.h"
 
+void mc_check_config_drift(struct mc_check_ctx *ctx);
+void mc_check_cpu_compatible(struct mc_check_ctx *ctx);
+void mc_check_host_uuid_unique(struct mc_check_ctx *ctx);
+void mc_check_hosts_consistent(struct mc_check_ctx *ctx);
+void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx);
+void mc_check_instances_path_consistent(struct mc_check_ctx *ctx);
+void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx);
+void mc_check_version_skew(struct mc_check_ctx *ctx);
 void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx);
 void mc_check_libvirtd_auth(struct mc_check_ctx *ctx);
 void mc_check_libvirtd_listen(struct mc_check_ctx *ctx);

@@ -6,6 +6,54 @@
 
 const struct mc_check mc_checks[] = {
         {
+                .id = "config-drift",
+                .title = "settings that must match across nodes do match",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_NOVA | MC_NEED_QEMU | MC_NEED_LIBVIRTD,
+                .run = mc_check_config_drift,
+                .doc = "Some settings only work when every node agrees: cpu_mode and the CPU models, the migration URI or scheme, live_migration_flag, the migration port range. Each that differs is named with the value on every node.",
+        },
+        {
+                .id = "cpu-compatible",
+                .title = "the nodes' CPUs let a guest started on one run on every other",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_NOVA | MC_NEED_LIBVIRT_API,
+                .run = mc_check_cpu_compatible,
+                .doc = "The destination compares the guest CPU with its own (\"CPU doesn't have compatibility\"). With host-passthrough the CPUs must be identical; with host-model or custom each pair is compared from the CPU facts (model, vendor, features); the hint proposes a baseline model for cpu_mode = custom.",
+        },
+        {
+                .id = "host-uuid-unique",
+                .title = "no two nodes share a host UUID",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_LIBVIRTD | MC_NEED_LIBVIRT_API,
+                .run = mc_check_host_uuid_unique,
+                .doc = "libvirt refuses to migrate to a host with the source's UUID: \"Attempt to migrate guest to the same host\". Cloned firmware and cloned images share UUIDs; the hint names the nodes and the key to set.",
+        },
+        {
+                .id = "hosts-consistent",
+                .title = "every node maps every node's name to the same address",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_HOSTS,
+                .run = mc_check_hosts_consistent,
+                .doc = "The destination hands the source its hostname for the migration data connection, so every node must resolve every other node's names, short and fully qualified, to the address the cluster agrees on. Missing and conflicting /etc/hosts entries are named per node with the line.",
+        },
+        {
+                .id = "hosts-loopback-hostname",
+                .title = "no node maps a node name to a loopback address",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_HOSTS,
+                .run = mc_check_hosts_loopback_hostname,
+                .doc = "Debian and Ubuntu write \"127.0.1.1 HOSTNAME\" into /etc/hosts. A node name that resolves to loopback sends migration traffic to the source itself (\"hostname on destination resolved to localhost, but migration requires an FQDN\").",
+        },
+        {
+                .id = "instances-path-consistent",
+                .title = "instances_path is the same on every node and shared storage is consistent",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_NOVA | MC_NEED_MOUNTS,
+                .run = mc_check_instances_path_consistent,
+                .doc = "nova assumes the same instances_path everywhere. Shared storage must be shared by all nodes or by none: a mix makes migrations fail with InvalidSharedStorage or InvalidLocalStorage depending on direction.",
+        },
+        {
                 .id = "libvirt-host-uuid",
                 .title = "host_uuid, where set, is a valid UUID and not a firmware placeholder",
                 .scope = MC_SCOPE_NODE,
@@ -15,6 +63,14 @@ const struct mc_check mc_checks[] = {
                        "UUID ('Attempt to migrate guest to the same host'). Cloned boards often share an SMBIOS UUID "
                        "such as 03000200-0400-0500-0006-000700080009; host_uuid in libvirtd.conf (virtqemud.conf on "
                        "modular hosts) overrides it. A malformed or all-one-digit value stops the daemon.",
+        },
+        {
+                .id = "libvirt-hostname-resolvable",
+                .title = "the hostname each node's libvirt reports resolves on every peer to that node",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_HOSTS | MC_NEED_LIBVIRT_API,
+                .run = mc_check_libvirt_hostname_resolvable,
+                .doc = "libvirt on the destination names itself with its hostname in the migration URI it returns; the source must resolve that name to the destination (\"Unable to resolve address ... Name or service not known\").",
         },
         {
                 .id = "libvirtd-auth",
@@ -123,6 +179,14 @@ const struct mc_check mc_checks[] = {
                 .doc = "The destination's QEMU listens for the migration stream on a port from migration_port_min to "
                        "migration_port_max (default 49152-49215), one per concurrent incoming migration. The range is "
                        "what the firewall must open; migration_address and migration_host must not be loopback.",
+        },
+        {
+                .id = "version-skew",
+                .title = "no destination is older than a source, and nova releases agree",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_NOVA | MC_NEED_LIBVIRT_API,
+                .run = mc_check_version_skew,
+                .doc = "nova refuses to migrate to an older hypervisor (\"The instance requires a newer hypervisor version than has been provided\") and libvirt/QEMU cannot always accept a stream from a newer QEMU. Nova releases that differ are named too.",
         },
 };
 

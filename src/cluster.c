@@ -15,6 +15,7 @@ struct mc_node *mc_cluster_add(struct mc_cluster *c, const char *name) {
 void mc_cluster_done(struct mc_cluster *c) {
         for (size_t i = 0; i < c->n_nodes; i++) {
                 free(c->nodes[i].name);
+                free(c->nodes[i].address);
                 free(c->nodes[i].error);
                 json_object_put(c->nodes[i].facts);
         }

@@ -6,6 +6,7 @@
 
 struct mc_node {
         char *name;            /* as the user named it; the hostname for a single local node */
+        char *address;         /* from the inventory; NULL: resolve name */
         json_object *facts;    /* owned; NULL when collection failed */
         char *error;           /* why there are no facts */
 };

@@ -42,12 +42,30 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
         json_object_object_add(coll, "root", json_object_new_string(fs->root));
         json_object_object_add(coll, "live", json_object_new_boolean(streq(fs->root, "/")));
         json_object_object_add(facts, "collection", coll);
+        if (o->peers) {
+                json_object *peers = json_object_new_array();
+
+                /* The coordinator tells each node who its peers are, so that
+                 * the node can resolve and probe them from where it stands. */
+                for (char *const *p = o->peers; *p; p++) {
+                        json_object *e = json_object_new_object();
+                        const char *eq = strchr(*p, '=');
+                        _cleanup_free_ char *name = eq ? mc_assert_alloc(strndup(*p, (size_t) (eq - *p))) : mc_strdup(*p);
+
+                        json_object_object_add(e, "name", json_object_new_string(name));
+                        if (eq && eq[1])
+                                json_object_object_add(e, "address", json_object_new_string(eq + 1));
+                        json_object_array_add(peers, e);
+                }
+                json_object_object_add(facts, "peers", peers);
+        }
 
         c = (struct mc_collector) {
                 .fs = fs,
                 .aug = aug,
                 .live = streq(fs->root, "/"),
                 .facts = facts,
+                .peers = o->peers,
         };
 
         /* Cheap and always useful: who the node is and what runs on it. */
@@ -61,6 +79,12 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 mc_collect_nova(&c);
         if ((o->needs & MC_NEED_RUNTIME) && c.live)
                 mc_collect_runtime(&c);
+        if ((o->needs & MC_NEED_LIBVIRT_API) && c.live)
+                mc_collect_libvirt_api(&c);
+        if (o->needs & MC_NEED_HOSTS)
+                mc_collect_hosts(&c);
+        if (o->needs & MC_NEED_MOUNTS)
+                mc_collect_mounts(&c);
 
         *ret = TAKE_PTR(facts);
         return 0;

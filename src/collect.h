@@ -11,6 +11,7 @@ struct mc_collect_opts {
         const char *root;          /* NULL or "/": this machine */
         unsigned needs;            /* MC_NEED_* of the checks to run */
         const char *nova_release;  /* override, e.g. "icehouse" */
+        char *const *peers;        /* the other nodes: "NAME" or "NAME=ADDRESS" */
 };
 
 /* Collect one node's facts. Fails only when nothing could be collected
@@ -23,6 +24,7 @@ struct mc_collector {
         augeas *aug;
         bool live;     /* this machine, running: processes and sockets are visible */
         json_object *facts;
+        char *const *peers;
 };
 
 void mc_collect_os(struct mc_collector *c);
@@ -31,6 +33,9 @@ void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);
 void mc_collect_startup(struct mc_collector *c);
 void mc_collect_nova(struct mc_collector *c);
 void mc_collect_runtime(struct mc_collector *c);
+void mc_collect_libvirt_api(struct mc_collector *c);
+void mc_collect_hosts(struct mc_collector *c);
+void mc_collect_mounts(struct mc_collector *c);
 
 /* Record a parsed config file under facts.files. */
 json_object *mc_collect_conf(struct mc_collector *c, const struct mc_conf_spec *spec);

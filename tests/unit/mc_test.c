@@ -131,3 +131,54 @@ void assert_evidence(const struct mc_result *r, const char *file, unsigned line,
                               r->evidence[i].text ?: "");
         fail_msg("no evidence %s:%u '%s'", file, line, text_part ?: "");
 }
+
+struct mc_node *cluster_add_json(struct mc_cluster *c, const char *name, const char *json) {
+        _cleanup_free_ char *err = NULL, *text = NULL;
+        json_object *facts = NULL;
+        struct mc_node *n;
+
+        text = strstr(json, "\"schema_version\"") ? mc_strdup(json)
+                                                   : mc_strdup_printf("{\"schema_version\": 1, %s", strchr(json, '{') + 1);
+        if (mc_facts_parse(text, strlen(text), &facts, &err) < 0)
+                fail_msg("bad fixture facts for %s: %s", name, err);
+        n = mc_cluster_add(c, name);
+        n->facts = facts;
+        return n;
+}
+
+struct mc_node *cluster_add_tree(struct mc_cluster *c, const char *name, const char *root) {
+        const struct mc_collect_opts o = { .root = root, .needs = MC_NEED_ALL };
+        _cleanup_free_ char *err = NULL;
+        json_object *facts = NULL;
+        struct mc_node *n;
+
+        assert_int_equal(mc_collect(&o, &facts, &err), 0);
+        n = mc_cluster_add(c, name);
+        n->facts = facts;
+        return n;
+}
+
+void run_cluster_check(const struct mc_cluster *c, const char *check_id, struct mc_results *out) {
+        _cleanup_strv_free_ char **only = mc_split(check_id, ",");
+
+        assert_non_null(mc_check_find(check_id));
+        mc_checks_run(c, only, NULL, out);
+}
+
+const struct mc_result *row_of(const struct mc_results *rs, const char *node) {
+        const struct mc_result *found = NULL;
+        size_t n = 0;
+
+        for (size_t i = 0; i < rs->n; i++)
+                if (streq(rs->items[i].node, node)) {
+                        found = &rs->items[i];
+                        n++;
+                }
+        if (n != 1) {
+                for (size_t i = 0; i < rs->n; i++)
+                        print_message("row %zu: %s %s %s\n", i, rs->items[i].node,
+                                      mc_status_to_string(rs->items[i].status), rs->items[i].summary);
+                fail_msg("expected one row for node %s, got %zu", node, n);
+        }
+        return found;
+}

@@ -33,3 +33,12 @@ const struct mc_result *one_row(const struct mc_results *rs);
 
 void assert_row(const struct mc_result *r, enum mc_status st, const char *summary_part);
 void assert_evidence(const struct mc_result *r, const char *file, unsigned line, const char *text_part);
+
+/* Clusters from facts: each node's facts as JSON text (schema_version is
+ * added when missing), so that cluster checks are tested from fixtures. */
+struct mc_node *cluster_add_json(struct mc_cluster *c, const char *name, const char *json);
+/* A node collected from a tree, as --from DIR/NODE/ would. */
+struct mc_node *cluster_add_tree(struct mc_cluster *c, const char *name, const char *root);
+void run_cluster_check(const struct mc_cluster *c, const char *check_id, struct mc_results *out);
+/* The row of check_id for node, failing when there is not exactly one. */
+const struct mc_result *row_of(const struct mc_results *rs, const char *node);
