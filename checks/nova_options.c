@@ -73,10 +73,21 @@ static bool name_read_by(const struct mc_nova_name *n, enum mc_nova_release r) {
 
 int mc_nova_opt_get(json_object *facts, enum mc_nova_release release, const struct mc_nova_opt *o,
                     struct mc_setting *ret) {
-        for (size_t i = 0; i < ELEMENTSOF(o->names) && o->names[i].key; i++)
-                if (name_read_by(&o->names[i], release) &&
-                    mc_facts_nova(facts, o->names[i].section, o->names[i].key, ret) >= 0)
-                        return 0;
+        json_object *files = mc_json_path(facts, "nova", "files", NULL);
+
+        if (!files || !json_object_is_type(files, json_type_array))
+                return -ENOENT;
+        /* oslo.config looks at the files newest first and, in each, at the
+         * option's every name: a deprecated name in a drop-in beats the new
+         * name in nova.conf. */
+        for (size_t f = json_object_array_length(files); f-- > 0;) {
+                const char *path = mc_json_str(json_object_array_get_idx(files, f), NULL);
+
+                for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++)
+                        if (name_read_by(&o->names[i], release) &&
+                            mc_facts_setting(facts, path, o->names[i].section, o->names[i].key, ret) >= 0)
+                                return 0;
+        }
         return -ENOENT;
 }
 

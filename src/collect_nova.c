@@ -167,7 +167,9 @@ void mc_collect_nova(struct mc_collector *c) {
                         _cleanup_free_ char *p = NULL;
                         size_t n = strlen(*d);
 
-                        if (n <= 5 || !streq(*d + n - 5, ".conf"))
+                        /* glob("*.conf"), as oslo.config uses it, skips names
+                         * starting with '.' (".x.conf", emacs' ".#x.conf"). */
+                        if (n <= 5 || !streq(*d + n - 5, ".conf") || (*d)[0] == '.')
                                 continue;
                         p = mc_strdup_printf(NOVA_CONF_D "/%s", *d);
                         spec.path = p;

@@ -100,8 +100,53 @@ static bool keep_key(const struct mc_conf_spec *spec, const char *key) {
         return false;
 }
 
-/* oslo.config's value: continuation lines lose their indentation and join
- * with newlines; a first line wrapped in matching quotes loses them. */
+/* The characters Python's str.strip() removes (str.isspace(), UTF-8
+ * encoded): oslo.config strips keys, values and continuation lines with
+ * it, so a value ending in a no-break space pasted from a web page is read
+ * without it. Returns the length of the one at p, or 0. */
+static size_t py_space_len(const char *s, size_t avail) {
+        const unsigned char *p = (const unsigned char *) s;
+
+        if (avail >= 1 && ((p[0] >= 0x09 && p[0] <= 0x0d) || (p[0] >= 0x1c && p[0] <= 0x20)))
+                return 1;
+        if (avail >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+                return 2;  /* U+0085, U+00A0 */
+        if (avail >= 3 &&
+            ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) ||                /* U+1680 */
+             (p[0] == 0xe2 && p[1] == 0x80 &&
+              ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) ||
+             (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||                /* U+205F */
+             (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)))                 /* U+3000 */
+                return 3;
+        return 0;
+}
+
+static char *py_lstrip(char *s) {
+        for (size_t k; (k = py_space_len(s, strnlen(s, 3)));)
+                s += k;
+        return s;
+}
+
+static void py_rstrip(char *s) {
+        size_t n = strlen(s);
+
+        for (bool again = true; again && n > 0;) {
+                again = false;
+                for (size_t k = 1; k <= 3 && k <= n; k++)
+                        if (py_space_len(s + n - k, k) == k) {
+                                n -= k;
+                                again = true;
+                                break;
+                        }
+        }
+        s[n] = '\0';
+}
+
+/* oslo.config's value (iniparser.BaseParser): every line loses trailing
+ * white space, continuation lines lose their indentation, and they join
+ * with newlines; the first line is stripped and, when wrapped in matching
+ * quotes, loses them. The lens already left the ASCII blanks at the edges
+ * of the first and last line out of raw; the rest is done here. */
 static char *ini_value(const char *raw) {
         _cleanup_free_ char *copy = mc_strdup(raw);
         char *first = copy, *rest = strchr(copy, '\n'), *out;
@@ -109,9 +154,9 @@ static char *ini_value(const char *raw) {
 
         if (rest)
                 *rest++ = '\0';
+        py_rstrip(first);
+        first = py_lstrip(first);
         n = strlen(first);
-        while (n > 0 && isblank((unsigned char) first[n - 1]))
-                first[--n] = '\0';
         if (n >= 1 && first[0] == first[n - 1] && (first[0] == '"' || first[0] == '\'')) {
                 first[n > 1 ? n - 1 : 0] = '\0';
                 first++;
@@ -123,11 +168,54 @@ static char *ini_value(const char *raw) {
                 rest = strchr(rest, '\n');
                 if (rest)
                         *rest++ = '\0';
-                while (isblank((unsigned char) *line))
-                        line++;
-                out = mc_strdup_printf("%s\n%s", old, line);
+                py_rstrip(line);
+                out = mc_strdup_printf("%s\n%s", old, py_lstrip(line));
                 free(old);
         }
+        return out;
+}
+
+/* oslo.config strips a key with str.strip(). */
+static char *ini_key(const char *label) {
+        _cleanup_free_ char *copy = mc_strdup(label);
+
+        py_rstrip(copy);
+        return mc_strdup(py_lstrip(copy));
+}
+
+/* nova looks sections up through oslo.config's _normalize_group_name():
+ * DEFAULT as written, every other name in lower case, so [LIBVIRT] and
+ * [Libvirt] are [libvirt] while [default] is not [DEFAULT]. The facts use
+ * the name nova uses; a file with both spellings merges them in file
+ * order, as oslo does. (Non-ASCII letters are left as they are.) */
+static char *ini_section(const char *label) {
+        char *s = mc_strdup(label);
+
+        if (!streq(s, "DEFAULT"))
+                for (char *p = s; *p; p++)
+                        *p = (char) tolower((unsigned char) *p);
+        return s;
+}
+
+/* The text as Python's open() hands it to oslo.config: universal newlines
+ * ("\r\n" and a lone "\r" end a line, as "\n" does), and a last line
+ * without its newline still counts. */
+static char *ini_text(const char *text, size_t len, size_t *ret_len) {
+        char *out = mc_assert_alloc(malloc(len + 2));
+        size_t n = 0;
+
+        for (size_t i = 0; i < len; i++) {
+                if (text[i] == '\r') {
+                        out[n++] = '\n';
+                        if (i + 1 < len && text[i + 1] == '\n')
+                                i++;
+                } else
+                        out[n++] = text[i];
+        }
+        if (n > 0 && out[n - 1] != '\n')
+                out[n++] = '\n';
+        out[n] = '\0';
+        *ret_len = n;
         return out;
 }
 
@@ -138,8 +226,13 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
         char *fn = NULL;
         json_object *s;
 
-        if (!raw)
-                return;  /* lists and valueless keys: nothing a check reads */
+        if (!raw) {
+                /* lists and valueless keys (libvirtd.conf): nothing a check reads */
+                if (spec->shape != MC_CONF_INI)
+                        return;
+                /* "key =": oslo.config reads "", which overrides an earlier value */
+                raw = "";
+        }
         /* Copy first: raw (from aug_ns_attr) lives only until the next call into augeas. */
         value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
         if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
@@ -190,20 +283,27 @@ static void collect_children(augeas *a, const char *tree, json_object *into, con
         for (int i = 0; i < n; i++) {
                 const char *label = NULL, *value = NULL;
 
-                if (aug_ns_attr(a, var, i, &value, &label, NULL) < 0 || !label || label[0] == '#' ||
-                    !keep_key(spec, label))
+                if (aug_ns_attr(a, var, i, &value, &label, NULL) < 0 || !label || label[0] == '#')
+                        continue;
+                _cleanup_free_ char *key = spec->shape == MC_CONF_INI ? ini_key(label) : mc_strdup(label);
+                if (!keep_key(spec, key))
                         continue;
                 _cleanup_free_ char *path = mc_strdup_printf("$%s[%d]", var, i + 1);
-                add_setting(a, into, path, label, value, spec, text, len);
+                add_setting(a, into, path, key, value, spec, text, len);
         }
         aug_defvar(a, var, NULL);
 }
 
 json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, const char *text, size_t len) {
         static const char tree[] = "/migcheck/tree", in[] = "/migcheck/text";
+        _cleanup_free_ char *norm = NULL;
         json_object *f, *body;
         int r;
 
+        if (spec->shape == MC_CONF_INI) {
+                norm = ini_text(text, len, &len);
+                text = norm;
+        }
         aug_rm(a, "/migcheck");
         aug_rm(a, "/augeas/text/migcheck");
         if (aug_set(a, in, text) < 0)
@@ -234,7 +334,8 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
                         const char *label = NULL;
 
                         if (aug_label(a, sections[i], &label) == 1 && label && label[0] != '#') {
-                                json_object *sec = mc_json_get_or_add_object(body, label);
+                                _cleanup_free_ char *name = ini_section(label);
+                                json_object *sec = mc_json_get_or_add_object(body, name);
                                 collect_children(a, sections[i], sec, spec, text, len);
                         }
                         free(sections[i]);

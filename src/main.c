@@ -9,6 +9,9 @@
 #include "check.h"
 #include "cluster.h"
 #include "collect.h"
+#include "fanout.h"
+#include "inventory.h"
+#include "offline.h"
 #include "nova_release.h"
 #include "report.h"
 #include "util.h"
@@ -27,11 +30,21 @@ struct args {
         bool verbose;
         char **only;
         char **skip;
+        struct mc_inventory inv;
+        const char *inventory;
+        const char *group;
+        const char *from;
+        const char *save_facts;
+        const char *exec_template;
+        const char *remote_migcheck;
+        unsigned jobs;
+        unsigned timeout_ms;
+        char **peers;
 };
 
 static void help(void) {
-        printf("usage: migcheck [check] [options]\n"
-               "       migcheck collect [--root DIR] [-o FILE]\n"
+        printf("usage: migcheck [check] [options] [-n NODE... | -i INVENTORY | --from DIR]\n"
+               "       migcheck collect [--root DIR] [-o FILE] [--peer NAME[=ADDR]...]\n"
                "       migcheck list [--format text|json|md]\n"
                "\n"
                "Check that this node is ready for live migration of KVM/QEMU guests under\n"
@@ -39,9 +52,36 @@ static void help(void) {
                "that causes it and a hint that fixes it.\n"
                "\n"
                "verbs:\n"
-               "  check             audit this machine, or the tree under --root (default)\n"
+               "  check             audit this machine, the tree under --root, or the nodes\n"
+               "                    named with -n, -i or --from (default)\n"
                "  collect           print this node's facts as JSON (secrets are never collected)\n"
                "  list              print the table of checks\n"
+               "\n"
+               "nodes:\n"
+               "  -n, --node NAME[=ADDR]\n"
+               "                    check this node (repeatable); without -n, -i or --from\n"
+               "                    migcheck checks this machine alone\n"
+               "  -i, --inventory FILE\n"
+               "                    nodes from FILE: 'name [address]' per line, or an Ansible INI\n"
+               "                    inventory (groups, ansible_host=)\n"
+               "      --group NAME  only the nodes of this Ansible group (and its children)\n"
+               "      --exec TEMPLATE\n"
+               "                    reach each node by running TEMPLATE followed by the remote\n"
+               "                    command, {node} replaced by the node's name, e.g.\n"
+               "                    'ip netns exec {node}' or 'ssh -o BatchMode=yes {node}';\n"
+               "                    without it, nodes are reached with OpenSSH (BatchMode)\n"
+               "      --remote-migcheck PATH\n"
+               "                    the migcheck binary on the nodes (default: migcheck)\n"
+               "      --from DIR    offline: DIR holds facts files (migcheck collect -o) and/or\n"
+               "                    one directory per node that is its root tree (a sosreport)\n"
+               "      --save-facts DIR\n"
+               "                    keep each node's facts as DIR/NODE.json for later --from\n"
+               "  -j, --jobs N      collect at most N nodes at once (default 16)\n"
+               "      --timeout SEC a node that has not answered after SEC seconds is an error\n"
+               "                    (default 30)\n"
+               "      --peer NAME[=ADDR]\n"
+               "                    collect: a peer this node should be checked against\n"
+               "                    (the coordinator passes every other node)\n"
                "\n"
                "options:\n"
                "  -r, --root DIR    read the node's files under DIR as if it were its root file\n"
@@ -71,7 +111,11 @@ static void help(void) {
                "  migcheck --root /srv/sosreport-node1     audit a node from its files\n"
                "  migcheck --only libvirtd-listen,libvirtd-startup --format json\n"
                "  migcheck --root /mnt/img --nova-release juno\n"
-               "  migcheck collect -o node1.json           keep facts for offline review\n");
+               "  migcheck collect -o node1.json           keep facts for offline review\n"
+               "  migcheck -n compute1 -n compute2         two nodes over ssh\n"
+               "  migcheck -i hosts.ini --group compute --save-facts facts/\n"
+               "  migcheck --from facts/                   check again, offline\n"
+               "  migcheck -i lab.txt --exec 'ip netns exec {node}' --remote-migcheck /opt/migcheck\n");
 }
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
@@ -101,7 +145,20 @@ static int parse_ids(const char *opt, const char *arg, char ***ret) {
 }
 
 static int parse_args(int argc, char **argv, struct args *a) {
-        enum { ARG_ONLY = 0x100, ARG_SKIP, ARG_NOVA_RELEASE, ARG_COLOR, ARG_VERSION };
+        enum {
+                ARG_ONLY = 0x100,
+                ARG_SKIP,
+                ARG_NOVA_RELEASE,
+                ARG_COLOR,
+                ARG_VERSION,
+                ARG_GROUP,
+                ARG_FROM,
+                ARG_SAVE_FACTS,
+                ARG_EXEC,
+                ARG_REMOTE,
+                ARG_TIMEOUT,
+                ARG_PEER,
+        };
         static const struct option options[] = {
                 { "root", required_argument, NULL, 'r' },
                 { "format", required_argument, NULL, 'f' },
@@ -113,13 +170,73 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
+                { "node", required_argument, NULL, 'n' },
+                { "inventory", required_argument, NULL, 'i' },
+                { "group", required_argument, NULL, ARG_GROUP },
+                { "from", required_argument, NULL, ARG_FROM },
+                { "save-facts", required_argument, NULL, ARG_SAVE_FACTS },
+                { "exec", required_argument, NULL, ARG_EXEC },
+                { "remote-migcheck", required_argument, NULL, ARG_REMOTE },
+                { "jobs", required_argument, NULL, 'j' },
+                { "timeout", required_argument, NULL, ARG_TIMEOUT },
+                { "peer", required_argument, NULL, ARG_PEER },
                 {},
         };
         const char *format = NULL;
         int c;
 
-        while ((c = getopt_long(argc, argv, "r:f:o:vh", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "r:f:o:vhn:i:j:", options, NULL)) >= 0)
                 switch (c) {
+                case 'n':
+                        if (mc_inventory_add(&a->inv, optarg) < 0)
+                                return usage_error("-n: node '%s' is empty or given twice", optarg);
+                        break;
+                case 'i':
+                        a->inventory = optarg;
+                        break;
+                case ARG_GROUP:
+                        a->group = optarg;
+                        break;
+                case ARG_FROM:
+                        a->from = optarg;
+                        break;
+                case ARG_SAVE_FACTS:
+                        a->save_facts = optarg;
+                        break;
+                case ARG_EXEC:
+                        if (!strstr(optarg, "{node}"))
+                                return usage_error("--exec: the template '%s' has no {node}", optarg);
+                        a->exec_template = optarg;
+                        break;
+                case ARG_REMOTE:
+                        a->remote_migcheck = optarg;
+                        break;
+                case 'j': {
+                        char *end;
+                        unsigned long v = strtoul(optarg, &end, 10);
+
+                        if (*end || v < 1 || v > 1024)
+                                return usage_error("--jobs: expected 1 to 1024, not '%s'", optarg);
+                        a->jobs = (unsigned) v;
+                        break;
+                }
+                case ARG_TIMEOUT: {
+                        char *end;
+                        double v = strtod(optarg, &end);
+
+                        if (*end || !(v > 0 && v <= 3600))
+                                return usage_error("--timeout: expected seconds (0 to 3600], not '%s'", optarg);
+                        a->timeout_ms = (unsigned) (v * 1000);
+                        break;
+                }
+                case ARG_PEER: {
+                        size_t n = mc_strv_length(a->peers);
+
+                        a->peers = mc_assert_alloc(reallocarray(a->peers, n + 2, sizeof(char *)));
+                        a->peers[n] = mc_strdup(optarg);
+                        a->peers[n + 1] = NULL;
+                        break;
+                }
                 case 'r':
                         a->root = optarg;
                         break;
@@ -189,6 +306,16 @@ static int parse_args(int argc, char **argv, struct args *a) {
         }
         if (a->output && !streq(a->verb, "collect"))
                 return usage_error("--output goes with collect, not %s", a->verb);
+        if (a->peers && !streq(a->verb, "collect"))
+                return usage_error("--peer goes with collect (the coordinator passes it to each node)");
+        if (a->from && (a->inv.n || a->inventory || a->root))
+                return usage_error("--from reads nodes collected before: it goes without -n, -i and --root");
+        if (a->root && (a->inv.n || a->inventory))
+                return usage_error("--root is one node's tree: use --from DIR for many");
+        if (a->group && !a->inventory)
+                return usage_error("--group picks from an inventory: give -i FILE");
+        if (a->exec_template && !a->inv.n && !a->inventory)
+                return usage_error("--exec needs nodes: -n NODE or -i FILE");
         return -1;  /* go on */
 }
 
@@ -199,7 +326,13 @@ static bool use_color(enum color_mode m) {
 }
 
 static int verb_collect(const struct args *a) {
-        const struct mc_collect_opts o = { .root = a->root, .needs = MC_NEED_ALL, .nova_release = a->nova_release };
+        const struct mc_collect_opts o = {
+                .root = a->root,
+                /* --only/--skip: the coordinator asks a node for what its checks need. */
+                .needs = mc_checks_needs(a->only, a->skip),
+                .nova_release = a->nova_release,
+                .peers = a->peers,
+        };
         _cleanup_json_ json_object *facts = NULL;
         _cleanup_free_ char *err = NULL;
         const char *text;
@@ -227,28 +360,83 @@ static int verb_collect(const struct args *a) {
         return ferror(stdout) ? MC_EXIT_ERROR : 0;
 }
 
-static int verb_check(const struct args *a) {
+static void progress(size_t done, size_t total, void *userdata) {
+        fprintf(stderr, "\rmigcheck: %zu/%zu nodes collected%s", done, total, done == total ? "\n" : "");
+}
+
+/* Fill the cluster: this machine, one tree, saved facts, or remote nodes. */
+static int collect_cluster(struct args *a, struct mc_cluster *c) {
         const struct mc_collect_opts o = {
                 .root = a->root,
                 .needs = mc_checks_needs(a->only, a->skip),
                 .nova_release = a->nova_release,
         };
-        struct mc_cluster cluster = {};
-        struct mc_results results = {};
         _cleanup_free_ char *err = NULL;
-        json_object *facts = NULL;
-        struct mc_node *n;
-        const char *name;
         int r;
 
-        r = mc_collect(&o, &facts, &err);
-        name = mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost");
-        n = mc_cluster_add(&cluster, name);
-        if (r < 0)
-                n->error = TAKE_PTR(err);
-        else
-                n->facts = facts;
+        if (a->inventory) {
+                r = mc_inventory_load(&a->inv, a->inventory, a->group, &err);
+                if (r < 0) {
+                        fprintf(stderr, "migcheck: %s\n", err);
+                        return MC_EXIT_USAGE;
+                }
+        }
+        if (a->from) {
+                r = mc_cluster_from_dir(c, a->from, &o, &err);
+                if (r < 0) {
+                        fprintf(stderr, "migcheck: --from: %s\n", err);
+                        return MC_EXIT_ERROR;
+                }
+        } else if (a->inv.n > 0) {
+                const struct mc_fanout_opts fo = {
+                        .kind = a->exec_template ? MC_TRANSPORT_EXEC : MC_TRANSPORT_SSH,
+                        .exec_template = a->exec_template,
+                        .remote_migcheck = a->remote_migcheck,
+                        .jobs = a->jobs ?: 16,
+                        .timeout_ms = a->timeout_ms ?: 30000,
+                        .nova_release = a->nova_release,
+                        .only = a->only,
+                        .skip = a->skip,
+                        .progress = isatty(STDERR_FILENO) ? progress : NULL,
+                };
 
+                for (size_t i = 0; i < a->inv.n; i++) {
+                        struct mc_node *n = mc_cluster_add(c, a->inv.nodes[i].name);
+                        n->address = mc_strdup(a->inv.nodes[i].address);
+                }
+                r = mc_fanout_collect(c, &fo);
+                if (r < 0) {
+                        fprintf(stderr, "migcheck: cannot collect: %s\n", strerror(-r));
+                        return MC_EXIT_ERROR;
+                }
+        } else {
+                json_object *facts = NULL;
+                struct mc_node *n;
+
+                r = mc_collect(&o, &facts, &err);
+                n = mc_cluster_add(c, mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost"));
+                if (r < 0)
+                        n->error = TAKE_PTR(err);
+                else
+                        n->facts = facts;
+        }
+        if (a->save_facts && mc_cluster_save_facts(c, a->save_facts, &err) < 0) {
+                fprintf(stderr, "migcheck: --save-facts: %s\n", err);
+                return MC_EXIT_ERROR;
+        }
+        return -1;
+}
+
+static int verb_check(struct args *a) {
+        struct mc_cluster cluster = {};
+        struct mc_results results = {};
+        int r;
+
+        r = collect_cluster(a, &cluster);
+        if (r >= 0) {
+                mc_cluster_done(&cluster);
+                return r;
+        }
         mc_checks_run(&cluster, a->only, a->skip, &results);
         if (a->format == MC_FORMAT_JSON)
                 r = mc_report_json(stdout, &cluster, &results);
@@ -280,5 +468,7 @@ int main(int argc, char **argv) {
 out:
         strv_free(a.only);
         strv_free(a.skip);
+        strv_free(a.peers);
+        mc_inventory_done(&a.inv);
         return r;
 }

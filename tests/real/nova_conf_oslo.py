@@ -501,7 +501,7 @@ def run_diff(args, keep):
 def run_sample(args, keep):
     sample = os.path.join(args.debs, 'root', SAMPLE)
     with open(sample) as f:
-        lines = f.read().split('\n')
+        lines = f.read().splitlines()
     check(len(lines) > 10000, 'the sample has only %d lines' % len(lines))
     tmp = tempfile.mkdtemp(prefix='mc-sample-')
     try:

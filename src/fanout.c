@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "fanout.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "facts.h"
+#include "util.h"
+
+#define MC_FANOUT_MAX_STDERR (64u * 1024u)
+
+char *mc_shell_quote(const char *text) {
+        _cleanup_free_ char *out = mc_strdup("'");
+
+        for (const char *p = text; *p; p++) {
+                char *n = *p == '\'' ? mc_strdup_printf("%s'\\''", out) : mc_strdup_printf("%s%c", out, *p);
+                free(out);
+                out = n;
+        }
+        char *n = mc_strdup_printf("%s'", out);
+        return n;
+}
+
+char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
+        char **l = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(char *)));
+        size_t k = 0;
+
+        for (size_t j = 0; j < c->n_nodes; j++)
+                if (j != i)
+                        l[k++] = c->nodes[j].address ? mc_strdup_printf("%s=%s", c->nodes[j].name, c->nodes[j].address)
+                                                     : mc_strdup(c->nodes[j].name);
+        return l;
+}
+
+/* The node-side command line, as one shell string. */
+static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o) {
+        _cleanup_strv_free_ char **peers = mc_cluster_peers(c, i);
+        _cleanup_free_ char *remote = mc_shell_quote(o->remote_migcheck ?: "migcheck");
+        char *cmd = mc_strdup_printf("%s collect", remote);
+
+        for (char **p = peers; *p; p++) {
+                _cleanup_free_ char *q = mc_shell_quote(*p);
+                char *n = mc_strdup_printf("%s --peer %s", cmd, q);
+                free(cmd);
+                cmd = n;
+        }
+        if (o->nova_release) {
+                _cleanup_free_ char *q = mc_shell_quote(o->nova_release);
+                char *n = mc_strdup_printf("%s --nova-release %s", cmd, q);
+                free(cmd);
+                cmd = n;
+        }
+        for (int k = 0; k < 2; k++) {
+                char *const *ids = k == 0 ? o->only : o->skip;
+                _cleanup_free_ char *joined = NULL;
+
+                if (!ids || !ids[0])
+                        continue;
+                for (char *const *id = ids; *id; id++) {
+                        char *n = mc_strdup_printf("%s%s%s", joined ?: "", joined ? "," : "", *id);
+                        free(joined);
+                        joined = n;
+                }
+                _cleanup_free_ char *q = mc_shell_quote(joined);
+                char *n = mc_strdup_printf("%s %s %s", cmd, k == 0 ? "--only" : "--skip", q);
+                free(cmd);
+                cmd = n;
+        }
+        return cmd;
+}
+
+static char *expand_template(const char *tmpl, const char *node) {
+        _cleanup_free_ char *q = mc_shell_quote(node);
+        char *out = mc_strdup("");
+
+        for (const char *p = tmpl; *p;) {
+                const char *hit = strstr(p, "{node}");
+                size_t n = hit ? (size_t) (hit - p) : strlen(p);
+                char *next = mc_strdup_printf("%s%.*s%s", out, (int) n, p, hit ? q : "");
+
+                free(out);
+                out = next;
+                p += n + (hit ? strlen("{node}") : 0);
+        }
+        return out;
+}
+
+static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o) {
+        _cleanup_free_ char *cmd = remote_command(c, i, o);
+        const struct mc_node *n = &c->nodes[i];
+        char **argv;
+
+        if (o->kind == MC_TRANSPORT_SSH) {
+                /* OpenSSH, so that ~/.ssh/config, ProxyJump and ControlMaster apply. */
+                unsigned connect_s = o->timeout_ms / 1000 > 1 ? o->timeout_ms / 1000 : 1;
+                argv = mc_assert_alloc(calloc(10, sizeof(char *)));
+                argv[0] = mc_strdup("ssh");
+                argv[1] = mc_strdup("-o");
+                argv[2] = mc_strdup("BatchMode=yes");
+                argv[3] = mc_strdup("-o");
+                argv[4] = mc_strdup_printf("ConnectTimeout=%u", connect_s);
+                argv[5] = mc_strdup("--");
+                argv[6] = mc_strdup(n->address ?: n->name);
+                argv[7] = TAKE_PTR(cmd);
+                return argv;
+        }
+        argv = mc_assert_alloc(calloc(4, sizeof(char *)));
+        argv[0] = mc_strdup("/bin/sh");
+        argv[1] = mc_strdup("-c");
+        {
+                _cleanup_free_ char *prefix = expand_template(o->exec_template, n->name);
+                argv[2] = mc_strdup_printf("%s %s", prefix, cmd);
+        }
+        return argv;
+}
+
+struct job {
+        size_t node;
+        pid_t pid;
+        int out, err;
+        char *obuf, *ebuf;
+        size_t olen, elen;
+        uint64_t deadline;
+        bool overflow;
+};
+
+static uint64_t now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, struct job *j) {
+        _cleanup_strv_free_ char **argv = node_argv(c, i, o);
+        int po[2], pe[2];
+        pid_t pid;
+
+        if (pipe2(po, O_CLOEXEC) < 0)
+                return -errno;
+        if (pipe2(pe, O_CLOEXEC) < 0) {
+                close(po[0]);
+                close(po[1]);
+                return -errno;
+        }
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+                return r;
+        }
+        if (pid == 0) {
+                int devnull = open("/dev/null", O_RDONLY);
+
+                /* Its own process group: a deadline kills the whole pipeline. */
+                setpgid(0, 0);
+                signal(SIGPIPE, SIG_DFL);
+                if (devnull >= 0)
+                        dup2(devnull, STDIN_FILENO);
+                dup2(po[1], STDOUT_FILENO);
+                dup2(pe[1], STDERR_FILENO);
+                execvp(argv[0], argv);
+                dprintf(STDERR_FILENO, "cannot run '%s': %s\n", argv[0], strerror(errno));
+                _exit(127);
+        }
+        setpgid(pid, pid);
+        close(po[1]);
+        close(pe[1]);
+        *j = (struct job) {
+                .node = i,
+                .pid = pid,
+                .out = po[0],
+                .err = pe[0],
+                .deadline = now_ms() + o->timeout_ms,
+        };
+        return 0;
+}
+
+/* Read what is there; false at end of file. */
+static bool drain(int fd, char **buf, size_t *len, size_t cap, bool *overflow) {
+        char chunk[65536];
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+
+        if (n < 0)
+                return errno == EINTR || errno == EAGAIN;
+        if (n == 0)
+                return false;
+        if (*len + (size_t) n > cap) {
+                *overflow = true;
+                return false;
+        }
+        *buf = mc_assert_alloc(realloc(*buf, *len + (size_t) n + 1));
+        memcpy(*buf + *len, chunk, (size_t) n);
+        *len += (size_t) n;
+        (*buf)[*len] = '\0';
+        return true;
+}
+
+static char *last_line(const char *s, size_t len) {
+        _cleanup_free_ char *copy = s ? mc_assert_alloc(strndup(s, len)) : NULL;
+        char *line, *nl;
+
+        if (!copy)
+                return NULL;
+        line = mc_strip(copy);
+        nl = strrchr(line, '\n');
+        return isempty(nl ? nl + 1 : line) ? NULL : mc_strdup(nl ? nl + 1 : line);
+}
+
+static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_out, unsigned timeout_ms) {
+        struct mc_node *n = &c->nodes[j->node];
+        _cleanup_free_ char *why = last_line(j->ebuf, j->elen), *err = NULL;
+        json_object *facts = NULL;
+
+        if (timed_out)
+                n->error = mc_strdup_printf("no answer within %u ms (killed)%s%s", timeout_ms, why ? ": " : "", why ?: "");
+        else if (j->overflow)
+                n->error = mc_strdup_printf("output larger than %u bytes: not facts", MC_FANOUT_MAX_OUTPUT);
+        else if (WIFSIGNALED(status))
+                n->error = mc_strdup_printf("killed by signal %d%s%s", WTERMSIG(status), why ? ": " : "", why ?: "");
+        else if (WEXITSTATUS(status) != 0)
+                n->error = mc_strdup_printf("exited with status %d%s%s", WEXITSTATUS(status), why ? ": " : "",
+                                            why ?: "");
+        else if (mc_facts_parse(j->obuf ?: "", j->olen, &facts, &err) < 0)
+                n->error = mc_strdup_printf("returned invalid facts: %s", err);
+        else
+                n->facts = facts;
+        if (j->out >= 0)
+                close(j->out);
+        if (j->err >= 0)
+                close(j->err);
+        free(j->obuf);
+        free(j->ebuf);
+}
+
+int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
+        unsigned jobs = o->jobs ?: 1;
+        _cleanup_free_ struct job *run = mc_assert_alloc(calloc(jobs, sizeof(*run)));
+        _cleanup_free_ struct pollfd *pfd = mc_assert_alloc(calloc(2 * (size_t) jobs, sizeof(*pfd)));
+        size_t next = 0, done = 0, active = 0;
+
+        while (done < c->n_nodes) {
+                uint64_t now, wait;
+
+                while (active < jobs && next < c->n_nodes) {
+                        int r = spawn(c, next, o, &run[active]);
+
+                        if (r < 0) {
+                                c->nodes[next].error = mc_strdup_printf("cannot start the transport: %s", strerror(-r));
+                                done++;
+                        } else
+                                active++;
+                        next++;
+                }
+                if (o->progress)
+                        o->progress(done, c->n_nodes, o->userdata);
+                if (active == 0)
+                        continue;
+
+                now = now_ms();
+                wait = UINT64_MAX;
+                for (size_t k = 0; k < active; k++) {
+                        pfd[2 * k] = (struct pollfd) { .fd = run[k].out, .events = POLLIN };
+                        pfd[2 * k + 1] = (struct pollfd) { .fd = run[k].err, .events = POLLIN };
+                        wait = run[k].deadline > now ? (run[k].deadline - now < wait ? run[k].deadline - now : wait) : 0;
+                }
+                /* A child that closed its pipes but has not exited is reaped by polling. */
+                if (poll(pfd, 2 * active, (int) (wait < 100 ? wait : 100)) < 0 && errno != EINTR)
+                        return -errno;
+
+                for (size_t k = 0; k < active;) {
+                        struct job *j = &run[k];
+                        bool timed_out = false, reaped = false;
+                        int status = 0;
+
+                        if (j->out >= 0 && (pfd[2 * k].revents & (POLLIN | POLLHUP | POLLERR)))
+                                if (!drain(j->out, &j->obuf, &j->olen, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
+                                        close(j->out);
+                                        j->out = -1;
+                                }
+                        if (j->err >= 0 && (pfd[2 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+                                if (!drain(j->err, &j->ebuf, &j->elen, MC_FANOUT_MAX_STDERR, &(bool) { false })) {
+                                        close(j->err);
+                                        j->err = -1;
+                                }
+                        if (j->overflow || now_ms() >= j->deadline) {
+                                timed_out = !j->overflow;
+                                kill(-j->pid, SIGKILL);
+                                waitpid(j->pid, &status, 0);
+                                reaped = true;
+                        } else if (j->out < 0 && j->err < 0)
+                                reaped = waitpid(j->pid, &status, WNOHANG) == j->pid;
+                        if (!reaped) {
+                                k++;
+                                continue;
+                        }
+                        finish(c, j, status, timed_out, o->timeout_ms);
+                        run[k] = run[--active];
+                        pfd[2 * k] = pfd[2 * active];
+                        pfd[2 * k + 1] = pfd[2 * active + 1];
+                        done++;
+                }
+        }
+        if (o->progress)
+                o->progress(done, c->n_nodes, o->userdata);
+        return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Collecting many nodes at once. Each remote node runs `migcheck collect`
+ * itself (it must see its own kernel, files and daemons), reached through
+ * a transport: a command prefix (--exec TEMPLATE) or OpenSSH. A bounded
+ * pool of child processes with a deadline each: a node that hangs, dies
+ * or prints garbage becomes an error for that node, never a hung run. */
+
+#include <stdbool.h>
+
+#include "cluster.h"
+
+enum mc_transport_kind {
+        MC_TRANSPORT_LOCAL,  /* in process; only for this machine */
+        MC_TRANSPORT_EXEC,   /* /bin/sh -c "TEMPLATE REMOTE collect ..." */
+        MC_TRANSPORT_SSH,    /* ssh -o BatchMode=yes ADDRESS REMOTE collect ... */
+        _MC_TRANSPORT_MAX,
+};
+
+struct mc_fanout_opts {
+        enum mc_transport_kind kind;
+        const char *exec_template;    /* "{node}" is replaced by the node's shell-quoted name */
+        const char *remote_migcheck;  /* default "migcheck" */
+        unsigned jobs;                /* at most this many nodes at once */
+        unsigned timeout_ms;          /* per node, from its start */
+        const char *nova_release;     /* passed on */
+        char *const *only;            /* passed on: the remote collects what these checks need */
+        char *const *skip;
+        /* Called as nodes finish (the library never prints). */
+        void (*progress)(size_t done, size_t total, void *userdata);
+        void *userdata;
+};
+
+/* Output larger than this is not facts: the node is an error. */
+#define MC_FANOUT_MAX_OUTPUT (16u * 1024u * 1024u)
+
+/* Fill nodes[i].facts or nodes[i].error for every node of c. */
+int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);
+
+/* The peers argument list for node i: every other node, NAME[=ADDRESS]. */
+char **mc_cluster_peers(const struct mc_cluster *c, size_t i);
+
+/* 'text' quoted for a POSIX shell. */
+char *mc_shell_quote(const char *text);
