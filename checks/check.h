@@ -31,7 +31,10 @@ enum {
         MC_NEED_LIBVIRT_API = 1u << 5, /* the running libvirt: versions, hostname, UUID, CPU (live only) */
         MC_NEED_HOSTS = 1u << 6,     /* /etc/hosts and name resolution of the peers */
         MC_NEED_MOUNTS = 1u << 7,    /* the mount that holds instances_path */
-        MC_NEED_ALL = (1u << 8) - 1,
+        MC_NEED_NET = 1u << 8,       /* routes, links, addresses (netlink), DNS of the peers (live only) */
+        MC_NEED_PROBE = 1u << 9,     /* TCP connects to the peers' libvirt ports (live only) */
+        MC_NEED_FIREWALL = 1u << 10, /* the filter table (libiptc / iptables-save) and the persisted rules */
+        MC_NEED_ALL = (1u << 11) - 1,
 };
 
 struct mc_check_ctx;

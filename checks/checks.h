@@ -6,6 +6,14 @@
 #include "check.h"
 
 void mc_check_config_drift(struct mc_check_ctx *ctx);
+void mc_check_dns_resolution(struct mc_check_ctx *ctx);
+void mc_check_firewall_backend(struct mc_check_ctx *ctx);
+void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx);
+void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx);
+void mc_check_firewall_persistent(struct mc_check_ctx *ctx);
+void mc_check_mtu_consistent(struct mc_check_ctx *ctx);
+void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx);
+void mc_check_route_peer(struct mc_check_ctx *ctx);
 void mc_check_cpu_compatible(struct mc_check_ctx *ctx);
 void mc_check_host_uuid_unique(struct mc_check_ctx *ctx);
 void mc_check_hosts_consistent(struct mc_check_ctx *ctx);

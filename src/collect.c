@@ -85,6 +85,12 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 mc_collect_hosts(&c);
         if (o->needs & MC_NEED_MOUNTS)
                 mc_collect_mounts(&c);
+        if ((o->needs & MC_NEED_NET) && c.live)
+                mc_collect_net(&c);
+        if ((o->needs & MC_NEED_PROBE) && c.live)
+                mc_collect_probes(&c);
+        if (o->needs & MC_NEED_FIREWALL)
+                mc_collect_firewall(&c);
 
         *ret = TAKE_PTR(facts);
         return 0;

@@ -36,6 +36,9 @@ void mc_collect_runtime(struct mc_collector *c);
 void mc_collect_libvirt_api(struct mc_collector *c);
 void mc_collect_hosts(struct mc_collector *c);
 void mc_collect_mounts(struct mc_collector *c);
+void mc_collect_net(struct mc_collector *c);
+void mc_collect_probes(struct mc_collector *c);
+void mc_collect_firewall(struct mc_collector *c);
 
 /* Record a parsed config file under facts.files. */
 json_object *mc_collect_conf(struct mc_collector *c, const struct mc_conf_spec *spec);

@@ -7,7 +7,7 @@
 #include "util.h"
 
 static const char *needs_string(unsigned needs, char *buf, size_t size) {
-        static const char *const names[] = { "libvirtd", "qemu", "startup", "nova", "runtime", "libvirt-api", "hosts", "mounts" };
+        static const char *const names[] = { "libvirtd", "qemu", "startup", "nova", "runtime", "libvirt-api", "hosts", "mounts", "net", "probe", "firewall" };
         size_t off = 0;
 
         buf[0] = '\0';
