@@ -8,6 +8,7 @@
 #include "collect.h"
 #include "facts.h"
 #include "nova_release.h"
+#include "profiles.h"
 #include "shell.h"
 #include "util.h"
 
@@ -179,8 +180,24 @@ static char *nova_from_python(struct mc_collector *c, char **ret_source) {
 }
 
 void mc_collect_os(struct mc_collector *c) {
+        json_object *os;
+        const struct mc_distro_profile *p;
+
         collect_hostname(c);
         collect_os_release(c);
+        /* Recorded for the reader; checks derive it again from os, so that
+         * facts from an older migcheck get today's profiles. */
+        os = mc_json_get(c->facts, "os");
+        p = mc_distro_profile_find(mc_json_str(os, "id"), mc_json_str(os, "id_like"), mc_json_str(os, "version_id"));
+        if (p) {
+                json_object *d = json_object_new_object();
+
+                json_object_object_add(d, "profile", json_object_new_string(p->name));
+                json_object_object_add(d, "init", json_object_new_string(mc_init_to_string(p->init)));
+                json_object_object_add(d, "startup_file", json_object_new_string(p->startup_file));
+                json_object_object_add(d, "startup_var", json_object_new_string(p->startup_var));
+                json_object_object_add(c->facts, "distro", d);
+        }
 }
 
 void mc_collect_versions(struct mc_collector *c, const char *nova_release) {

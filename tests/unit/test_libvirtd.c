@@ -302,6 +302,52 @@ static void test_qemu_ports(void **state) {
         }
 }
 
+/* RHEL 9: the modular daemons; virtproxyd's sockets carry remote access. */
+static void test_rhel9_modular(void **state) {
+        struct t *t = *state;
+        struct mc_results rs = {};
+
+        tree_os(t->root, "NAME=\"Rocky Linux\"\nVERSION_ID=\"9.3\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n");
+        tree_write(t->root, "/usr/lib/systemd/systemd", "");
+        tree_write(t->root, "/usr/lib/systemd/system/virtproxyd-tcp.socket", "[Socket]\nListenStream=16509\n");
+        tree_symlink(t->root, "/etc/systemd/system/sockets.target.wants/virtproxyd.socket",
+                     "/usr/lib/systemd/system/virtproxyd.socket");
+        tree_symlink(t->root, "/etc/systemd/system/multi-user.target.wants/virtqemud.service",
+                     "/usr/lib/systemd/system/virtqemud.service");
+        tree_write(t->root, "/etc/libvirt/virtproxyd.conf", "#listen_tcp = 1\nauth_tcp = \"none\"\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "virtproxyd-tcp.socket is not enabled");
+        run_check(t->root, "libvirtd-startup", NULL, &rs);
+        assert_row(one_row(&rs), MC_SKIP, "modular daemons");
+        mc_results_done(&rs);
+        /* auth comes from virtproxyd.conf there, not libvirtd.conf. */
+        run_check(t->root, "libvirtd-auth", NULL, &rs);
+        assert_row(one_row(&rs), MC_WARN, "auth_tcp = none");
+        assert_evidence(one_row(&rs), "/etc/libvirt/virtproxyd.conf", 2, NULL);
+        mc_results_done(&rs);
+        tree_symlink(t->root, "/etc/systemd/system/sockets.target.wants/virtproxyd-tcp.socket",
+                     "/usr/lib/systemd/system/virtproxyd-tcp.socket");
+        run_check(t->root, "libvirtd-listen", NULL, &rs);
+        assert_row(one_row(&rs), MC_PASS, "virtproxyd-tcp.socket");
+        mc_results_done(&rs);
+}
+
+/* Debian 10 reads libvirtd_opts; Debian 11 renamed it LIBVIRTD_ARGS. */
+static void test_debian10_variable_name(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        tree_os(t->root, "ID=debian\nVERSION_ID=\"10\"\n");
+        tree_dpkg(t->root, (const char *const[]) { "libvirt-daemon=5.0.0-4+deb10u1", NULL });
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+        tree_write(t->root, "/etc/default/libvirtd", "# Debian 11 spelling, on Debian 10\nLIBVIRTD_ARGS=\"--listen\"\n");
+        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "never reads");
+        assert_evidence(r, "/etc/default/libvirtd", 2, "LIBVIRTD_ARGS");
+        assert_non_null(strstr(r->hint, "libvirtd_opts=\"-l\" to /etc/default/libvirtd"));
+}
+
 static void test_unknown_os_is_error_not_pass(void **state) {
         struct t *t = *state;
 
@@ -332,6 +378,8 @@ int main(void) {
                 T(test_auth_values),
                 T(test_host_uuid),
                 T(test_qemu_ports),
+                T(test_rhel9_modular),
+                T(test_debian10_variable_name),
                 T(test_unknown_os_is_error_not_pass),
         };
 
