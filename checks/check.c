@@ -53,8 +53,11 @@ bool mc_require_file(struct mc_check_ctx *ctx, const char *path) {
                 return true;
         r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' did not parse", path);
         mc_result_evidence(r, path, (unsigned) e.line, "%s", e.message);
-        mc_result_hint(r, "correct the file at the line named (libvirt's lenses reject unknown keys and "
-                          "trailing comments), then run migcheck again");
+        if (mc_startswith(path, "/etc/libvirt/"))
+                mc_result_hint(r, "correct the file at the line named (libvirt's lenses reject unknown keys and "
+                                  "trailing comments), then run migcheck again");
+        else
+                mc_result_hint(r, "correct the file at the line named, then run migcheck again");
         return false;
 }
 

@@ -38,6 +38,7 @@ enum {
 };
 
 struct mc_check_ctx;
+struct mc_fix_ctx;
 
 struct mc_check {
         const char *id;     /* stable, kebab-case */
@@ -46,6 +47,9 @@ struct mc_check {
         unsigned needs;
         void (*run)(struct mc_check_ctx *ctx);
         const char *doc;    /* one paragraph for docs/checks.md: what breaks and why */
+        /* Plans the fix of a failing row (fixers/); NULL: fix_note says why not. */
+        int (*fix)(struct mc_fix_ctx *ctx);
+        const char *fix_note;
 };
 
 struct mc_check_ctx {

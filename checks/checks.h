@@ -32,3 +32,9 @@ void mc_check_nova_live_migration_flag(struct mc_check_ctx *ctx);
 void mc_check_nova_migration_uri(struct mc_check_ctx *ctx);
 void mc_check_nova_vnc_listen(struct mc_check_ctx *ctx);
 void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx);
+
+/* qemu.conf's migration port range, libvirt's defaults where unset;
+ * -EINVAL when a bound is not a number. */
+int mc_qemu_migration_range(json_object *facts, long *ret_lo, long *ret_hi);
+/* Valid, more than one port, clear of 22, 16509 and 16514. */
+bool mc_qemu_range_usable(long lo, long hi);

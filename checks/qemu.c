@@ -22,6 +22,21 @@ static bool get_port(json_object *facts, const char *key, long dflt, long *ret, 
         return errno == 0 && end != s->value && *end == '\0';
 }
 
+int mc_qemu_migration_range(json_object *facts, long *ret_lo, long *ret_hi) {
+        struct mc_setting s;
+        bool set;
+
+        if (!get_port(facts, "migration_port_min", PORT_MIN_DEFAULT, ret_lo, &s, &set) ||
+            !get_port(facts, "migration_port_max", PORT_MAX_DEFAULT, ret_hi, &s, &set))
+                return -EINVAL;
+        return 0;
+}
+
+bool mc_qemu_range_usable(long lo, long hi) {
+        return lo > 0 && hi <= 65535 && lo < hi && !(lo <= 16509 && 16509 <= hi) && !(lo <= 16514 && 16514 <= hi) &&
+               !(lo <= 22 && 22 <= hi);
+}
+
 static bool local_only(const char *a) {
         return mc_startswith(a, "127.") || streq(a, "::1") || streq(a, "localhost") || mc_startswith(a, "localhost.");
 }

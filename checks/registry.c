@@ -3,6 +3,7 @@
  * contract with scripts (--only, --skip, JSON consumers): never rename one.
  * tests/unit/test_registry.c keeps the table honest. */
 #include "checks.h"
+#include "fixers.h"
 
 const struct mc_check mc_checks[] = {
         {
@@ -103,6 +104,7 @@ const struct mc_check mc_checks[] = {
                        "UUID ('Attempt to migrate guest to the same host'). Cloned boards often share an SMBIOS UUID "
                        "such as 03000200-0400-0500-0006-000700080009; host_uuid in libvirtd.conf (virtqemud.conf on "
                        "modular hosts) overrides it. A malformed or all-one-digit value stops the daemon.",
+                .fix = mc_fix_libvirt_host_uuid,
         },
         {
                 .id = "libvirt-hostname-resolvable",
@@ -121,6 +123,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "auth_tcp = \"none\" works and is what most guides write, but gives anyone who reaches tcp/16509 "
                        "full control of every guest: a warning. \"polkit\" only authenticates local UNIX clients and an "
                        "unknown value stops the daemon: failures.",
+                .fix = mc_fix_libvirtd_auth,
         },
         {
                 .id = "libvirtd-listen",
@@ -134,6 +137,7 @@ const struct mc_check mc_checks[] = {
                        "ignores those keys and listens through libvirtd-tcp.socket or virtproxyd-tcp.socket. On a live "
                        "node the listening sockets are compared with the configuration, so that a daemon that listens "
                        "only until its next restart is a warning, not a pass.",
+                .fix = mc_fix_libvirtd_listen,
         },
         {
                 .id = "libvirtd-startup",
@@ -147,6 +151,7 @@ const struct mc_check mc_checks[] = {
                        "11 and Ubuntu 22.04). The classic mistake writes it to another distro's file, which nothing "
                        "reads. With socket activation (libvirt >= 5.6 under systemd) --listen is fatal: 'libvirtd: "
                        "--listen parameter not permitted with systemd activation sockets'.",
+                .fix = mc_fix_libvirtd_startup,
         },
         {
                 .id = "mtu-consistent",
@@ -165,6 +170,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "With a config drive on every instance, nova Juno to Mitaka refuses live migration unless "
                        "instances_path is shared (from Kilo also when config_drive_format = vfat); Icehouse refuses block "
                        "migration. Newton and later copy disk.config themselves.",
+                .fix = mc_fix_nova_config_drive,
         },
         {
                 .id = "nova-cpu-mode",
@@ -175,6 +181,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "cpu_mode = custom needs cpu_model (cpu_models from Train): nova-compute will not start "
                        "without it. A model with host-model or host-passthrough makes nova refuse to build the guest "
                        "CPU. Whether the CPUs of the nodes are compatible is cpu-compatible's job.",
+                .fix = mc_fix_nova_cpu_mode,
         },
         {
                 .id = "nova-instances-path",
@@ -185,6 +192,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "The destination creates the instance's directory under instances_path (default "
                        "$state_path/instances); when it is missing, the migration fails with 'Unable to pre-create "
                        "chardev file'. The path is resolved as nova does, $state_path included.",
+                .fix = mc_fix_nova_instances_path,
         },
         {
                 .id = "nova-live-migration-flag",
@@ -196,6 +204,7 @@ const struct mc_check mc_checks[] = {
                        "whole copy; NON_SHARED_INC turns every live migration into a block migration; PERSIST_DEST "
                        "conflicts with nova's own define step. From Newton nova sets the flags itself and the line is "
                        "a warning that does nothing.",
+                .fix = mc_fix_nova_live_migration_flag,
         },
         {
                 .id = "nova-migration-uri",
@@ -206,6 +215,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "nova connects to the destination's libvirtd with qemu+SCHEME://DEST/system (tcp 16509, tls "
                        "16514, ssh 22). A URI without %s sends every migration to one host; a port that differs from "
                        "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata.",
+                .fix_note = "whether nova's URI or libvirtd's port should change is the operator's choice",
         },
         {
                 .id = "nova-vnc-listen",
@@ -217,6 +227,7 @@ const struct mc_check mc_checks[] = {
                        "node's own address makes the destination's QEMU fail to bind; 0.0.0.0 or :: always works. "
                        "The option moved from [DEFAULT] vncserver_listen to [vnc] (Liberty) and was renamed "
                        "server_listen (Queens).",
+                .fix = mc_fix_nova_vnc_listen,
         },
         {
                 .id = "qemu-migration-ports",
@@ -227,6 +238,7 @@ const struct mc_check mc_checks[] = {
                 .doc = "The destination's QEMU listens for the migration stream on a port from migration_port_min to "
                        "migration_port_max (default 49152-49215), one per concurrent incoming migration. The range is "
                        "what the firewall must open; migration_address and migration_host must not be loopback.",
+                .fix = mc_fix_qemu_migration_ports,
         },
         {
                 .id = "reach-libvirt-port",

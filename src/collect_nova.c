@@ -82,7 +82,7 @@ static char *interpolate(json_object *facts, const char *value, int depth) {
 }
 
 /* The user owning uid in the node's own /etc/passwd (not this machine's). */
-static char *passwd_name(struct mc_rootfs *fs, uid_t uid, const char *want, uid_t *ret_want_uid) {
+static char *passwd_name(struct mc_rootfs *fs, uid_t uid, const char *want, uid_t *ret_want_uid, gid_t *ret_want_gid) {
         _cleanup_free_ char *text = NULL;
         char *save = NULL, *found = NULL;
 
@@ -96,11 +96,15 @@ static char *passwd_name(struct mc_rootfs *fs, uid_t uid, const char *want, uid_
                 *x = '\0';
                 if (!isdigit((unsigned char) u[1]))
                         continue;
-                uid_t id = (uid_t) strtoul(u + 1, NULL, 10);
+                char *g = NULL;
+                uid_t id = (uid_t) strtoul(u + 1, &g, 10);
                 if (id == uid && !found)
                         found = mc_strdup(name);
-                if (want && streq(name, want))
+                if (want && streq(name, want)) {
                         *ret_want_uid = id;
+                        if (g && *g == ':' && isdigit((unsigned char) g[1]))
+                                *ret_want_gid = (gid_t) strtoul(g + 1, NULL, 10);
+                }
         }
         return found;
 }
@@ -133,19 +137,26 @@ static void collect_instances_path(struct mc_collector *c, json_object *nova) {
         json_object_object_add(ip, "path", json_object_new_string(path));
         r = mc_rootfs_stat(c->fs, path, &st);
         json_object_object_add(ip, "exists", json_object_new_boolean(r >= 0));
-        if (r >= 0) {
+        {
                 uid_t nova_uid = (uid_t) -1;
-                _cleanup_free_ char *owner = passwd_name(c->fs, st.st_uid, "nova", &nova_uid);
+                gid_t nova_gid = (gid_t) -1;
+                _cleanup_free_ char *owner = passwd_name(c->fs, r >= 0 ? st.st_uid : (uid_t) -1, "nova", &nova_uid,
+                                                         &nova_gid);
 
-                json_object_object_add(ip, "is_dir", json_object_new_boolean(S_ISDIR(st.st_mode)));
-                json_object_object_add(ip, "uid", json_object_new_int((int) st.st_uid));
-                json_object_object_add(ip, "mode", json_object_new_int((int) (st.st_mode & 07777)));
-                if (owner)
-                        json_object_object_add(ip, "owner", json_object_new_string(owner));
+                /* The nova user is needed to judge the owner, or to create the directory. */
                 if (nova_uid != (uid_t) -1)
                         json_object_object_add(ip, "nova_uid", json_object_new_int((int) nova_uid));
-        } else if (r != -ENOENT)
-                json_object_object_add(ip, "error", json_object_new_string(mc_read_error_string(r)));
+                if (nova_gid != (gid_t) -1)
+                        json_object_object_add(ip, "nova_gid", json_object_new_int((int) nova_gid));
+                if (r >= 0) {
+                        json_object_object_add(ip, "is_dir", json_object_new_boolean(S_ISDIR(st.st_mode)));
+                        json_object_object_add(ip, "uid", json_object_new_int((int) st.st_uid));
+                        json_object_object_add(ip, "mode", json_object_new_int((int) (st.st_mode & 07777)));
+                        if (owner)
+                                json_object_object_add(ip, "owner", json_object_new_string(owner));
+                } else if (r != -ENOENT)
+                        json_object_object_add(ip, "error", json_object_new_string(mc_read_error_string(r)));
+        }
         json_object_object_add(nova, "instances_path", ip);
 }
 

@@ -10,6 +10,7 @@
 #include "cluster.h"
 #include "collect.h"
 #include "fanout.h"
+#include "fix_run.h"
 #include "inventory.h"
 #include "offline.h"
 #include "nova_release.h"
@@ -40,11 +41,17 @@ struct args {
         unsigned jobs;
         unsigned timeout_ms;
         char **peers;
+        bool dry_run;
+        bool include_warnings;
+        bool no_backup;
+        bool restart;
+        bool allow_insecure_auth;
 };
 
 static void help(void) {
         printf("usage: migcheck [check] [options] [-n NODE... | -i INVENTORY | --from DIR]\n"
                "       migcheck collect [--root DIR] [-o FILE] [--peer NAME[=ADDR]...]\n"
+               "       migcheck fix [--dry-run] [--root DIR] [--only IDS] [--restart] ...\n"
                "       migcheck list [--format text|json|md]\n"
                "\n"
                "Check that this node is ready for live migration of KVM/QEMU guests under\n"
@@ -55,7 +62,21 @@ static void help(void) {
                "  check             audit this machine, the tree under --root, or the nodes\n"
                "                    named with -n, -i or --from (default)\n"
                "  collect           print this node's facts as JSON (secrets are never collected)\n"
+               "  fix               check, then fix what failed in place through Augeas: the\n"
+               "                    plan as a unified diff with --dry-run; otherwise written\n"
+               "                    atomically with a backup (FILE.migcheck-bak) and checked\n"
+               "                    again: 'fixed', or 'fail' with 'the fix did not resolve it'\n"
                "  list              print the table of checks\n"
+               "\n"
+               "fix:\n"
+               "      --dry-run     show the plan and the diff, write nothing\n"
+               "      --include-warnings\n"
+               "                    fix warnings too, not only failures\n"
+               "      --restart     run the restart commands the plan lists (libvirtd,\n"
+               "                    nova-compute, socket units), for the distro of the node\n"
+               "      --no-backup   do not keep FILE.migcheck-bak\n"
+               "      --allow-insecure-auth\n"
+               "                    let a fix set auth_tcp = none (never done otherwise)\n"
                "\n"
                "nodes:\n"
                "  -n, --node NAME[=ADDR]\n"
@@ -158,6 +179,11 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_REMOTE,
                 ARG_TIMEOUT,
                 ARG_PEER,
+                ARG_DRY_RUN,
+                ARG_INCLUDE_WARNINGS,
+                ARG_NO_BACKUP,
+                ARG_RESTART,
+                ARG_ALLOW_INSECURE_AUTH,
         };
         static const struct option options[] = {
                 { "root", required_argument, NULL, 'r' },
@@ -180,6 +206,11 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "jobs", required_argument, NULL, 'j' },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 { "peer", required_argument, NULL, ARG_PEER },
+                { "dry-run", no_argument, NULL, ARG_DRY_RUN },
+                { "include-warnings", no_argument, NULL, ARG_INCLUDE_WARNINGS },
+                { "no-backup", no_argument, NULL, ARG_NO_BACKUP },
+                { "restart", no_argument, NULL, ARG_RESTART },
+                { "allow-insecure-auth", no_argument, NULL, ARG_ALLOW_INSECURE_AUTH },
                 {},
         };
         const char *format = NULL;
@@ -229,6 +260,21 @@ static int parse_args(int argc, char **argv, struct args *a) {
                         a->timeout_ms = (unsigned) (v * 1000);
                         break;
                 }
+                case ARG_DRY_RUN:
+                        a->dry_run = true;
+                        break;
+                case ARG_INCLUDE_WARNINGS:
+                        a->include_warnings = true;
+                        break;
+                case ARG_NO_BACKUP:
+                        a->no_backup = true;
+                        break;
+                case ARG_RESTART:
+                        a->restart = true;
+                        break;
+                case ARG_ALLOW_INSECURE_AUTH:
+                        a->allow_insecure_auth = true;
+                        break;
                 case ARG_PEER: {
                         size_t n = mc_strv_length(a->peers);
 
@@ -291,8 +337,15 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 return usage_error("unexpected argument '%s'", argv[optind]);
         if (!a->verb)
                 a->verb = "check";
-        if (!streq(a->verb, "check") && !streq(a->verb, "collect") && !streq(a->verb, "list"))
-                return usage_error("unknown verb '%s' (check, collect or list)", a->verb);
+        if (!streq(a->verb, "check") && !streq(a->verb, "collect") && !streq(a->verb, "list") && !streq(a->verb, "fix"))
+                return usage_error("unknown verb '%s' (check, collect, fix or list)", a->verb);
+        if ((a->dry_run || a->include_warnings || a->no_backup || a->restart || a->allow_insecure_auth) &&
+            !streq(a->verb, "fix"))
+                return usage_error("--dry-run, --include-warnings, --no-backup, --restart and --allow-insecure-auth "
+                                   "go with fix, not %s", a->verb);
+        if (streq(a->verb, "fix") && (a->inv.n || a->inventory || a->from))
+                return usage_error("fix works on this machine or a --root tree; run it on each node (e.g. through "
+                                   "ssh) to fix many");
 
         if (format) {
                 if (streq(format, "text"))
@@ -439,13 +492,95 @@ static int verb_check(struct args *a) {
         }
         mc_checks_run(&cluster, a->only, a->skip, &results);
         if (a->format == MC_FORMAT_JSON)
-                r = mc_report_json(stdout, &cluster, &results);
+                r = mc_report_json(stdout, &cluster, &results, NULL);
         else
                 r = mc_report_text(stdout, &cluster, &results, use_color(a->color), a->verbose);
         r = r < 0 ? MC_EXIT_ERROR : mc_results_exit_code(&results);
         mc_results_done(&results);
         mc_cluster_done(&cluster);
         return r;
+}
+
+static void print_fix_text(const struct mc_fix_outcome *o, bool dry_run) {
+        for (size_t i = 0; i < o->plan.n_unfixable; i++)
+                printf("not fixed: %s: %s\n", o->plan.unfixable[i].check, o->plan.unfixable[i].reason);
+        if (mc_plan_empty(&o->plan)) {
+                printf("%s\n", o->plan.n_unfixable ? "nothing else to fix" : "nothing to fix");
+                return;
+        }
+        if (o->diff && *o->diff)
+                fputs(o->diff, stdout);
+        for (char **c = o->plan.restart; c && *c && (o->applied || !o->error); c++)
+                printf("%s: %s\n", o->applied ? "restart" : "would need", *c);
+        printf("\n");
+}
+
+static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
+        json_object *fix = json_object_new_object(), *extra = json_object_new_object();
+        json_object *unfixable = json_object_new_array(), *restart = json_object_new_array();
+
+        json_object_object_add(fix, "dry_run", json_object_new_boolean(dry_run));
+        json_object_object_add(fix, "applied", json_object_new_boolean(o->applied));
+        json_object_object_add(fix, "diff", o->diff ? json_object_new_string(o->diff) : NULL);
+        for (size_t i = 0; i < o->plan.n_unfixable; i++) {
+                json_object *u = json_object_new_object();
+
+                json_object_object_add(u, "check", json_object_new_string(o->plan.unfixable[i].check));
+                json_object_object_add(u, "reason", json_object_new_string(o->plan.unfixable[i].reason));
+                json_object_array_add(unfixable, u);
+        }
+        json_object_object_add(fix, "not_fixed", unfixable);
+        for (char **c = o->plan.restart; c && *c; c++)
+                json_object_array_add(restart, json_object_new_string(*c));
+        json_object_object_add(fix, "restart", restart);
+        if (o->error)
+                json_object_object_add(fix, "error", json_object_new_string(o->error));
+        json_object_object_add(extra, "fix", fix);
+        return extra;
+}
+
+static int verb_fix(struct args *a) {
+        const struct mc_collect_opts co = {
+                .root = a->root,
+                .needs = mc_checks_needs(a->only, a->skip),
+                .nova_release = a->nova_release,
+        };
+        const struct mc_fix_opts fo = {
+                .include_warnings = a->include_warnings,
+                .allow_insecure_auth = a->allow_insecure_auth,
+                .backup = !a->no_backup,
+        };
+        const struct mc_fix_request req = {
+                .collect = &co,
+                .only = a->only,
+                .skip = a->skip,
+                .opts = &fo,
+                .dry_run = a->dry_run,
+                .restart = a->restart,
+        };
+        struct mc_fix_outcome o = {};
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        int r, rc;
+
+        r = mc_fix_run(&req, &c, &rs, &o);
+        if (a->format == MC_FORMAT_JSON) {
+                _cleanup_json_ json_object *extra = fix_json(&o, a->dry_run);
+                mc_report_json(stdout, &c, &rs, extra);
+        } else {
+                print_fix_text(&o, a->dry_run);
+                if (rs.n)
+                        mc_report_text(stdout, &c, &rs, use_color(a->color), a->verbose);
+        }
+        if (o.error)
+                fprintf(stderr, "migcheck: fix: %s%s\n", o.error, o.applied ? "" : "; nothing was written");
+        for (char **f = o.restart_failed; f && *f; f++)
+                fprintf(stderr, "migcheck: fix: restart failed: %s\n", *f);
+        rc = r < 0 || o.restart_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
+        mc_fix_outcome_done(&o);
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+        return rc;
 }
 
 int main(int argc, char **argv) {
@@ -461,6 +596,8 @@ int main(int argc, char **argv) {
                                        : mc_list_text(stdout);
         else if (streq(a.verb, "collect"))
                 r = verb_collect(&a);
+        else if (streq(a.verb, "fix"))
+                r = verb_fix(&a);
         else
                 r = verb_check(&a);
         if (r < 0)

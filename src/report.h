@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <json-c/json.h>
 #include <stdio.h>
 
 #include "cluster.h"
@@ -14,7 +15,8 @@ enum mc_format {
 };
 
 int mc_report_text(FILE *f, const struct mc_cluster *c, const struct mc_results *rs, bool color, bool verbose);
-int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results *rs);
+/* extra: members added to the report object (may be NULL). */
+int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results *rs, json_object *extra);
 /* The check table, for `migcheck list`. */
 int mc_list_text(FILE *f);
 int mc_list_json(FILE *f);

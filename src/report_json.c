@@ -27,7 +27,7 @@ static json_object *result_json(const struct mc_result *r) {
         return o;
 }
 
-int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results *rs) {
+int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results *rs, json_object *extra) {
         _cleanup_json_ json_object *root = json_object_new_object();
         json_object *nodes = json_object_new_array(), *results = json_object_new_array();
         json_object *summary = json_object_new_object();
@@ -59,6 +59,11 @@ int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results 
         json_object_object_add(summary, "total", json_object_new_int64((int64_t) rs->n));
         json_object_object_add(summary, "exit_code", json_object_new_int(mc_results_exit_code(rs)));
         json_object_object_add(root, "summary", summary);
+        /* Verb-specific members, e.g. "fix": the plan that was applied. */
+        if (extra) {
+                json_object_object_foreach(extra, key, val)
+                        json_object_object_add(root, key, json_object_get(val));
+        }
 
         fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE),

@@ -24,6 +24,14 @@ int mc_rootfs_open(const char *root, struct mc_rootfs **ret) {
         return 0;
 }
 
+int mc_rootfs_open_strict(const char *root, struct mc_rootfs **ret) {
+        int r = mc_rootfs_open(root, ret);
+
+        if (r >= 0)
+                (*ret)->strict = true;
+        return r;
+}
+
 struct mc_rootfs *mc_rootfs_free(struct mc_rootfs *r) {
         if (!r)
                 return NULL;
@@ -34,13 +42,20 @@ struct mc_rootfs *mc_rootfs_free(struct mc_rootfs *r) {
         return NULL;
 }
 
-static int rootfs_openat(struct mc_rootfs *r, const char *path, int flags) {
+int mc_rootfs_openat(struct mc_rootfs *r, const char *path, int flags, mode_t mode) {
         struct open_how how = {
                 /* openat2() refuses O_PATH with anything but these. */
                 .flags = (uint64_t) (flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                .mode = (flags & O_CREAT) ? mode : 0,
+                .resolve = RESOLVE_NO_MAGICLINKS,
         };
         int fd;
+
+        /* This machine's own files may be links anywhere on it; a tree's
+         * stay inside it: resolved as in a chroot when reading, refused
+         * when writing. */
+        if (!streq(r->root, "/"))
+                how.resolve |= r->strict ? RESOLVE_BENEATH : RESOLVE_IN_ROOT;
 
         while (*path == '/')
                 path++;
@@ -57,7 +72,7 @@ int mc_rootfs_read(struct mc_rootfs *r, const char *path, size_t max, char **ret
         int k;
 
         /* O_NONBLOCK: a FIFO planted where a config file should be must not hang us. */
-        fd = rootfs_openat(r, path, O_RDONLY | O_NONBLOCK);
+        fd = mc_rootfs_openat(r, path, O_RDONLY | O_NONBLOCK, 0);
         if (fd < 0)
                 return fd;
         proc = mc_strdup_printf("/proc/self/fd/%d", fd);
@@ -73,7 +88,7 @@ int mc_rootfs_read(struct mc_rootfs *r, const char *path, size_t max, char **ret
 }
 
 int mc_rootfs_stat(struct mc_rootfs *r, const char *path, struct stat *ret) {
-        _cleanup_close_ int fd = rootfs_openat(r, path, O_PATH);
+        _cleanup_close_ int fd = mc_rootfs_openat(r, path, O_PATH, 0);
 
         if (fd < 0)
                 return fd;
@@ -89,7 +104,7 @@ int mc_rootfs_readlink(struct mc_rootfs *r, const char *path, char **ret) {
         if (!slash)
                 return -EINVAL;
         *slash = '\0';
-        dfd = rootfs_openat(r, *dir ? dir : "/", O_PATH | O_DIRECTORY);
+        dfd = mc_rootfs_openat(r, *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
         if (dfd < 0)
                 return dfd;
         n = readlinkat(dfd, slash + 1, buf, sizeof(buf) - 1);
@@ -105,7 +120,7 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 int mc_rootfs_list(struct mc_rootfs *r, const char *dir, char ***ret) {
-        int fd = rootfs_openat(r, dir, O_RDONLY | O_DIRECTORY);
+        int fd = mc_rootfs_openat(r, dir, O_RDONLY | O_DIRECTORY, 0);
         char **l = NULL;
         size_t n = 0;
         DIR *d;

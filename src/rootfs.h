@@ -16,11 +16,17 @@
 #define MC_CONF_MAX_SIZE (4u * 1024u * 1024u)
 
 struct mc_rootfs {
-        char *root;  /* "/" for this machine */
-        int fd;      /* O_PATH to root */
+        char *root;   /* "/" for this machine */
+        int fd;       /* O_PATH to root */
+        bool strict;  /* a symlink that leaves root is refused (EXDEV), not resolved inside it */
 };
 
 int mc_rootfs_open(const char *root, struct mc_rootfs **ret);
+/* For writing: paths that leave the root, by ".." or an absolute symlink,
+ * fail with -EXDEV instead of being resolved inside it. */
+int mc_rootfs_open_strict(const char *root, struct mc_rootfs **ret);
+/* openat2() below the root; returns an fd or a negative errno. */
+int mc_rootfs_openat(struct mc_rootfs *r, const char *path, int flags, mode_t mode);
 struct mc_rootfs *mc_rootfs_free(struct mc_rootfs *r);
 static inline void mc_rootfs_freep(struct mc_rootfs **r) {
         mc_rootfs_free(*r);

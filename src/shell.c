@@ -12,22 +12,21 @@ char *mc_shell_unquote(const char *value) {
 }
 
 char **mc_shell_split(const char *value) {
-        g_auto(GStrv) argv = NULL;
         g_autofree char *unq = NULL;
+        g_auto(GStrv) words = NULL;
         char **l;
-        int argc = 0;
-        GError *err = NULL;
+        size_t n = 0;
 
-        /* g_shell_parse_argv() refuses an empty string; so do we not. */
-        unq = g_strstrip(g_strdup(value));
-        if (!*unq || streq(unq, "\"\"") || streq(unq, "''"))
-                return mc_assert_alloc(calloc(1, sizeof(char *)));
-        if (!g_shell_parse_argv(value, &argc, &argv, &err)) {
-                g_error_free(err);
+        /* VAR="--listen --timeout 120" reaches libvirtd as $VAR, unquoted:
+         * the shell (or systemd's EnvironmentFile=) removes the quotes of
+         * the assignment, then the expansion splits on blanks. */
+        unq = g_shell_unquote(value, NULL);
+        if (!unq)
                 return NULL;
-        }
-        l = mc_assert_alloc(calloc((size_t) argc + 1, sizeof(char *)));
-        for (int i = 0; i < argc; i++)
-                l[i] = mc_strdup(argv[i]);
+        words = g_strsplit_set(unq, " \t\n", -1);
+        l = mc_assert_alloc(calloc(g_strv_length(words) + 1, sizeof(char *)));
+        for (char **w = words; *w; w++)
+                if (**w)
+                        l[n++] = mc_strdup(*w);
         return l;
 }

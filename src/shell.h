@@ -5,6 +5,7 @@
  * backslashes; no expansion): LIBVIRTD_ARGS="--listen --timeout 120". */
 
 char *mc_shell_unquote(const char *value);
-/* NULL-terminated words; an empty value gives an empty vector; NULL when
+/* The words a program gets from $VAR: the assignment's quotes removed,
+ * then split on blanks. An empty value gives an empty vector; NULL when
  * the value is not valid shell quoting. */
 char **mc_shell_split(const char *value);

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Rendering a plan through the lenses and writing it. */
+#include <augeas.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "fix.h"
+#include "rootfs.h"
+#include "util.h"
+
+#define TREE "/fix/tree"
+#define TEXT "/fix/text"
+#define OUT "/fix/out"
+
+void mc_render_done(struct mc_render *r) {
+        for (size_t i = 0; i < r->n; i++) {
+                free(r->files[i].file);
+                free(r->files[i].old_text);
+                free(r->files[i].new_text);
+        }
+        free(r->files);
+        *r = (struct mc_render) {};
+}
+
+/* The section's label as the file spells it: nova reads [LIBVIRT] as
+ * [libvirt] (every name but DEFAULT is lower-cased). */
+static char *ini_section_path(augeas *a, const char *section) {
+        char **m = NULL;
+        char *found = NULL;
+        int n = aug_match(a, TREE "/*", &m);
+
+        for (int i = 0; i < n; i++) {
+                const char *label = NULL;
+
+                if (!found && aug_label(a, m[i], &label) == 1 && label &&
+                    (streq(section, "DEFAULT") ? streq(label, "DEFAULT") : strcasecmp(label, section) == 0 && !streq(label, "DEFAULT")))
+                        found = mc_strdup(m[i]);
+                free(m[i]);
+        }
+        free(m);
+        return found;
+}
+
+static int apply_edit(augeas *a, enum mc_conf_shape shape, const struct mc_edit *e) {
+        _cleanup_free_ char *parent = NULL, *key = NULL, *node = NULL, *entries = NULL;
+        const char *slash = shape == MC_CONF_INI ? strchr(e->path, '/') : NULL;
+        char **m = NULL;
+        int n;
+
+        if (shape == MC_CONF_INI) {
+                _cleanup_free_ char *section = NULL;
+
+                if (!slash)
+                        return -EINVAL;
+                section = mc_assert_alloc(strndup(e->path, (size_t) (slash - e->path)));
+                key = mc_strdup(slash + 1);
+                parent = ini_section_path(a, section);
+                if (!parent) {
+                        if (e->kind == MC_EDIT_RM)
+                                return 0;
+                        parent = mc_strdup_printf(TREE "/%s", section);
+                }
+        } else {
+                parent = mc_strdup(TREE);
+                key = mc_strdup(e->path);
+        }
+
+        node = mc_strdup_printf("%s/%s", parent, key);
+        if (e->kind == MC_EDIT_RM)
+                return aug_rm(a, node) < 0 ? -EIO : 0;
+
+        /* The last definition is the one that counts: change it. */
+        n = aug_match(a, node, &m);
+        for (int i = 0; i < n; i++)
+                free(m[i]);
+        free(m);
+        if (n > 0) {
+                _cleanup_free_ char *last = mc_strdup_printf("%s[last()]", node);
+                return aug_set(a, last, e->value) < 0 ? -EIO : 0;
+        }
+        /* A new key goes after the section's last entry, not after the
+         * blank lines and comments that close it. */
+        entries = mc_strdup_printf("%s/*[label() != '#comment']", parent);
+        n = aug_match(a, entries, &m);
+        if (n > 0) {
+                int r = aug_insert(a, m[n - 1], key, 0);
+
+                for (int i = 0; i < n; i++)
+                        free(m[i]);
+                free(m);
+                if (r < 0)
+                        return -EIO;
+                node = mc_strdup_printf("%s/%s[last()]", parent, key);
+        } else
+                free(m);
+        return aug_set(a, node, e->value) < 0 ? -EIO : 0;
+}
+
+static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix *f, struct mc_rendered *ret,
+                       char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        const char *out = NULL;
+        size_t len = 0;
+        int r;
+
+        r = mc_rootfs_read(fs, f->file, MC_CONF_MAX_SIZE, &text, &len);
+        if (r == -ENOENT)
+                text = NULL;
+        else if (r < 0) {
+                *ret_error = mc_strdup_printf("%s: cannot read: %s", f->file, mc_read_error_string(r));
+                return r;
+        }
+        if (text && f->shape == MC_CONF_INI && strchr(text, '\r')) {
+                *ret_error = mc_strdup_printf("%s: has CR line endings; migcheck does not rewrite such a file", f->file);
+                return -EBADMSG;
+        }
+
+        aug_rm(a, "/fix");
+        aug_rm(a, "/augeas/text/fix");
+        if (aug_set(a, TEXT, text ?: "") < 0 || aug_text_store(a, f->lens, TEXT, TREE) < 0) {
+                const char *msg = NULL, *line = NULL;
+
+                aug_get(a, "/augeas/text" TREE "/error/message", &msg);
+                aug_get(a, "/augeas/text" TREE "/error/line", &line);
+                *ret_error = mc_strdup_printf("%s:%s: parse error: %s", f->file, line ?: "?", msg ?: "unknown");
+                return -EBADMSG;
+        }
+        for (size_t i = 0; i < f->n_edits; i++)
+                if (apply_edit(a, f->shape, &f->edits[i]) < 0) {
+                        *ret_error = mc_strdup_printf("%s: cannot apply '%s'", f->file, f->edits[i].path);
+                        return -EINVAL;
+                }
+        if (aug_text_retrieve(a, f->lens, TEXT, TREE, OUT) < 0 || aug_get(a, OUT, &out) != 1) {
+                const char *msg = NULL;
+
+                aug_get(a, "/augeas/text" OUT "/error/message", &msg);
+                *ret_error = mc_strdup_printf("%s: the lens cannot write the change: %s", f->file, msg ?: "unknown");
+                return -EINVAL;
+        }
+        *ret = (struct mc_rendered) {
+                .file = mc_strdup(f->file),
+                .old_text = TAKE_PTR(text),
+                .new_text = mc_strdup(out ?: ""),
+        };
+        return 0;
+}
+
+int mc_fix_render(const char *root, const struct mc_plan *plan, struct mc_render *ret, char **ret_error) {
+        _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
+        _cleanup_(mc_aug_freep) augeas *a = NULL;
+        struct mc_render out = {};
+        int r;
+
+        r = mc_rootfs_open_strict(root, &fs);
+        if (r < 0) {
+                *ret_error = mc_strdup_printf("cannot open root '%s': %s", root ?: "/", strerror(-r));
+                return r;
+        }
+        r = mc_aug_new(&a);
+        if (r < 0) {
+                *ret_error = mc_strdup_printf("cannot initialise augeas: %s", strerror(-r));
+                return r;
+        }
+        out.files = mc_assert_alloc(calloc(plan->n_files + 1, sizeof(*out.files)));
+        for (size_t i = 0; i < plan->n_files; i++) {
+                /* Every file of the node renders, or nothing is written. */
+                r = render_file(a, fs, &plan->files[i], &out.files[out.n], ret_error);
+                if (r < 0) {
+                        mc_render_done(&out);
+                        return r;
+                }
+                out.n++;
+        }
+        *ret = out;
+        return 0;
+}
+
+char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan) {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = mc_assert_alloc(open_memstream(&out, &len));
+
+        for (size_t i = 0; i < r->n; i++) {
+                _cleanup_free_ char *d = mc_unified_diff(r->files[i].file, r->files[i].old_text, r->files[i].new_text);
+
+                if (d)
+                        fputs(d, f);
+        }
+        for (size_t i = 0; i < plan->n_fsops; i++) {
+                const struct mc_fsop *op = &plan->fsops[i];
+
+                if (op->kind == MC_FSOP_SYMLINK)
+                        fprintf(f, "symlink %s -> %s\n", op->path, op->target);
+                else
+                        fprintf(f, "directory %s owner %u:%u mode %04o\n", op->path, (unsigned) op->uid,
+                                (unsigned) op->gid, (unsigned) op->mode);
+        }
+        fclose(f);
+        return out;
+}
+
+/* Split "/etc/libvirt/libvirtd.conf" into an fd of its directory (created
+ * when missing, below the root) and the name. */
+static int open_parent(struct mc_rootfs *fs, const char *path, bool create, char **ret_name) {
+        _cleanup_free_ char *dir = mc_strdup(path);
+        char *slash = strrchr(dir, '/');
+        int fd;
+
+        if (!slash || !slash[1])
+                return -EINVAL;
+        *ret_name = mc_strdup(slash + 1);
+        *slash = '\0';
+        fd = mc_rootfs_openat(fs, *dir ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
+        if (fd == -ENOENT && create) {
+                /* Make the missing directories one by one, each below the root. */
+                for (char *p = dir + 1;; p++) {
+                        if (*p == '/' || !*p) {
+                                char c = *p;
+                                int pfd;
+
+                                *p = '\0';
+                                pfd = mc_rootfs_openat(fs, dir, O_RDONLY | O_DIRECTORY, 0);
+                                if (pfd == -ENOENT) {
+                                        _cleanup_free_ char *name = NULL;
+                                        _cleanup_close_ int gfd = open_parent(fs, dir, false, &name);
+
+                                        if (gfd < 0 || mkdirat(gfd, name, 0755) < 0) {
+                                                *p = c;
+                                                return gfd < 0 ? gfd : -errno;
+                                        }
+                                } else if (pfd >= 0)
+                                        close(pfd);
+                                *p = c;
+                                if (!c)
+                                        break;
+                        }
+                }
+                fd = mc_rootfs_openat(fs, *dir ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
+        }
+        if (fd < 0)
+                free(TAKE_PTR(*ret_name));
+        return fd;
+}
+
+static int write_at(int dfd, const char *name, const char *data, size_t len, const struct stat *like) {
+        char tmp[NAME_MAX + 1];
+        uint64_t rnd;
+        _cleanup_close_ int fd = -1;
+        size_t done = 0;
+
+        if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+                rnd = (uint64_t) time(NULL) ^ (uint64_t) getpid();
+        snprintf(tmp, sizeof(tmp), ".%.200s.migcheck-%016llx", name, (unsigned long long) rnd);
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return -errno;
+        while (done < len) {
+                ssize_t n = write(fd, data + done, len - done);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        goto fail;
+                }
+                done += (size_t) n;
+        }
+        /* The original's mode, owner and group survive the fix. */
+        if (fchmod(fd, like ? like->st_mode & 07777 : 0644) < 0)
+                goto fail;
+        if (like && fchown(fd, like->st_uid, like->st_gid) < 0)
+                goto fail;
+        if (fsync(fd) < 0 || renameat(dfd, tmp, dfd, name) < 0)
+                goto fail;
+        fsync(dfd);
+        return 0;
+fail:;
+        int r = -errno;
+        unlinkat(dfd, tmp, 0);
+        return r;
+}
+
+static int lock_root(struct mc_rootfs *fs, char **ret_error) {
+        /* One fix at a time per node: a lock on the root directory itself,
+         * which leaves no file behind. */
+        for (int i = 0; i < 100; i++) {
+                if (flock(fs->fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK)
+                        break;
+                usleep(100 * 1000);
+        }
+        *ret_error = mc_strdup_printf("another migcheck fix holds the lock on '%s'", fs->root);
+        return -EBUSY;
+}
+
+int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
+                 char **ret_error) {
+        _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
+        int k;
+
+        k = mc_rootfs_open_strict(root, &fs);
+        if (k < 0) {
+                *ret_error = mc_strdup_printf("cannot open root '%s': %s", root ?: "/", strerror(-k));
+                return k;
+        }
+        /* O_PATH descriptors cannot be locked: reopen the root for reading. */
+        {
+                int fd = open(fs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                if (fd < 0) {
+                        *ret_error = mc_strdup_printf("cannot open root '%s': %s", fs->root, strerror(errno));
+                        return -errno;
+                }
+                close(fs->fd);
+                fs->fd = fd;
+        }
+        k = lock_root(fs, ret_error);
+        if (k < 0)
+                return k;
+
+        for (size_t i = 0; i < r->n; i++) {
+                const struct mc_rendered *f = &r->files[i];
+                _cleanup_free_ char *name = NULL, *bak = NULL;
+                _cleanup_close_ int dfd = -1;
+                struct stat st;
+                bool exists;
+
+                if (f->old_text && streq(f->old_text, f->new_text))
+                        continue;
+                dfd = open_parent(fs, f->file, true, &name);
+                if (dfd < 0) {
+                        *ret_error = mc_strdup_printf("%s: %s", f->file,
+                                                      dfd == -EXDEV ? "a symlink leads out of the root: refused"
+                                                                    : strerror(-dfd));
+                        return dfd;
+                }
+                exists = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+                if (exists && !S_ISREG(st.st_mode)) {
+                        *ret_error = mc_strdup_printf("%s: not a regular file (a symlink?): migcheck does not write through it",
+                                                      f->file);
+                        return -EBADFD;
+                }
+                if (exists && backup) {
+                        bak = mc_strdup_printf("%s.migcheck-bak", name);
+                        k = write_at(dfd, bak, f->old_text ?: "", f->old_text ? strlen(f->old_text) : 0, &st);
+                        if (k < 0) {
+                                *ret_error = mc_strdup_printf("%s: cannot write the backup: %s", f->file, strerror(-k));
+                                return k;
+                        }
+                }
+                k = write_at(dfd, name, f->new_text, strlen(f->new_text), exists ? &st : NULL);
+                if (k < 0) {
+                        *ret_error = mc_strdup_printf("%s: cannot write: %s", f->file, strerror(-k));
+                        return k;
+                }
+        }
+
+        for (size_t i = 0; i < plan->n_fsops; i++) {
+                const struct mc_fsop *op = &plan->fsops[i];
+                _cleanup_free_ char *name = NULL;
+                _cleanup_close_ int dfd = open_parent(fs, op->path, true, &name);
+                struct stat st;
+
+                if (dfd < 0) {
+                        *ret_error = mc_strdup_printf("%s: %s", op->path, strerror(-dfd));
+                        return dfd;
+                }
+                if (op->kind == MC_FSOP_SYMLINK) {
+                        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                                continue;  /* enabled already, or something the operator put there */
+                        if (symlinkat(op->target, dfd, name) < 0) {
+                                *ret_error = mc_strdup_printf("%s: cannot create the symlink: %s", op->path, strerror(errno));
+                                return -errno;
+                        }
+                } else {
+                        if (mkdirat(dfd, name, op->mode) < 0 && errno != EEXIST) {
+                                *ret_error = mc_strdup_printf("%s: cannot create: %s", op->path, strerror(errno));
+                                return -errno;
+                        }
+                        if (fchownat(dfd, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+                                *ret_error = mc_strdup_printf("%s: cannot change the owner: %s", op->path, strerror(errno));
+                                return -errno;
+                        }
+                }
+        }
+        return 0;
+}

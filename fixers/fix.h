@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Fixing in place. A fix is a plan first: Augeas edits on named files and
+ * a few file-system operations (a socket unit's enablement symlink, the
+ * instances directory), the services to restart, and the failures no
+ * fixer covers with the reason. The plan is shown as a unified diff (dry
+ * run) or applied: every file re-parsed and re-rendered through its lens
+ * in memory first, nothing written unless every file of the node parses,
+ * then atomic writes (temporary file, fsync, rename) that keep mode and
+ * owner, with a backup, under a lock; then the checks run again. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "check.h"
+#include "confparse.h"
+
+enum mc_edit_kind {
+        MC_EDIT_SET,      /* set path (created where missing) to value */
+        MC_EDIT_RM,       /* remove path */
+        _MC_EDIT_MAX,
+};
+
+struct mc_edit {
+        enum mc_edit_kind kind;
+        char *path;   /* below the file's tree: "listen_tcp", "libvirt/cpu_mode" */
+        char *value;
+};
+
+struct mc_file_fix {
+        char *file;                /* as on the node */
+        const char *lens;
+        enum mc_conf_shape shape;
+        struct mc_edit *edits;
+        size_t n_edits;
+};
+
+enum mc_fsop_kind {
+        MC_FSOP_SYMLINK,  /* path -> target, as systemctl enable makes it */
+        MC_FSOP_MKDIR,    /* path with uid, gid, mode; or fix the owner of an existing one */
+        _MC_FSOP_MAX,
+};
+
+struct mc_fsop {
+        enum mc_fsop_kind kind;
+        char *path;
+        char *target;
+        uid_t uid;
+        gid_t gid;
+        mode_t mode;
+};
+
+struct mc_unfixable {
+        char *check;
+        char *reason;
+};
+
+struct mc_plan {
+        struct mc_file_fix *files;
+        size_t n_files;
+        struct mc_fsop *fsops;
+        size_t n_fsops;
+        char **restart;            /* commands, e.g. "systemctl restart libvirtd" */
+        char **fixed_checks;       /* the checks this plan addresses */
+        struct mc_unfixable *unfixable;
+        size_t n_unfixable;
+};
+
+struct mc_fix_opts {
+        bool include_warnings;
+        bool allow_insecure_auth;
+        bool backup;
+};
+
+struct mc_fix_ctx {
+        const struct mc_check *check;
+        const struct mc_cluster *cluster;
+        const struct mc_node *node;
+        json_object *facts;
+        const struct mc_result *result;  /* the row to fix */
+        const struct mc_fix_opts *opts;
+        struct mc_plan *plan;
+};
+
+/* Building a plan, from fixers. */
+void mc_plan_set(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
+                 const char *path, const char *value);
+void mc_plan_rm(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
+                const char *path);
+void mc_plan_symlink(struct mc_fix_ctx *ctx, const char *path, const char *target);
+void mc_plan_mkdir(struct mc_fix_ctx *ctx, const char *path, uid_t uid, gid_t gid, mode_t mode);
+void mc_plan_restart(struct mc_fix_ctx *ctx, const char *command);
+/* Returns -EOPNOTSUPP, for fixers to return. */
+int mc_plan_unfixable(struct mc_plan *plan, const char *check, const char *fmt, ...) _printf_(3, 4);
+void mc_plan_done(struct mc_plan *plan);
+bool mc_plan_empty(const struct mc_plan *plan);
+
+/* Plan fixes for the rows of one node in rs (FAIL, and WARN when asked). */
+void mc_fix_plan_node(const struct mc_cluster *c, const struct mc_node *n, const struct mc_results *rs,
+                      const struct mc_fix_opts *opts, struct mc_plan *plan);
+
+/* What applying the plan under root would write: for each file, its old
+ * and new text, or the error that stops the whole node. */
+struct mc_rendered {
+        char *file;
+        char *old_text;   /* NULL: the file does not exist yet */
+        char *new_text;
+};
+
+struct mc_render {
+        struct mc_rendered *files;
+        size_t n;
+};
+
+int mc_fix_render(const char *root, const struct mc_plan *plan, struct mc_render *ret, char **ret_error);
+void mc_render_done(struct mc_render *r);
+/* The unified diff of the rendered files and the file-system operations. */
+char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
+/* Write it: lock, backups (unless !backup), atomic writes, fs operations.
+ * Refuses any path that leaves root. */
+int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
+                 char **ret_error);
+
+/* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
+char *mc_unified_diff(const char *label, const char *a, const char *b);

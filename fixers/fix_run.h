@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "cluster.h"
+#include "collect.h"
+#include "fix.h"
+
+struct mc_fix_request {
+        const struct mc_collect_opts *collect;  /* this machine or --root */
+        char *const *only;
+        char *const *skip;
+        const struct mc_fix_opts *opts;
+        bool dry_run;
+        bool restart;   /* run the plan's restart commands */
+};
+
+struct mc_fix_outcome {
+        struct mc_plan plan;
+        struct mc_render render;
+        char *diff;            /* unified diff and file-system operations */
+        char *error;           /* why nothing (more) was written */
+        bool applied;
+        char **restart_failed;
+};
+
+/* Check the node, plan, render; unless dry_run write and check again.
+ * out receives the final rows (FIXED, or FAIL "the fix did not resolve
+ * it"); on a render error nothing is written and out holds the check's
+ * rows. */
+int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc_results *out, struct mc_fix_outcome *o);
+void mc_fix_outcome_done(struct mc_fix_outcome *o);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Every fixer, one per fixable check id: mc_fix_<id with _ for ->. */
+
+#include "fix.h"
+
+int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx);
+int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx);
+int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx);
+int mc_fix_libvirtd_startup(struct mc_fix_ctx *ctx);
+int mc_fix_nova_config_drive(struct mc_fix_ctx *ctx);
+int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx);
+int mc_fix_nova_instances_path(struct mc_fix_ctx *ctx);
+int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx);
+int mc_fix_nova_vnc_listen(struct mc_fix_ctx *ctx);
+int mc_fix_qemu_migration_ports(struct mc_fix_ctx *ctx);
+
+/* The command that restarts service on this node's distro ("libvirtd"
+ * is libvirt-bin on Ubuntu 14.04 and 16.04). */
+char *mc_restart_command(json_object *facts, const char *service);
+
+/* A fresh random (version 4) UUID. */
+void mc_uuid_random(char ret[static 37]);
+
+#define LENS_LIBVIRTD "Libvirtd.lns"
+#define LENS_QEMU "Libvirtd_qemu.lns"
+#define LENS_SHELLVARS "Mc_shellvars.lns"
+#define LENS_NOVA "Mc_nova.lns"

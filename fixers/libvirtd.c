@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Fixers for libvirtd-listen, libvirtd-auth and libvirt-host-uuid. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "fixers.h"
+#include "libvirt_mode.h"
+#include "nova_options.h"
+#include "util.h"
+
+void mc_uuid_random(char ret[static 37]) {
+        uint8_t b[16];
+
+        if (getrandom(b, sizeof(b), 0) != sizeof(b))
+                mc_oom();  /* getrandom() does not fail for 16 bytes once the pool is ready */
+        b[6] = (uint8_t) ((b[6] & 0x0f) | 0x40);
+        b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);
+        snprintf(ret, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+                 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* Enable a socket unit the way `systemctl enable` does: its [Install]
+ * WantedBy=sockets.target link. */
+static int enable_socket(struct mc_fix_ctx *ctx, const char *unit) {
+        json_object *u = mc_json_path(ctx->facts, "systemd", "units", unit, NULL);
+        const char *installed = mc_json_str(u, "installed");
+        _cleanup_free_ char *link = mc_strdup_printf("/etc/systemd/system/sockets.target.wants/%s", unit);
+        _cleanup_free_ char *cmd = mc_strdup_printf("systemctl start %s", unit);
+
+        if (mc_unit_masked(ctx->facts, unit))
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s is masked: unmask it first (systemctl unmask %s)",
+                                         unit, unit);
+        if (!installed)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s is not installed on this node", unit);
+        mc_plan_symlink(ctx, link, installed);
+        mc_plan_restart(ctx, cmd);
+        return 0;
+}
+
+int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx) {
+        struct mc_libvirt_mode m;
+        struct mc_transport t;
+        struct mc_setting s;
+        _cleanup_free_ char *restart = NULL;
+
+        mc_migration_transport(ctx->facts, &t);
+        mc_libvirt_mode(ctx->facts, &m);
+        if (m.socket_activated) {
+                _cleanup_free_ char *unit = mc_strdup_printf("%s-%s.socket", m.daemon, t.scheme == MC_SCHEME_TLS ? "tls" : "tcp");
+                return enable_socket(ctx, unit);
+        }
+        restart = mc_restart_command(ctx->facts, m.daemon);
+        if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &s) >= 0 &&
+            (mc_startswith(s.value, "127.") || streq(s.value, "::1") || streq(s.value, "localhost")))
+                mc_plan_rm(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, "listen_addr");
+        mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, t.scheme == MC_SCHEME_TLS ? "listen_tls" : "listen_tcp",
+                    "1");
+        mc_plan_restart(ctx, restart);
+        return 0;
+}
+
+int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx) {
+        struct mc_libvirt_mode m;
+        struct mc_transport t;
+        struct mc_setting s;
+        const char *key;
+        _cleanup_free_ char *restart = NULL;
+
+        mc_migration_transport(ctx->facts, &t);
+        mc_libvirt_mode(ctx->facts, &m);
+        key = t.scheme == MC_SCHEME_TLS ? "auth_tls" : "auth_tcp";
+        if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, key, &s) < 0)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s is not set", key);
+        if (streq(s.value, "none"))
+                /* The warning: moving to SASL needs credentials on every node,
+                 * which migcheck cannot invent. */
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "%s = none is a choice between security and setup work (TLS certificates or "
+                                         "SASL credentials on every node) that migcheck does not make",
+                                         key);
+        /* An invalid type, or polkit on a network socket: sasl is what
+         * libvirt itself defaults to, never weaker than what was there. */
+        mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, key, "sasl");
+        restart = mc_restart_command(ctx->facts, m.daemon);
+        mc_plan_restart(ctx, restart);
+        return 0;
+}
+
+int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx) {
+        const char *conf = ctx->result->n_evidence > 0 ? ctx->result->evidence[0].file : NULL;
+        _cleanup_free_ char *restart = NULL;
+        char uuid[37];
+
+        /* The row names the file whose value is bad; the other daemon's
+         * configuration keeps its own. */
+        if (!conf || !mc_startswith(conf, "/etc/libvirt/"))
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "the failing host_uuid was not found in a file");
+        mc_uuid_random(uuid);
+        mc_plan_set(ctx, conf, LENS_LIBVIRTD, MC_CONF_FLAT, "host_uuid", uuid);
+        restart = mc_restart_command(ctx->facts, strstr(conf, "virtqemud") ? "virtqemud" : "libvirtd");
+        mc_plan_restart(ctx, restart);
+        return 0;
+}

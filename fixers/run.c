@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* `migcheck fix` on one node: check, plan, render, write, restart, check
+ * again, and say for each row what became of it. */
+#include <string.h>
+#include <sys/wait.h>
+
+#include "collect.h"
+#include "facts.h"
+#include "fix.h"
+#include "fix_run.h"
+#include "util.h"
+
+void mc_fix_outcome_done(struct mc_fix_outcome *o) {
+        mc_plan_done(&o->plan);
+        mc_render_done(&o->render);
+        free(o->diff);
+        free(o->error);
+        strv_free(o->restart_failed);
+        *o = (struct mc_fix_outcome) {};
+}
+
+static int run_command(const char *cmd) {
+        int status = system(cmd);
+
+        if (status < 0)
+                return -errno;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+/* The rows after the fix: a check that was fixed and now passes is FIXED;
+ * one that still fails says the fix did not resolve it. */
+static void merge(const struct mc_results *before, const struct mc_results *after, char *const *fixed,
+                  struct mc_results *out) {
+        for (size_t i = 0; i < after->n; i++) {
+                const struct mc_result *a = &after->items[i];
+                bool was_bad = false, addressed = mc_strv_contains(fixed, a->check);
+                struct mc_result *r;
+                enum mc_status st = a->status;
+                _cleanup_free_ char *summary = NULL;
+
+                for (size_t j = 0; j < before->n; j++)
+                        if (streq(before->items[j].check, a->check) && streq(before->items[j].node, a->node) &&
+                            (before->items[j].status == MC_FAIL || before->items[j].status == MC_WARN))
+                                was_bad = true;
+                if (addressed && was_bad && (st == MC_PASS || st == MC_SKIP)) {
+                        st = MC_FIXED;
+                        summary = mc_strdup(a->summary);
+                } else if (addressed && was_bad && st != MC_ERROR) {
+                        st = MC_FAIL;
+                        summary = mc_strdup_printf("the fix did not resolve it: %s", a->summary);
+                } else
+                        summary = mc_strdup(a->summary);
+                r = mc_results_add(out, a->check, a->node, st, "%s", summary);
+                for (size_t k = 0; k < a->n_evidence; k++)
+                        mc_result_evidence(r, a->evidence[k].file, a->evidence[k].line, "%s", a->evidence[k].text ?: "");
+                if (a->hint)
+                        mc_result_hint(r, "%s", a->hint);
+        }
+}
+
+static int check_node(const struct mc_collect_opts *co, const char *name, char *const *only, char *const *skip,
+                      struct mc_cluster *c, struct mc_results *rs, char **ret_error) {
+        json_object *facts = NULL;
+        struct mc_node *n;
+        int r;
+
+        r = mc_collect(co, &facts, ret_error);
+        if (r < 0)
+                return r;
+        n = mc_cluster_add(c, name ?: (mc_json_str(mc_json_get(facts, "node"), "hostname") ?: "localhost"));
+        n->facts = facts;
+        mc_checks_run(c, only, skip, rs);
+        return 0;
+}
+
+int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc_results *out, struct mc_fix_outcome *o) {
+        struct mc_results before = {}, after = {};
+        struct mc_cluster again = {};
+        int r;
+
+        r = check_node(req->collect, NULL, req->only, req->skip, c, &before, &o->error);
+        if (r < 0)
+                return r;
+        mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
+
+        /* A file that does not parse may hold anything: change nothing on
+         * a node where one does. */
+        {
+                json_object *files = mc_json_get(c->nodes[0].facts, "files");
+
+                if (files && json_object_is_type(files, json_type_object) && !mc_plan_empty(&o->plan)) {
+                        json_object_object_foreach(files, path, f) {
+                                json_object *e = mc_json_get(f, "error");
+
+                                if (!streq_ptr(mc_json_str(f, "state"), "error"))
+                                        continue;
+                                o->error = mc_strdup_printf("%s:%" PRId64 ": %s", path, mc_json_int(e, "line", 0),
+                                                            mc_json_str(e, "message") ?: "cannot be read");
+                                merge(&before, &before, NULL, out);
+                                mc_results_done(&before);
+                                return -EBADMSG;
+                        }
+                }
+        }
+
+        if (mc_plan_empty(&o->plan)) {
+                /* Nothing to write: the report is the check's. */
+                merge(&before, &before, NULL, out);
+                mc_results_done(&before);
+                return 0;
+        }
+        r = mc_fix_render(req->collect->root, &o->plan, &o->render, &o->error);
+        if (r < 0)
+                goto finish;
+        o->diff = mc_fix_diff(&o->render, &o->plan);
+        if (req->dry_run) {
+                merge(&before, &before, NULL, out);
+                goto finish;
+        }
+
+        r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &o->error);
+        if (r < 0)
+                goto finish;
+        o->applied = true;
+        if (req->restart)
+                for (char **cmd = o->plan.restart; cmd && *cmd; cmd++)
+                        if (run_command(*cmd) < 0) {
+                                size_t n = mc_strv_length(o->restart_failed);
+                                o->restart_failed = mc_assert_alloc(reallocarray(o->restart_failed, n + 2, sizeof(char *)));
+                                o->restart_failed[n] = mc_strdup(*cmd);
+                                o->restart_failed[n + 1] = NULL;
+                        }
+
+        r = check_node(req->collect, c->nodes[0].name, req->only, req->skip, &again, &after, &o->error);
+        if (r < 0)
+                goto finish;
+        merge(&before, &after, o->plan.fixed_checks, out);
+finish:
+        if (r < 0 && out->n == 0)
+                merge(&before, &before, NULL, out);
+        mc_results_done(&before);
+        mc_results_done(&after);
+        mc_cluster_done(&again);
+        return r;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The fix engine on node trees: exact diffs, applying, idempotence,
+ * safety (parse errors, symlinks out of the root, modes and owners). */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fix_run.h"
+#include "fixtures.h"
+#include "mc_test.h"
+#include "util.h"
+
+struct t {
+        char *root;
+        struct mc_results rs;
+        struct mc_fix_outcome o;
+        struct mc_cluster c;
+};
+
+static int setup(void **state) {
+        struct t *t = calloc(1, sizeof(*t));
+
+        t->root = tree_new();
+        *state = t;
+        return 0;
+}
+
+static void reset(struct t *t) {
+        mc_results_done(&t->rs);
+        mc_fix_outcome_done(&t->o);
+        mc_cluster_done(&t->c);
+}
+
+static int teardown(void **state) {
+        struct t *t = *state;
+
+        reset(t);
+        tree_free(t->root);
+        free(t);
+        return 0;
+}
+
+static int fix(struct t *t, const char *only, bool dry_run, bool include_warnings) {
+        _cleanup_strv_free_ char **ids = mc_split(only, ",");
+        const struct mc_collect_opts co = { .root = t->root, .needs = mc_checks_needs(ids, NULL) };
+        const struct mc_fix_opts fo = { .include_warnings = include_warnings, .backup = true };
+        const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo, .dry_run = dry_run };
+
+        reset(t);
+        return mc_fix_run(&req, &t->c, &t->rs, &t->o);
+}
+
+static char *slurp(const char *root, const char *path) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+        char *text = NULL;
+
+        if (mc_read_file(full, 1 << 24, &text, NULL) < 0)
+                return NULL;
+        return text;
+}
+
+static const char *status_of(struct t *t, const char *check) {
+        for (size_t i = 0; i < t->rs.n; i++)
+                if (streq(t->rs.items[i].check, check))
+                        return mc_status_to_string(t->rs.items[i].status);
+        return "none";
+}
+
+static void test_dry_run_diff_is_exact(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *before = NULL, *after = NULL;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", LIBVIRTD_CONF_LISTEN_TCP "\n# end of file\n");
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf",
+                   "# Master libvirt daemon configuration file\n"
+                   "listen_tls = 0\n"
+                   "\n"
+                   "# Listen for unencrypted TCP connections\n"
+                   "listen_tcp = 0\n"
+                   "auth_tcp = \"none\"\n"
+                   "# end\n");
+        before = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        assert_int_equal(fix(t, "libvirtd-listen", true, false), 0);
+        assert_string_equal(t->o.diff,
+                            "--- a/etc/libvirt/libvirtd.conf\n"
+                            "+++ b/etc/libvirt/libvirtd.conf\n"
+                            "@@ -2,6 +2,6 @@\n"
+                            " listen_tls = 0\n"
+                            " \n"
+                            " # Listen for unencrypted TCP connections\n"
+                            "-listen_tcp = 0\n"
+                            "+listen_tcp = 1\n"
+                            " auth_tcp = \"none\"\n"
+                            " # end\n");
+        assert_string_equal(t->o.plan.restart[0], "service libvirtd restart");
+        /* A dry run writes nothing. */
+        after = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        assert_string_equal(before, after);
+        assert_false(t->o.applied);
+}
+
+static void test_apply_then_idempotent(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *text = NULL, *bak = NULL;
+
+        fixture_ubuntu1404_icehouse(t->root);
+        tree_write(t->root, "/etc/default/libvirt-bin", "# options passed to libvirtd\nstart_libvirtd=\"yes\"\nlibvirtd_opts=\"-d\"\n");
+        assert_int_equal(fix(t, "libvirtd-startup", false, false), 0);
+        assert_true(t->o.applied);
+        assert_string_equal(status_of(t, "libvirtd-startup"), "fixed");
+        text = slurp(t->root, "/etc/default/libvirt-bin");
+        assert_string_equal(text, "# options passed to libvirtd\nstart_libvirtd=\"yes\"\nlibvirtd_opts=\"-d -l\"\n");
+        bak = slurp(t->root, "/etc/default/libvirt-bin.migcheck-bak");
+        assert_string_equal(bak, "# options passed to libvirtd\nstart_libvirtd=\"yes\"\nlibvirtd_opts=\"-d\"\n");
+        /* Again: nothing to do, nothing written. */
+        assert_int_equal(fix(t, "libvirtd-startup", false, false), 0);
+        assert_true(mc_plan_empty(&t->o.plan));
+        assert_string_equal(status_of(t, "libvirtd-startup"), "pass");
+}
+
+static void test_parse_error_changes_nothing(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *before = NULL, *after = NULL;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 0\n");
+        /* Another file of the node does not parse. */
+        tree_write(t->root, "/etc/nova/nova.conf.d/90-broken.conf", "[libvirt]\nno separator here\n");
+        before = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        assert_int_equal(fix(t, "libvirtd-listen,nova-vnc-listen", false, false), -EBADMSG);
+        assert_non_null(strstr(t->o.error, "/etc/nova/nova.conf.d/90-broken.conf:2: parse error"));
+        assert_false(t->o.applied);
+        after = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        assert_string_equal(before, after);
+}
+
+static void test_mode_owner_kept_comments_kept(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *p = NULL, *text = NULL;
+        struct stat st;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf",
+                   "[DEFAULT]\n"
+                   "# Where instances live; shared over NFS (ticket #4711)\n"
+                   "state_path=/var/lib/nova\n"
+                   "transport_url = rabbit://nova:pa#ss@ctl\n"
+                   "vncserver_listen=10.0.0.11\n"
+                   "\n"
+                   "[libvirt]\n"
+                   "live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n");
+        p = mc_path_join(t->root, "/etc/nova/nova.conf");
+        assert_int_equal(chown(p, 162, 163), 0);
+        assert_int_equal(chmod(p, 0640), 0);
+        assert_int_equal(fix(t, "nova-vnc-listen", false, false), 0);
+        assert_string_equal(status_of(t, "nova-vnc-listen"), "fixed");
+        text = slurp(t->root, "/etc/nova/nova.conf");
+        assert_string_equal(text,
+                            "[DEFAULT]\n"
+                            "# Where instances live; shared over NFS (ticket #4711)\n"
+                            "state_path=/var/lib/nova\n"
+                            "transport_url = rabbit://nova:pa#ss@ctl\n"
+                            "vncserver_listen=0.0.0.0\n"
+                            "\n"
+                            "[libvirt]\n"
+                            "live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n");
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0640);
+        assert_int_equal(st.st_uid, 162);
+        assert_int_equal(st.st_gid, 163);
+}
+
+static void test_new_key_lands_in_its_section(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *text = NULL;
+
+        fixture_ubuntu1404_icehouse(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf",
+                   "[DEFAULT]\nstate_path = /var/lib/nova\n\n[LIBVIRT]\nvirt_type = kvm\n# a comment that closes the section\n\n"
+                   "[vnc]\nenabled = true\n");
+        assert_int_equal(fix(t, "nova-live-migration-flag", false, false), 0);
+        text = slurp(t->root, "/etc/nova/nova.conf");
+        /* nova reads [LIBVIRT] as [libvirt]: the key goes there, after its last entry. */
+        assert_string_equal(text, "[DEFAULT]\nstate_path = /var/lib/nova\n\n[LIBVIRT]\nvirt_type = kvm\n"
+                                  "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                                  "# a comment that closes the section\n\n[vnc]\nenabled = true\n");
+        assert_string_equal(status_of(t, "nova-live-migration-flag"), "fixed");
+}
+
+static void test_symlink_out_of_root_refused(void **state) {
+        struct t *t = *state;
+        char outside[] = "/tmp/migcheck-outside-XXXXXX";
+        int fd = mkstemp(outside);
+        _cleanup_free_ char *text = NULL;
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "listen_tcp = 0\n", 15), 15);
+        close(fd);
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/qemu.conf", "");
+        {
+                _cleanup_free_ char *p = mc_path_join(t->root, "/etc/libvirt/libvirtd.conf");
+                assert_int_equal(unlink(p), 0);
+        }
+        tree_symlink(t->root, "/etc/libvirt/libvirtd.conf", outside);
+        assert_true(fix(t, "libvirtd-listen", false, false) < 0);
+        assert_non_null(t->o.error);
+        assert_false(t->o.applied);
+        assert_int_equal(mc_read_file(outside, 1024, &text, NULL), 0);
+        assert_string_equal(text, "listen_tcp = 0\n");
+        unlink(outside);
+}
+
+static void test_socket_activated_listen_removed(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *text = NULL, *link = NULL, *target = NULL;
+        ssize_t n;
+        char buf[256];
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/etc/default/libvirtd", "# customised\nLIBVIRTD_ARGS=\"--timeout 120 -l\"\n");
+        link = mc_path_join(t->root, "/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket");
+        assert_int_equal(unlink(link), 0);
+        assert_int_equal(fix(t, "libvirtd-startup,libvirtd-listen", false, false), 0);
+        text = slurp(t->root, "/etc/default/libvirtd");
+        assert_string_equal(text, "# customised\nLIBVIRTD_ARGS=\"--timeout 120\"\n");
+        n = readlink(link, buf, sizeof(buf) - 1);
+        assert_true(n > 0);
+        buf[n] = '\0';
+        assert_string_equal(buf, "/lib/systemd/system/libvirtd-tcp.socket");
+        assert_string_equal(status_of(t, "libvirtd-startup"), "fixed");
+        assert_string_equal(status_of(t, "libvirtd-listen"), "fixed");
+        assert_true(mc_strv_contains(t->o.plan.restart, "systemctl start libvirtd-tcp.socket"));
+}
+
+static void test_unfixable_named_up_front(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf", "[DEFAULT]\nstate_path=/var/lib/nova\n[libvirt]\ncpu_mode=custom\n");
+        assert_int_equal(fix(t, "nova-cpu-mode,libvirtd-auth", false, true), 0);
+        assert_int_equal(t->o.plan.n_unfixable, 2);
+        assert_true(mc_plan_empty(&t->o.plan));
+        assert_string_equal(status_of(t, "nova-cpu-mode"), "fail");
+}
+
+static void test_instances_dir_created(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf", "[DEFAULT]\ninstances_path=/srv/instances\n");
+        assert_int_equal(fix(t, "nova-instances-path", false, false), 0);
+        p = mc_path_join(t->root, "/srv/instances");
+        assert_int_equal(stat(p, &st), 0);
+        assert_true(S_ISDIR(st.st_mode));
+        assert_int_equal(st.st_uid, 162);
+        assert_string_equal(status_of(t, "nova-instances-path"), "fixed");
+}
+
+static void test_unified_diff(void **state) {
+        _cleanup_free_ char *d1 = NULL, *d2 = NULL, *d3 = NULL;
+
+        assert_null(mc_unified_diff("/f", "a\nb\n", "a\nb\n"));
+        d1 = mc_unified_diff("/f", NULL, "x=1\n");
+        assert_string_equal(d1, "--- /dev/null\n+++ b/f\n@@ -0,0 +1,1 @@\n+x=1\n");
+        /* Two changes far apart make two hunks. */
+        d2 = mc_unified_diff("/f", "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n", "1\nX\n3\n4\n5\n6\n7\n8\n9\n10\nY\n12\n");
+        assert_string_equal(d2, "--- a/f\n+++ b/f\n"
+                                "@@ -1,5 +1,5 @@\n 1\n-2\n+X\n 3\n 4\n 5\n"
+                                "@@ -8,5 +8,5 @@\n 8\n 9\n 10\n-11\n+Y\n 12\n");
+        d3 = mc_unified_diff("/f", "a\n", "a\nb");
+        assert_string_equal(d3, "--- a/f\n+++ b/f\n@@ -1,1 +1,2 @@\n a\n+b\n\\ No newline at end of file\n");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+                T(test_dry_run_diff_is_exact),
+                T(test_apply_then_idempotent),
+                T(test_parse_error_changes_nothing),
+                T(test_mode_owner_kept_comments_kept),
+                T(test_new_key_lands_in_its_section),
+                T(test_symlink_out_of_root_refused),
+                T(test_socket_activated_listen_removed),
+                T(test_unfixable_named_up_front),
+                T(test_instances_dir_created),
+                cmocka_unit_test(test_unified_diff),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
