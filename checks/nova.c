@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "libvirt_mode.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -187,22 +188,31 @@ void mc_check_nova_migration_uri(struct mc_check_ctx *ctx) {
                 return;
         }
 
-        /* The port in the URI must be the one libvirtd is configured for. */
+        /* The port in the URI must be the one libvirt listens on: the
+         * daemon's tcp_port/tls_port, or the socket unit's (16509/16514)
+         * under socket activation, which ignores those keys. */
         if (t.scheme == MC_SCHEME_TCP || t.scheme == MC_SCHEME_TLS) {
                 const char *key = t.scheme == MC_SCHEME_TLS ? "tls_port" : "tcp_port";
-                unsigned dflt = t.scheme == MC_SCHEME_TLS ? 16514 : 16509;
+                unsigned dflt = t.scheme == MC_SCHEME_TLS ? 16514 : 16509, conf_port = dflt;
+                struct mc_libvirt_mode m;
                 struct mc_setting p;
-                unsigned conf_port = dflt;
+                bool set = false;
 
-                if (mc_facts_setting(ctx->facts, "/etc/libvirt/libvirtd.conf", NULL, key, &p) >= 0)
-                        conf_port = (unsigned) strtoul(p.value, NULL, 10);
+                mc_libvirt_mode(ctx->facts, &m);
+                if (!m.socket_activated) {
+                        if (!mc_require_file(ctx, m.daemon_conf))
+                                return;
+                        set = mc_facts_setting(ctx->facts, m.daemon_conf, NULL, key, &p) >= 0;
+                        if (set)
+                                conf_port = (unsigned) strtoul(p.value, NULL, 10);
+                }
                 if (conf_port != t.port) {
-                        r = mc_report(ctx, MC_FAIL, "nova migrates over %s to port %u, libvirtd is configured for port %u",
-                                      t.scheme_name, t.port, conf_port);
+                        r = mc_report(ctx, MC_FAIL, "nova migrates over %s to port %u, %s listens on port %u", t.scheme_name,
+                                      t.port, m.daemon, conf_port);
                         mc_evidence_setting(r, &t.source);
-                        if (conf_port != dflt)
+                        if (set)
                                 mc_evidence_setting(r, &p);
-                        mc_result_hint(r, "make %s in libvirtd.conf and the port in live_migration_uri agree", key);
+                        mc_result_hint(r, "make %s in %s and the port in live_migration_uri agree", key, m.daemon_conf);
                         return;
                 }
         }

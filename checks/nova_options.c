@@ -153,7 +153,12 @@ int mc_migration_transport(json_object *facts, struct mc_transport *ret) {
                 } else
                         set_scheme(&t, "unparsable");
                 if (sep) {
-                        const char *host = sep + 3, *end = host + strcspn(host, "/?"), *colon;
+                        const char *host = sep + 3, *end = host + strcspn(host, "/?"), *colon, *at;
+
+                        /* "qemu+ssh://nova:pw@%s:2222/system": the port follows the host, after any user. */
+                        at = memrchr(host, '@', (size_t) (end - host));
+                        if (at)
+                                host = at + 1;
 
                         /* "%s:16510": a port after the host placeholder or name. */
                         colon = memrchr(host, ':', (size_t) (end - host));

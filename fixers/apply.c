@@ -116,6 +116,12 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 *ret_error = mc_strdup_printf("%s: cannot read: %s", f->file, mc_read_error_string(r));
                 return r;
         }
+        if (text && len > 0 && text[len - 1] != '\n') {
+                /* Lenses want the last newline; the file gains it. */
+                char *t = mc_strdup_printf("%s\n", text);
+                free(text);
+                text = t;
+        }
         if (text && f->shape == MC_CONF_INI && strchr(text, '\r')) {
                 *ret_error = mc_strdup_printf("%s: has CR line endings; migcheck does not rewrite such a file", f->file);
                 return -EBADMSG;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "collect.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -39,7 +41,11 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
         json_object_object_add(facts, "schema_version", json_object_new_int(MC_FACTS_SCHEMA_VERSION));
         json_object_object_add(facts, "migcheck_version", json_object_new_string(MC_VERSION));
         coll = json_object_new_object();
-        json_object_object_add(coll, "root", json_object_new_string(fs->root));
+        {
+                /* Absolute, so that saved facts say which tree they came from. */
+                _cleanup_free_ char *abs = realpath(fs->root, NULL);
+                json_object_object_add(coll, "root", json_object_new_string(abs ?: fs->root));
+        }
         json_object_object_add(coll, "live", json_object_new_boolean(streq(fs->root, "/")));
         json_object_object_add(facts, "collection", coll);
         if (o->peers) {

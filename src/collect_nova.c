@@ -29,6 +29,7 @@ static const char *const nova_keep[] = {
 
 #define NOVA_CONF "/etc/nova/nova.conf"
 #define NOVA_CONF_D "/etc/nova/nova.conf.d"
+#define NOVA_COMPUTE_CONF "/etc/nova/nova-compute.conf"
 
 /* oslo.config interpolation of $name and ${name} from [DEFAULT], $$ for a
  * dollar. Unknown names stay as written and make the result NULL. */
@@ -171,6 +172,14 @@ void mc_collect_nova(struct mc_collector *c) {
         f = mc_collect_conf(c, &spec);
         if (!streq(mc_json_str(f, "state"), "absent"))
                 json_object_array_add(files, json_object_new_string(NOVA_CONF));
+
+        /* Debian's and Ubuntu's nova-compute run with --config-file
+         * nova.conf --config-file nova-compute.conf. */
+        spec.path = NOVA_COMPUTE_CONF;
+        f = mc_collect_conf(c, &spec);
+        if (!streq(mc_json_str(f, "state"), "absent"))
+                json_object_array_add(files, json_object_new_string(NOVA_COMPUTE_CONF));
+        spec.path = NOVA_CONF;
 
         /* oslo.config --config-dir reads *.conf in sorted order after the file. */
         if (mc_rootfs_list(c->fs, NOVA_CONF_D, &dropins) >= 0)

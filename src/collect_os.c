@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Who the node is: hostname, operating system, installed versions. */
 #include <ctype.h>
-#include <glob.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -153,28 +152,42 @@ static char *rpm_version(struct mc_collector *c, const char *pkg) {
         return NULL;
 }
 
+/* nova-2014.1.1-py2.7.egg-info, nova-26.2.2.egg-info, nova-27.1.0.dist-info:
+ * listed through mc_rootfs, so that a link in the tree never leads out. */
 static char *nova_from_python(struct mc_collector *c, char **ret_source) {
-        static const char *const patterns[] = {
-                "/usr/lib/python3/dist-packages/nova-*-info",
-                "/usr/lib/python3*/site-packages/nova-*-info",
-                "/usr/lib/python2.7/site-packages/nova-*-info",
-                "/usr/lib/python2.7/dist-packages/nova-*-info",
-                "/usr/local/lib/python3*/dist-packages/nova-*-info",
+        static const char *const dirs[] = {
+                "/usr/lib/python3/dist-packages",
+                "/usr/lib/python2.7/site-packages",
+                "/usr/lib/python2.7/dist-packages",
+                "/usr/lib/python3.6/site-packages",
+                "/usr/lib/python3.9/site-packages",
+                "/usr/lib/python3.11/site-packages",
+                "/usr/lib/python3.12/site-packages",
+                "/usr/local/lib/python3/dist-packages",
         };
 
-        for (size_t i = 0; i < ELEMENTSOF(patterns); i++) {
-                _cleanup_free_ char *pat = mc_path_join(c->fs->root, patterns[i]);
-                glob_t g = {};
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_strv_free_ char **names = NULL;
 
-                if (glob(pat, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0) {
-                        const char *base = strrchr(g.gl_pathv[0], '/') + 1 + strlen("nova-");
-                        char *v = mc_assert_alloc(strndup(base, strcspn(base, "-")));
+                if (mc_rootfs_list(c->fs, dirs[i], &names) < 0)
+                        continue;
+                for (char **n = names; *n; n++) {
+                        const char *v = *n + strlen("nova-");
+                        size_t len;
 
-                        *ret_source = mc_strdup(g.gl_pathv[0] + (streq(c->fs->root, "/") ? 0 : strlen(c->fs->root)));
-                        globfree(&g);
-                        return v;
+                        if (!mc_startswith(*n, "nova-") || !isdigit((unsigned char) *v))
+                                continue;
+                        if (!strstr(v, ".egg-info") && !strstr(v, ".dist-info"))
+                                continue;
+                        /* The version ends where "-py2.7", ".egg-info" or ".dist-info" starts. */
+                        len = strcspn(v, "-");
+                        if (strstr(v, ".egg-info") && (size_t) (strstr(v, ".egg-info") - v) < len)
+                                len = (size_t) (strstr(v, ".egg-info") - v);
+                        if (strstr(v, ".dist-info") && (size_t) (strstr(v, ".dist-info") - v) < len)
+                                len = (size_t) (strstr(v, ".dist-info") - v);
+                        *ret_source = mc_strdup_printf("%s/%s", dirs[i], *n);
+                        return mc_assert_alloc(strndup(v, len));
                 }
-                globfree(&g);
         }
         return NULL;
 }

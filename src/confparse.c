@@ -3,6 +3,7 @@
 
 #include <augeas.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,18 +59,38 @@ bool mc_key_is_secret(const char *key) {
 }
 
 char *mc_redact_url(const char *value) {
-        const char *scheme = strstr(value, "://"), *at, *colon;
+        const char *scheme = strstr(value, "://"), *auth, *end;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f;
 
         if (!scheme)
                 return mc_strdup(value);
-        at = strchr(scheme + 3, '@');
-        if (!at)
-                return mc_strdup(value);
-        colon = memchr(scheme + 3, ':', (size_t) (at - scheme - 3));
-        if (!colon)
-                return mc_strdup(value);
-        /* Keep the user: it helps diagnosis and is not a secret. */
-        return mc_strdup_printf("%.*s" REDACTED "%s", (int) (colon + 1 - value), value, at);
+        auth = scheme + 3;
+        end = auth + strcspn(auth, "/?#");
+        f = mc_assert_alloc(open_memstream(&out, &len));
+        fwrite(value, 1, (size_t) (auth - value), f);
+        /* "rabbit://u1:p1@h1,u2:p2@h2": each host may carry a user and a
+         * password; a password may contain '@', so a user ends at the
+         * segment's last one. */
+        for (const char *seg = auth; seg < end;) {
+                const char *comma = memchr(seg, ',', (size_t) (end - seg)), *segend = comma ?: end;
+                const char *at = memrchr(seg, '@', (size_t) (segend - seg));
+                const char *colon = at ? memchr(seg, ':', (size_t) (at - seg)) : NULL;
+
+                if (colon) {
+                        fwrite(seg, 1, (size_t) (colon + 1 - seg), f);
+                        fputs(REDACTED, f);
+                        fwrite(at, 1, (size_t) (segend - at), f);
+                } else
+                        fwrite(seg, 1, (size_t) (segend - seg), f);
+                if (comma)
+                        fputc(',', f);
+                seg = comma ? comma + 1 : end;
+        }
+        fputs(end, f);
+        fclose(f);
+        return out;
 }
 
 static json_object *file_facts(const struct mc_conf_spec *spec, const char *state) {
@@ -303,6 +324,12 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
         if (spec->shape == MC_CONF_INI) {
                 norm = ini_text(text, len, &len);
                 text = norm;
+        } else if (len > 0 && text[len - 1] != '\n') {
+                /* The shell and libvirt read a last line without its newline;
+                 * the lenses want one. */
+                norm = mc_strdup_printf("%s\n", text);
+                text = norm;
+                len++;
         }
         aug_rm(a, "/migcheck");
         aug_rm(a, "/augeas/text/migcheck");

@@ -9,15 +9,11 @@
  * below, which treat a value of the wrong type as absent: a hostile or
  * truncated facts file degrades to "not known", never to a crash.
  *
- * Layout (schema_version 1), see docs/facts.md:
- *   node.hostname, os.{id,version_id}, distro.profile,
- *   versions.{libvirt,qemu,nova}.{value,source[,release]},
- *   files[PATH].{kind,state,error{message,line},settings{KEY{value,line,text}}
- *                |sections{SECTION{KEY{...}}}}
- *   nova.files[]: nova.conf then nova.conf.d/ in the order nova reads them
- *   systemd.{present,booted,units{NAME{installed,enabled[],masked}}}
- *   runtime.{processes[],listening[]}   (live collection only)
- *   instances_path.{path,exists,is_dir,owner,uid,source}
+ * The layout (schema_version 1) is documented member by member in
+ * docs/facts.md: node, os, distro, versions, collection, peers, files
+ * (each config file with its settings or sections, every value with line
+ * and text), nova (files in read order, instances_path), systemd, runtime
+ * and the live collectors' libvirt, hosts, resolve, net, probes, firewall.
  */
 
 #include <json-c/json.h>

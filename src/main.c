@@ -41,6 +41,7 @@ struct args {
         unsigned jobs;
         unsigned timeout_ms;
         char **peers;
+        bool save_failed;
         bool dry_run;
         bool include_warnings;
         bool no_backup;
@@ -473,9 +474,11 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
                 else
                         n->facts = facts;
         }
+        /* The checks still run and report: losing the saved copy is no
+         * reason to lose the answer. */
         if (a->save_facts && mc_cluster_save_facts(c, a->save_facts, &err) < 0) {
                 fprintf(stderr, "migcheck: --save-facts: %s\n", err);
-                return MC_EXIT_ERROR;
+                a->save_failed = true;
         }
         return -1;
 }
@@ -495,7 +498,7 @@ static int verb_check(struct args *a) {
                 r = mc_report_json(stdout, &cluster, &results, NULL);
         else
                 r = mc_report_text(stdout, &cluster, &results, use_color(a->color), a->verbose);
-        r = r < 0 ? MC_EXIT_ERROR : mc_results_exit_code(&results);
+        r = r < 0 || a->save_failed ? MC_EXIT_ERROR : mc_results_exit_code(&results);
         mc_results_done(&results);
         mc_cluster_done(&cluster);
         return r;

@@ -2,6 +2,7 @@
 #include "offline.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -10,6 +11,13 @@
 
 static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool cluster_has(const struct mc_cluster *c, const char *name) {
+        for (size_t i = 0; i < c->n_nodes; i++)
+                if (streq(c->nodes[i].name, name))
+                        return true;
+        return false;
 }
 
 /* The node's name is the hostname its facts record, else the entry's name. */
@@ -65,9 +73,11 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
                         node->error = mc_strdup_printf("%s: %s", path, err);
                         continue;
                 }
-                if (facts_hostname(facts))
+                if (facts_hostname(facts) && !cluster_has(c, facts_hostname(facts)))
                         node = mc_cluster_add(c, facts_hostname(facts));
                 else {
+                        /* No hostname, or two entries with the same one (a
+                         * cloned image): the entry's own name tells them apart. */
                         _cleanup_free_ char *name = mc_assert_alloc(
                                 strndup(names[i], S_ISDIR(st.st_mode) ? len : len - 5));
                         node = mc_cluster_add(c, name);
@@ -87,15 +97,22 @@ int mc_cluster_save_facts(const struct mc_cluster *c, const char *dir, char **re
                 return -errno;
         }
         for (size_t i = 0; i < c->n_nodes; i++) {
-                _cleanup_free_ char *name = mc_strdup(c->nodes[i].name), *path = NULL, *data = NULL;
+                _cleanup_free_ char *name = NULL, *path = NULL, *data = NULL;
+                size_t len = 0;
+                FILE *f;
                 int r;
 
                 if (!c->nodes[i].facts)
                         continue;
-                /* A node name is not a path. */
-                for (char *p = name; *p; p++)
-                        if (*p == '/' || (p == name && *p == '.'))
-                                *p = '_';
+                /* A node name is not a path: '/', '%' and a leading '.' are
+                 * escaped as %XX, so that distinct names stay distinct. */
+                f = mc_assert_alloc(open_memstream(&name, &len));
+                for (const char *p = c->nodes[i].name; *p; p++)
+                        if (*p == '/' || *p == '%' || (p == c->nodes[i].name && *p == '.'))
+                                fprintf(f, "%%%02X", (unsigned char) *p);
+                        else
+                                fputc(*p, f);
+                fclose(f);
                 path = mc_strdup_printf("%s/%s.json", dir, name);
                 data = mc_strdup_printf("%s\n", json_object_to_json_string_ext(c->nodes[i].facts,
                                                                               JSON_C_TO_STRING_PRETTY |

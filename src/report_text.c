@@ -54,8 +54,16 @@ int mc_report_text(FILE *f, const struct mc_cluster *c, const struct mc_results 
                 snprintf(st, sizeof(st), "%-5s", mc_status_to_string(r->status));
                 for (char *p = st; *p; p++)
                         *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-                fprintf(f, "%s%s%s  %-*s  %-*s  %s\n", color ? status_color(r->status) : "", st,
-                        color ? ANSI_RESET : "", (int) w_node, r->node, (int) w_check, r->check, r->summary);
+                {
+                        /* One line per row: a continued nova.conf value in a summary stays on it. */
+                        _cleanup_free_ char *summary = mc_strdup(r->summary);
+
+                        for (char *p = summary; *p; p++)
+                                if (*p == '\n')
+                                        *p = ' ';
+                        fprintf(f, "%s%s%s  %-*s  %-*s  %s\n", color ? status_color(r->status) : "", st,
+                                color ? ANSI_RESET : "", (int) w_node, r->node, (int) w_check, r->check, summary);
+                }
                 if (r->status == MC_PASS && !verbose)
                         continue;
                 for (size_t j = 0; j < r->n_evidence; j++) {
@@ -72,7 +80,7 @@ int mc_report_text(FILE *f, const struct mc_cluster *c, const struct mc_results 
                         fprintf(f, "       hint: %s\n", r->hint);
         }
         mc_results_count(rs, counts);
-        fprintf(f, "\n%zu checks: %zu passed, %zu warned, %zu failed, %zu errors, %zu skipped", rs->n,
+        fprintf(f, "\n%zu results: %zu passed, %zu warned, %zu failed, %zu errors, %zu skipped", rs->n,
                 counts[MC_PASS], counts[MC_WARN], counts[MC_FAIL], counts[MC_ERROR], counts[MC_SKIP]);
         if (counts[MC_FIXED])
                 fprintf(f, ", %zu fixed", counts[MC_FIXED]);

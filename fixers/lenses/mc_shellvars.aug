@@ -7,8 +7,9 @@ Module: Mc_shellvars
   hold assignments, comments and blank lines only.
 
   Values are kept as written, quotes included (as Shellvars does); the
-  reader unquotes them with shell rules. Any other shell construct is a
-  parse error naming the line, so migcheck never guesses what a script does.
+  reader unquotes them with shell rules and never runs them: a value such as
+  $(cmd) stays text. A line that is neither an assignment, a comment nor
+  blank (if, case, a function, a command) is a parse error naming the line.
 *)
 module Mc_shellvars =
 

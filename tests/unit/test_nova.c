@@ -193,7 +193,9 @@ static void test_migration_uri(void **state) {
         r = check_conf(*state, "[libvirt]\nlive_migration_uri = qemu+tcp://compute2/system\n", "nova-migration-uri", NULL);
         assert_row(r, MC_FAIL, "one host");
         r = check_conf(*state, "[libvirt]\nlive_migration_uri = qemu+tcp://%s:16510/system\n", "nova-migration-uri", NULL);
-        assert_row(r, MC_FAIL, "port 16510, libvirtd is configured for port 16509");
+        assert_row(r, MC_FAIL, "port 16510, libvirtd listens on port 16509");
+        r = check_conf(*state, "[libvirt]\nlive_migration_uri = qemu+ssh://nova:s3cret@%s:2222/system\n", "nova-migration-uri", NULL);
+        assert_row(r, MC_PASS, "ssh, port 2222");
         r = check_conf(*state, "[libvirt]\nlive_migration_uri = qemu+tcp://%s/system\n", "nova-migration-uri", "pike");
         assert_row(r, MC_WARN, "deprecated");
         r = check_conf(*state, "[libvirt]\nlive_migration_scheme = rdma\n", "nova-migration-uri", "pike");
