@@ -12,6 +12,11 @@ struct mc_fix_request {
         const struct mc_fix_opts *opts;
         bool dry_run;
         bool restart;   /* run the plan's restart commands */
+        /* Run as a node of a cluster: the name the coordinator knows it
+         * by, and every node's facts ({"schema_version":1,"cluster":[...]})
+         * so that cluster checks and their fixers see the others. */
+        const char *node_name;
+        json_object *cluster_facts;
 };
 
 struct mc_fix_outcome {

@@ -29,10 +29,14 @@ static int run_command(const char *cmd) {
 
 /* The rows after the fix: a check that was fixed and now passes is FIXED;
  * one that still fails says the fix did not resolve it. */
-static void merge(const struct mc_results *before, const struct mc_results *after, char *const *fixed,
+static void merge(const char *node, const struct mc_results *before, const struct mc_results *after, char *const *fixed,
                   struct mc_results *out) {
         for (size_t i = 0; i < after->n; i++) {
                 const struct mc_result *a = &after->items[i];
+
+                /* The others' rows are theirs to fix and report. */
+                if (!streq(a->node, node))
+                        continue;
                 bool was_bad = false, addressed = mc_strv_contains(fixed, a->check);
                 struct mc_result *r;
                 enum mc_status st = a->status;
@@ -58,18 +62,36 @@ static void merge(const struct mc_results *before, const struct mc_results *afte
         }
 }
 
-static int check_node(const struct mc_collect_opts *co, const char *name, char *const *only, char *const *skip,
-                      struct mc_cluster *c, struct mc_results *rs, char **ret_error) {
-        json_object *facts = NULL;
+/* This node, collected now, and the others as the coordinator saw them. */
+static int check_node(const struct mc_fix_request *req, const char *name, struct mc_cluster *c, struct mc_results *rs,
+                      char **ret_error) {
+        json_object *facts = NULL, *others = mc_json_get(req->cluster_facts, "cluster");
         struct mc_node *n;
         int r;
 
-        r = mc_collect(co, &facts, ret_error);
+        r = mc_collect(req->collect, &facts, ret_error);
         if (r < 0)
                 return r;
         n = mc_cluster_add(c, name ?: (mc_json_str(mc_json_get(facts, "node"), "hostname") ?: "localhost"));
         n->facts = facts;
-        mc_checks_run(c, only, skip, rs);
+        for (size_t i = 0; others && json_object_is_type(others, json_type_array) && i < json_object_array_length(others); i++) {
+                json_object *f = json_object_array_get_idx(others, i);
+                const char *peer = mc_json_str(f, "node_name");
+
+                /* c->nodes moves as nodes are added: name this node by index. */
+                if (!peer || streq(peer, c->nodes[0].name) || !json_object_is_type(f, json_type_object))
+                        continue;
+                mc_cluster_add(c, peer)->facts = json_object_get(f);
+        }
+        /* Addresses the coordinator passed with --peer. */
+        for (char *const *p = req->collect->peers; p && *p; p++) {
+                const char *eq = strchr(*p, '=');
+
+                for (size_t i = 1; eq && i < c->n_nodes; i++)
+                        if (strlen(c->nodes[i].name) == (size_t) (eq - *p) && strncmp(c->nodes[i].name, *p, (size_t) (eq - *p)) == 0)
+                                c->nodes[i].address = mc_strdup(eq + 1);
+        }
+        mc_checks_run(c, req->only, req->skip, rs);
         return 0;
 }
 
@@ -78,7 +100,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         struct mc_cluster again = {};
         int r;
 
-        r = check_node(req->collect, NULL, req->only, req->skip, c, &before, &o->error);
+        r = check_node(req, req->node_name, c, &before, &o->error);
         if (r < 0)
                 return r;
         mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
@@ -96,7 +118,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                                         continue;
                                 o->error = mc_strdup_printf("%s:%" PRId64 ": %s", path, mc_json_int(e, "line", 0),
                                                             mc_json_str(e, "message") ?: "cannot be read");
-                                merge(&before, &before, NULL, out);
+                                merge(c->nodes[0].name, &before, &before, NULL, out);
                                 mc_results_done(&before);
                                 return -EBADMSG;
                         }
@@ -105,7 +127,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
 
         if (mc_plan_empty(&o->plan)) {
                 /* Nothing to write: the report is the check's. */
-                merge(&before, &before, NULL, out);
+                merge(c->nodes[0].name, &before, &before, NULL, out);
                 mc_results_done(&before);
                 return 0;
         }
@@ -114,7 +136,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                 goto finish;
         o->diff = mc_fix_diff(&o->render, &o->plan);
         if (req->dry_run) {
-                merge(&before, &before, NULL, out);
+                merge(c->nodes[0].name, &before, &before, NULL, out);
                 goto finish;
         }
 
@@ -131,13 +153,13 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                                 o->restart_failed[n + 1] = NULL;
                         }
 
-        r = check_node(req->collect, c->nodes[0].name, req->only, req->skip, &again, &after, &o->error);
+        r = check_node(req, c->nodes[0].name, &again, &after, &o->error);
         if (r < 0)
                 goto finish;
-        merge(&before, &after, o->plan.fixed_checks, out);
+        merge(c->nodes[0].name, &before, &after, o->plan.fixed_checks, out);
 finish:
         if (r < 0 && out->n == 0)
-                merge(&before, &before, NULL, out);
+                merge(c->nodes[0].name, &before, &before, NULL, out);
         mc_results_done(&before);
         mc_results_done(&after);
         mc_cluster_done(&again);

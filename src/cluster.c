@@ -18,6 +18,7 @@ void mc_cluster_done(struct mc_cluster *c) {
                 free(c->nodes[i].address);
                 free(c->nodes[i].error);
                 json_object_put(c->nodes[i].facts);
+                json_object_put(c->nodes[i].report);
         }
         free(c->nodes);
         *c = (struct mc_cluster) {};

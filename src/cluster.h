@@ -8,6 +8,7 @@ struct mc_node {
         char *name;            /* as the user named it; the hostname for a single local node */
         char *address;         /* from the inventory; NULL: resolve name */
         json_object *facts;    /* owned; NULL when collection failed */
+        json_object *report;   /* owned; a node-side verb's JSON report (fix) */
         char *error;           /* why there are no facts */
 };
 

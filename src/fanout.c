@@ -40,7 +40,21 @@ char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
 static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o) {
         _cleanup_strv_free_ char **peers = mc_cluster_peers(c, i);
         _cleanup_free_ char *remote = mc_shell_quote(o->remote_migcheck ?: "migcheck");
-        char *cmd = mc_strdup_printf("%s collect", remote);
+        char *cmd = mc_strdup_printf("%s %s", remote, o->verb ?: "collect");
+
+        for (char *const *arg = o->verb_args; arg && *arg; arg++) {
+                _cleanup_free_ char *q = mc_shell_quote(*arg);
+                char *n = mc_strdup_printf("%s %s", cmd, q);
+                free(cmd);
+                cmd = n;
+        }
+        if (o->verb) {
+                /* The node names itself as the coordinator does. */
+                _cleanup_free_ char *q = mc_shell_quote(c->nodes[i].name);
+                char *n = mc_strdup_printf("%s --node-name %s", cmd, q);
+                free(cmd);
+                cmd = n;
+        }
 
         for (char **p = peers; *p; p++) {
                 _cleanup_free_ char *q = mc_shell_quote(*p);
@@ -121,7 +135,8 @@ static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fa
 struct job {
         size_t node;
         pid_t pid;
-        int out, err;
+        int in, out, err;
+        size_t in_off;
         char *obuf, *ebuf;
         size_t olen, elen;
         uint64_t deadline;
@@ -137,7 +152,7 @@ static uint64_t now_ms(void) {
 
 static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, struct job *j) {
         _cleanup_strv_free_ char **argv = node_argv(c, i, o);
-        int po[2], pe[2];
+        int po[2], pe[2], pi[2] = { -1, -1 };
         pid_t pid;
 
         if (pipe2(po, O_CLOEXEC) < 0)
@@ -147,10 +162,16 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
                 close(po[1]);
                 return -errno;
         }
+        if (o->stdin_data && pipe2(pi, O_CLOEXEC) < 0) {
+                close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+                return -errno;
+        }
         pid = fork();
         if (pid < 0) {
                 int r = -errno;
                 close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+                if (pi[0] >= 0)
+                        close(pi[0]), close(pi[1]);
                 return r;
         }
         if (pid == 0) {
@@ -159,7 +180,9 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
                 /* Its own process group: a deadline kills the whole pipeline. */
                 setpgid(0, 0);
                 signal(SIGPIPE, SIG_DFL);
-                if (devnull >= 0)
+                if (pi[0] >= 0)
+                        dup2(pi[0], STDIN_FILENO);
+                else if (devnull >= 0)
                         dup2(devnull, STDIN_FILENO);
                 dup2(po[1], STDOUT_FILENO);
                 dup2(pe[1], STDERR_FILENO);
@@ -170,9 +193,15 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
         setpgid(pid, pid);
         close(po[1]);
         close(pe[1]);
+        if (pi[0] >= 0) {
+                close(pi[0]);
+                /* Written as the child reads, in the poll loop. */
+                fcntl(pi[1], F_SETFL, O_NONBLOCK);
+        }
         *j = (struct job) {
                 .node = i,
                 .pid = pid,
+                .in = pi[1],
                 .out = po[0],
                 .err = pe[0],
                 .deadline = now_ms() + o->timeout_ms,
@@ -211,24 +240,30 @@ static char *last_line(const char *s, size_t len) {
         return isempty(nl ? nl + 1 : line) ? NULL : mc_strdup(nl ? nl + 1 : line);
 }
 
-static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_out, unsigned timeout_ms) {
+static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_out, unsigned timeout_ms, bool report) {
         struct mc_node *n = &c->nodes[j->node];
         _cleanup_free_ char *why = last_line(j->ebuf, j->elen), *err = NULL;
-        json_object *facts = NULL;
+        json_object *doc = NULL;
 
         if (timed_out)
                 n->error = mc_strdup_printf("no answer within %u ms (killed)%s%s", timeout_ms, why ? ": " : "", why ?: "");
         else if (j->overflow)
-                n->error = mc_strdup_printf("output larger than %u bytes: not facts", MC_FANOUT_MAX_OUTPUT);
+                n->error = mc_strdup_printf("output larger than %u bytes: not %s", MC_FANOUT_MAX_OUTPUT,
+                                            report ? "a report" : "facts");
         else if (WIFSIGNALED(status))
                 n->error = mc_strdup_printf("killed by signal %d%s%s", WTERMSIG(status), why ? ": " : "", why ?: "");
-        else if (WEXITSTATUS(status) != 0)
+        /* A node-side fix exits 0 to 3 by its results, as check does. */
+        else if (WEXITSTATUS(status) != 0 && !(report && WEXITSTATUS(status) <= 3))
                 n->error = mc_strdup_printf("exited with status %d%s%s", WEXITSTATUS(status), why ? ": " : "",
                                             why ?: "");
-        else if (mc_facts_parse(j->obuf ?: "", j->olen, &facts, &err) < 0)
-                n->error = mc_strdup_printf("returned invalid facts: %s", err);
+        else if (mc_facts_parse(j->obuf ?: "", j->olen, &doc, &err) < 0)
+                n->error = mc_strdup_printf("returned an invalid %s: %s", report ? "report" : "facts document", err);
+        else if (report)
+                n->report = doc;
         else
-                n->facts = facts;
+                n->facts = doc;
+        if (j->in >= 0)
+                close(j->in);
         if (j->out >= 0)
                 close(j->out);
         if (j->err >= 0)
@@ -237,17 +272,57 @@ static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_o
         free(j->ebuf);
 }
 
+static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o);
+
+/* Feed the node's standard input as far as its pipe takes it. */
+static void feed(struct job *j, const struct mc_fanout_opts *o) {
+        while (j->in >= 0 && j->in_off < o->stdin_len) {
+                ssize_t n = write(j->in, o->stdin_data + j->in_off, o->stdin_len - j->in_off);
+
+                if (n < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                return;
+                        break;  /* EPIPE: the node does not read; its answer tells why */
+                }
+                j->in_off += (size_t) n;
+        }
+        if (j->in >= 0) {
+                close(j->in);
+                j->in = -1;
+        }
+}
+
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
+        struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+        int r;
+
+        /* A node that stops reading its input must not kill us with SIGPIPE. */
+        sigaction(SIGPIPE, &ign, &old);
+        r = fanout(c, o);
+        sigaction(SIGPIPE, &old, NULL);
+        return r;
+}
+
+static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
         unsigned jobs = o->jobs ?: 1;
         _cleanup_free_ struct job *run = mc_assert_alloc(calloc(jobs, sizeof(*run)));
-        _cleanup_free_ struct pollfd *pfd = mc_assert_alloc(calloc(2 * (size_t) jobs, sizeof(*pfd)));
+        _cleanup_free_ struct pollfd *pfd = mc_assert_alloc(calloc(3 * (size_t) jobs, sizeof(*pfd)));
+        bool report = o->verb != NULL;
         size_t next = 0, done = 0, active = 0;
 
         while (done < c->n_nodes) {
                 uint64_t now, wait;
 
                 while (active < jobs && next < c->n_nodes) {
-                        int r = spawn(c, next, o, &run[active]);
+                        int r;
+
+                        if (c->nodes[next].error) {
+                                /* Failed before (e.g. not collected): not asked again. */
+                                next++;
+                                done++;
+                                continue;
+                        }
+                        r = spawn(c, next, o, &run[active]);
 
                         if (r < 0) {
                                 c->nodes[next].error = mc_strdup_printf("cannot start the transport: %s", strerror(-r));
@@ -264,12 +339,14 @@ int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                 now = now_ms();
                 wait = UINT64_MAX;
                 for (size_t k = 0; k < active; k++) {
-                        pfd[2 * k] = (struct pollfd) { .fd = run[k].out, .events = POLLIN };
-                        pfd[2 * k + 1] = (struct pollfd) { .fd = run[k].err, .events = POLLIN };
+                        /* A negative fd is ignored by poll(). */
+                        pfd[3 * k] = (struct pollfd) { .fd = run[k].out, .events = POLLIN };
+                        pfd[3 * k + 1] = (struct pollfd) { .fd = run[k].err, .events = POLLIN };
+                        pfd[3 * k + 2] = (struct pollfd) { .fd = run[k].in, .events = POLLOUT };
                         wait = run[k].deadline > now ? (run[k].deadline - now < wait ? run[k].deadline - now : wait) : 0;
                 }
                 /* A child that closed its pipes but has not exited is reaped by polling. */
-                if (poll(pfd, 2 * active, (int) (wait < 100 ? wait : 100)) < 0 && errno != EINTR)
+                if (poll(pfd, 3 * active, (int) (wait < 100 ? wait : 100)) < 0 && errno != EINTR)
                         return -errno;
 
                 for (size_t k = 0; k < active;) {
@@ -277,12 +354,14 @@ int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                         bool timed_out = false, reaped = false;
                         int status = 0;
 
-                        if (j->out >= 0 && (pfd[2 * k].revents & (POLLIN | POLLHUP | POLLERR)))
+                        if (j->in >= 0 && (pfd[3 * k + 2].revents & (POLLOUT | POLLERR | POLLHUP)))
+                                feed(j, o);
+                        if (j->out >= 0 && (pfd[3 * k].revents & (POLLIN | POLLHUP | POLLERR)))
                                 if (!drain(j->out, &j->obuf, &j->olen, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
                                         close(j->out);
                                         j->out = -1;
                                 }
-                        if (j->err >= 0 && (pfd[2 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+                        if (j->err >= 0 && (pfd[3 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
                                 if (!drain(j->err, &j->ebuf, &j->elen, MC_FANOUT_MAX_STDERR, &(bool) { false })) {
                                         close(j->err);
                                         j->err = -1;
@@ -298,14 +377,34 @@ int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                                 k++;
                                 continue;
                         }
-                        finish(c, j, status, timed_out, o->timeout_ms);
+                        finish(c, j, status, timed_out, o->timeout_ms, report);
                         run[k] = run[--active];
-                        pfd[2 * k] = pfd[2 * active];
-                        pfd[2 * k + 1] = pfd[2 * active + 1];
+                        pfd[3 * k] = pfd[3 * active];
+                        pfd[3 * k + 1] = pfd[3 * active + 1];
+                        pfd[3 * k + 2] = pfd[3 * active + 2];
                         done++;
                 }
         }
         if (o->progress)
                 o->progress(done, c->n_nodes, o->userdata);
         return 0;
+}
+
+char *mc_cluster_facts_json(const struct mc_cluster *c) {
+        _cleanup_json_ json_object *doc = json_object_new_object();
+        json_object *a = json_object_new_array();
+
+        /* Versioned like a facts file, so that the node side reads it with
+         * the same care. */
+        json_object_object_add(doc, "schema_version", json_object_new_int(MC_FACTS_SCHEMA_VERSION));
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                json_object *f = NULL;
+
+                if (!c->nodes[i].facts || json_object_deep_copy(c->nodes[i].facts, &f, NULL) < 0)
+                        continue;
+                json_object_object_add(f, "node_name", json_object_new_string(c->nodes[i].name));
+                json_object_array_add(a, f);
+        }
+        json_object_object_add(doc, "cluster", a);
+        return mc_strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }

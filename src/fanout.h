@@ -27,6 +27,12 @@ struct mc_fanout_opts {
         const char *nova_release;     /* passed on */
         char *const *only;            /* passed on: the remote collects what these checks need */
         char *const *skip;
+        /* The node-side verb: NULL is "collect" (facts into nodes[i].facts);
+         * "fix" puts the node's JSON report into nodes[i].report. */
+        const char *verb;
+        char *const *verb_args;       /* more arguments for it, each shell-quoted here */
+        const char *stdin_data;       /* fed to every node's standard input (NULL: /dev/null) */
+        size_t stdin_len;
         /* Called as nodes finish (the library never prints). */
         void (*progress)(size_t done, size_t total, void *userdata);
         void *userdata;
@@ -35,8 +41,13 @@ struct mc_fanout_opts {
 /* Output larger than this is not facts: the node is an error. */
 #define MC_FANOUT_MAX_OUTPUT (16u * 1024u * 1024u)
 
-/* Fill nodes[i].facts or nodes[i].error for every node of c. */
+/* Fill nodes[i].facts (or .report) or nodes[i].error for every node of c
+ * that has no error yet. */
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);
+
+/* Every node's facts as one JSON array, for a node-side fix to see the
+ * cluster ("node_name" added to each). */
+char *mc_cluster_facts_json(const struct mc_cluster *c);
 
 /* The peers argument list for node i: every other node, NAME[=ADDRESS]. */
 char **mc_cluster_peers(const struct mc_cluster *c, size_t i);

@@ -2,6 +2,7 @@
 /* migcheck's command line: argv in, one verb out. Everything else lives in
  * libmigcheck. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,8 @@ struct args {
         unsigned timeout_ms;
         char **peers;
         bool save_failed;
+        const char *node_name;
+        const char *cluster_facts;
         bool dry_run;
         bool include_warnings;
         bool no_backup;
@@ -78,6 +81,9 @@ static void help(void) {
                "      --no-backup   do not keep FILE.migcheck-bak\n"
                "      --allow-insecure-auth\n"
                "                    let a fix set auth_tcp = none (never done otherwise)\n"
+               "  with -n/-i, each node runs 'migcheck fix' itself through the transport, with\n"
+               "  every node's facts on its standard input (--cluster-facts -), so that the\n"
+               "  fixes of cluster checks (/etc/hosts, host UUIDs) agree across nodes\n"
                "\n"
                "nodes:\n"
                "  -n, --node NAME[=ADDR]\n"
@@ -185,6 +191,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_NO_BACKUP,
                 ARG_RESTART,
                 ARG_ALLOW_INSECURE_AUTH,
+                ARG_NODE_NAME,
+                ARG_CLUSTER_FACTS,
         };
         static const struct option options[] = {
                 { "root", required_argument, NULL, 'r' },
@@ -212,6 +220,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "no-backup", no_argument, NULL, ARG_NO_BACKUP },
                 { "restart", no_argument, NULL, ARG_RESTART },
                 { "allow-insecure-auth", no_argument, NULL, ARG_ALLOW_INSECURE_AUTH },
+                { "node-name", required_argument, NULL, ARG_NODE_NAME },
+                { "cluster-facts", required_argument, NULL, ARG_CLUSTER_FACTS },
                 {},
         };
         const char *format = NULL;
@@ -275,6 +285,12 @@ static int parse_args(int argc, char **argv, struct args *a) {
                         break;
                 case ARG_ALLOW_INSECURE_AUTH:
                         a->allow_insecure_auth = true;
+                        break;
+                case ARG_NODE_NAME:
+                        a->node_name = optarg;
+                        break;
+                case ARG_CLUSTER_FACTS:
+                        a->cluster_facts = optarg;
                         break;
                 case ARG_PEER: {
                         size_t n = mc_strv_length(a->peers);
@@ -344,9 +360,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
             !streq(a->verb, "fix"))
                 return usage_error("--dry-run, --include-warnings, --no-backup, --restart and --allow-insecure-auth "
                                    "go with fix, not %s", a->verb);
-        if (streq(a->verb, "fix") && (a->inv.n || a->inventory || a->from))
-                return usage_error("fix works on this machine or a --root tree; run it on each node (e.g. through "
-                                   "ssh) to fix many");
+        if (streq(a->verb, "fix") && a->from)
+                return usage_error("fix changes nodes: --from has only their facts; name the nodes with -n or -i");
 
         if (format) {
                 if (streq(format, "text"))
@@ -360,8 +375,10 @@ static int parse_args(int argc, char **argv, struct args *a) {
         }
         if (a->output && !streq(a->verb, "collect"))
                 return usage_error("--output goes with collect, not %s", a->verb);
-        if (a->peers && !streq(a->verb, "collect"))
-                return usage_error("--peer goes with collect (the coordinator passes it to each node)");
+        if (a->peers && !streq(a->verb, "collect") && !streq(a->verb, "fix"))
+                return usage_error("--peer goes with collect and fix (the coordinator passes it to each node)");
+        if ((a->node_name || a->cluster_facts) && !streq(a->verb, "fix"))
+                return usage_error("--node-name and --cluster-facts go with fix (the coordinator passes them)");
         if (a->from && (a->inv.n || a->inventory || a->root))
                 return usage_error("--from reads nodes collected before: it goes without -n, -i and --root");
         if (a->root && (a->inv.n || a->inventory))
@@ -542,29 +559,183 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
         return extra;
 }
 
+static int read_cluster_facts(const char *path, json_object **ret) {
+        _cleanup_free_ char *text = NULL, *err = NULL;
+        size_t len = 0;
+        int r;
+
+        if (streq(path, "-")) {
+                FILE *f = open_memstream(&text, &len);
+                char buf[65536];
+                size_t n;
+
+                while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0 && len < 256u * 1024u * 1024u)
+                        fwrite(buf, 1, n, f);
+                fclose(f);
+        } else if ((r = mc_read_file(path, 256u * 1024u * 1024u, &text, &len)) < 0) {
+                fprintf(stderr, "migcheck: --cluster-facts: cannot read '%s': %s\n", path, strerror(-r));
+                return r;
+        }
+        r = mc_facts_parse(text ?: "", len, ret, &err);
+        if (r < 0)
+                fprintf(stderr, "migcheck: --cluster-facts: %s\n", err);
+        return r;
+}
+
+static void print_node_fix(const char *node, json_object *report) {
+        json_object *fix = mc_json_get(report, "fix"), *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart");
+        const char *diff = mc_json_str(fix, "diff"), *err = mc_json_str(fix, "error");
+        bool applied = mc_json_bool(fix, "applied", false);
+
+        printf("== %s\n", node);
+        for (size_t i = 0; nf && i < json_object_array_length(nf); i++) {
+                json_object *u = json_object_array_get_idx(nf, i);
+                printf("not fixed: %s: %s\n", mc_json_str(u, "check") ?: "?", mc_json_str(u, "reason") ?: "");
+        }
+        if (diff)
+                fputs(diff, stdout);
+        for (size_t i = 0; rs && i < json_object_array_length(rs) && (applied || !err); i++)
+                printf("%s: %s\n", applied ? "restart" : "would need", mc_json_str(json_object_array_get_idx(rs, i), NULL) ?: "");
+        if (err)
+                printf("error: %s%s\n", err, applied ? "" : "; nothing was written");
+}
+
+/* Each node fixes itself; the coordinator gathers the rows. */
+static int fix_cluster(struct args *a) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        _cleanup_free_ char *cluster_json = NULL;
+        _cleanup_strv_free_ char **vargs = mc_split("--format,json,--cluster-facts,-", ",");
+        int r;
+
+        r = collect_cluster(a, &c);
+        if (r >= 0) {
+                mc_cluster_done(&c);
+                return r;
+        }
+        cluster_json = mc_cluster_facts_json(&c);
+        {
+                static const struct { size_t off; const char *flag; } flags[] = {
+                        { offsetof(struct args, dry_run), "--dry-run" },
+                        { offsetof(struct args, include_warnings), "--include-warnings" },
+                        { offsetof(struct args, no_backup), "--no-backup" },
+                        { offsetof(struct args, restart), "--restart" },
+                        { offsetof(struct args, allow_insecure_auth), "--allow-insecure-auth" },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(flags); i++)
+                        if (*(bool *) ((char *) a + flags[i].off)) {
+                                size_t n = mc_strv_length(vargs);
+                                vargs = mc_assert_alloc(reallocarray(vargs, n + 2, sizeof(char *)));
+                                vargs[n] = mc_strdup(flags[i].flag);
+                                vargs[n + 1] = NULL;
+                        }
+        }
+        {
+                const struct mc_fanout_opts fo = {
+                        .kind = a->exec_template ? MC_TRANSPORT_EXEC : MC_TRANSPORT_SSH,
+                        .exec_template = a->exec_template,
+                        .remote_migcheck = a->remote_migcheck,
+                        .jobs = a->jobs ?: 16,
+                        .timeout_ms = a->timeout_ms ?: 120000,
+                        .nova_release = a->nova_release,
+                        .only = a->only,
+                        .skip = a->skip,
+                        .verb = "fix",
+                        .verb_args = vargs,
+                        .stdin_data = cluster_json,
+                        .stdin_len = strlen(cluster_json),
+                        .progress = isatty(STDERR_FILENO) ? progress : NULL,
+                };
+                struct mc_cluster fixed = {};
+
+                for (size_t i = 0; i < c.n_nodes; i++) {
+                        struct mc_node *n = mc_cluster_add(&fixed, c.nodes[i].name);
+                        n->address = mc_strdup(c.nodes[i].address);
+                        /* A node that could not be collected is not fixed either. */
+                        if (!c.nodes[i].facts)
+                                n->error = mc_strdup(c.nodes[i].error);
+                }
+                mc_fanout_collect(&fixed, &fo);
+                for (size_t i = 0; i < fixed.n_nodes; i++) {
+                        struct mc_node *n = &fixed.nodes[i];
+                        json_object *rows = mc_json_get(n->report, "results");
+
+                        if (a->format != MC_FORMAT_JSON && n->report)
+                                print_node_fix(n->name, n->report);
+                        if (!n->report) {
+                                struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: %s",
+                                                                     n->error ?: "no answer");
+                                mc_result_hint(e, "run 'migcheck fix' on the node itself");
+                                continue;
+                        }
+                        for (size_t k = 0; rows && k < json_object_array_length(rows); k++) {
+                                json_object *row = json_object_array_get_idx(rows, k), *ev = mc_json_get(row, "evidence");
+                                const char *st = mc_json_str(row, "status");
+                                enum mc_status status = MC_ERROR;
+                                struct mc_result *res;
+
+                                for (int sx = 0; sx < _MC_STATUS_MAX; sx++)
+                                        if (streq_ptr(st, mc_status_to_string(sx)))
+                                                status = sx;
+                                res = mc_results_add(&rs, mc_json_str(row, "check") ?: "?", n->name, status, "%s",
+                                                     mc_json_str(row, "summary") ?: "");
+                                for (size_t e = 0; ev && e < json_object_array_length(ev); e++) {
+                                        json_object *x = json_object_array_get_idx(ev, e);
+                                        mc_result_evidence(res, mc_json_str(x, "file") ?: "", (unsigned) mc_json_int(x, "line", 0),
+                                                           "%s", mc_json_str(x, "text") ?: "");
+                                }
+                                if (mc_json_str(row, "hint"))
+                                        mc_result_hint(res, "%s", mc_json_str(row, "hint"));
+                        }
+                }
+                if (a->format == MC_FORMAT_JSON)
+                        mc_report_json(stdout, &fixed, &rs, NULL);
+                else {
+                        printf("\n");
+                        mc_report_text(stdout, &fixed, &rs, use_color(a->color), a->verbose);
+                }
+                r = mc_results_exit_code(&rs);
+                mc_cluster_done(&fixed);
+        }
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+        return r;
+}
+
 static int verb_fix(struct args *a) {
         const struct mc_collect_opts co = {
                 .root = a->root,
                 .needs = mc_checks_needs(a->only, a->skip),
                 .nova_release = a->nova_release,
+                .peers = a->peers,
         };
+        _cleanup_json_ json_object *cluster_facts = NULL;
         const struct mc_fix_opts fo = {
                 .include_warnings = a->include_warnings,
                 .allow_insecure_auth = a->allow_insecure_auth,
                 .backup = !a->no_backup,
         };
-        const struct mc_fix_request req = {
+        struct mc_fix_request req = {
                 .collect = &co,
                 .only = a->only,
                 .skip = a->skip,
                 .opts = &fo,
                 .dry_run = a->dry_run,
                 .restart = a->restart,
+                .node_name = a->node_name,
         };
         struct mc_fix_outcome o = {};
         struct mc_cluster c = {};
         struct mc_results rs = {};
         int r, rc;
+
+        if (a->inv.n || a->inventory)
+                return fix_cluster(a);
+        if (a->cluster_facts) {
+                if (read_cluster_facts(a->cluster_facts, &cluster_facts) < 0)
+                        return MC_EXIT_ERROR;
+                req.cluster_facts = cluster_facts;
+        }
 
         r = mc_fix_run(&req, &c, &rs, &o);
         if (a->format == MC_FORMAT_JSON) {
