@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "collect.h"
 #include "facts.h"
@@ -80,15 +81,40 @@ static void match_fds(const char *pid, const char *name, struct listener *l, siz
         closedir(d);
 }
 
+/* A daemon in another network namespace (a container's, a lab's) listens on
+ * other addresses than this node's: not ours. Unknown (no access) counts as ours. */
+static bool same_netns(const char *pid, const struct stat *self) {
+        _cleanup_free_ char *p = mc_strdup_printf("/proc/%s/ns/net", pid);
+        struct stat st;
+
+        if (!self || stat(p, &st) < 0)
+                return true;
+        return st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+}
+
+/* A zombie (exited, not yet reaped) still has its comm, but runs no more. */
+static bool is_zombie(const char *pid) {
+        _cleanup_free_ char *p = mc_strdup_printf("/proc/%s/stat", pid), *text = NULL;
+        const char *paren;
+
+        if (mc_read_file(p, 4096, &text, NULL) < 0)
+                return false;
+        paren = strrchr(text, ')');
+        return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
 void mc_collect_runtime(struct mc_collector *c) {
         json_object *rt = mc_json_get_or_add_object(c->facts, "runtime");
         json_object *procs = json_object_new_array(), *listening = json_object_new_array();
         _cleanup_free_ struct listener *l = NULL;
         size_t n = 0;
+        struct stat self_net;
+        bool have_self_net;
         DIR *d;
 
         read_listeners("/proc/net/tcp", false, &l, &n);
         read_listeners("/proc/net/tcp6", true, &l, &n);
+        have_self_net = stat("/proc/self/ns/net", &self_net) >= 0;
 
         d = opendir("/proc");
         for (struct dirent *de; d && (de = readdir(d));) {
@@ -105,7 +131,7 @@ void mc_collect_runtime(struct mc_collector *c) {
                 for (size_t i = 0; i < ELEMENTSOF(daemons); i++)
                         if (streq(comm, daemons[i]))
                                 name = daemons[i];
-                if (!name)
+                if (!name || is_zombie(de->d_name) || !same_netns(de->d_name, have_self_net ? &self_net : NULL))
                         continue;
                 /* systemd holds the sockets of socket-activated daemons. */
                 match_fds(de->d_name, name, l, n);
