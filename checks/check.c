@@ -87,8 +87,18 @@ void mc_checks_run(const struct mc_cluster *c, char *const *only, char *const *s
         mc_checks_run_table(mc_checks, mc_n_checks, c, only, skip, out);
 }
 
+void *mc_check_scratch(struct mc_check_ctx *ctx, void *(*build)(const struct mc_cluster *c), void (*destroy)(void *data)) {
+        if (!ctx->scratch->data) {
+                ctx->scratch->data = build(ctx->cluster);
+                ctx->scratch->destroy = destroy;
+        }
+        return ctx->scratch->data;
+}
+
 void mc_checks_run_table(const struct mc_check *table, size_t n_table, const struct mc_cluster *c, char *const *only,
                          char *const *skip, struct mc_results *out) {
+        _cleanup_free_ struct mc_scratch *scratch = mc_assert_alloc(calloc(n_table + 1, sizeof(*scratch)));
+
         for (size_t n = 0; n < c->n_nodes; n++) {
                 const struct mc_node *node = &c->nodes[n];
 
@@ -109,6 +119,7 @@ void mc_checks_run_table(const struct mc_check *table, size_t n_table, const str
                                 .node = node,
                                 .facts = node->facts,
                                 .out = out,
+                                .scratch = &scratch[i],
                         };
 
                         if (!mc_check_selected(chk, only, skip))
@@ -119,4 +130,7 @@ void mc_checks_run_table(const struct mc_check *table, size_t n_table, const str
                                 mc_report(&ctx, MC_ERROR, "internal error: check reported no result");
                 }
         }
+        for (size_t i = 0; i < n_table; i++)
+                if (scratch[i].data && scratch[i].destroy)
+                        scratch[i].destroy(scratch[i].data);
 }

@@ -52,6 +52,11 @@ struct mc_check {
         const char *fix_note;
 };
 
+struct mc_scratch {
+        void *data;
+        void (*destroy)(void *data);
+};
+
 struct mc_check_ctx {
         const struct mc_check *check;
         const struct mc_cluster *cluster;
@@ -59,7 +64,13 @@ struct mc_check_ctx {
         json_object *facts;    /* node->facts */
         struct mc_results *out;
         size_t n_reported;
+        struct mc_scratch *scratch;  /* this check's, for this run */
 };
+
+/* State a check keeps for one run over the cluster: built by build() at
+ * the first node, handed back at the others, destroyed when the run ends.
+ * Cluster checks index all nodes once instead of once per node. */
+void *mc_check_scratch(struct mc_check_ctx *ctx, void *(*build)(const struct mc_cluster *c), void (*destroy)(void *data));
 
 /* Report one row for ctx's check and node. */
 struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const char *fmt, ...) _printf_(3, 4);

@@ -96,6 +96,7 @@ static int apply_edit(augeas *a, enum mc_conf_shape shape, const struct mc_edit 
                 free(m);
                 if (r < 0)
                         return -EIO;
+                free(node);
                 node = mc_strdup_printf("%s/%s[last()]", parent, key);
         } else
                 free(m);

@@ -138,7 +138,7 @@ struct job {
         int in, out, err;
         size_t in_off;
         char *obuf, *ebuf;
-        size_t olen, elen;
+        size_t olen, elen, oalloc, ealloc;
         uint64_t deadline;
         bool overflow;
 };
@@ -210,7 +210,7 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
 }
 
 /* Read what is there; false at end of file. */
-static bool drain(int fd, char **buf, size_t *len, size_t cap, bool *overflow) {
+static bool drain(int fd, char **buf, size_t *len, size_t *alloc, size_t cap, bool *overflow) {
         char chunk[65536];
         ssize_t n = read(fd, chunk, sizeof(chunk));
 
@@ -222,7 +222,15 @@ static bool drain(int fd, char **buf, size_t *len, size_t cap, bool *overflow) {
                 *overflow = true;
                 return false;
         }
-        *buf = mc_assert_alloc(realloc(*buf, *len + (size_t) n + 1));
+        /* Grow by doubling: a node's facts arrive in many small reads. */
+        if (*len + (size_t) n + 1 > *alloc) {
+                size_t want = *len + (size_t) n + 1;
+
+                *alloc = *alloc ? *alloc : 65536;
+                while (*alloc < want)
+                        *alloc *= 2;
+                *buf = mc_assert_alloc(realloc(*buf, *alloc));
+        }
         memcpy(*buf + *len, chunk, (size_t) n);
         *len += (size_t) n;
         (*buf)[*len] = '\0';
@@ -357,12 +365,12 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                         if (j->in >= 0 && (pfd[3 * k + 2].revents & (POLLOUT | POLLERR | POLLHUP)))
                                 feed(j, o);
                         if (j->out >= 0 && (pfd[3 * k].revents & (POLLIN | POLLHUP | POLLERR)))
-                                if (!drain(j->out, &j->obuf, &j->olen, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
+                                if (!drain(j->out, &j->obuf, &j->olen, &j->oalloc, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
                                         close(j->out);
                                         j->out = -1;
                                 }
                         if (j->err >= 0 && (pfd[3 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-                                if (!drain(j->err, &j->ebuf, &j->elen, MC_FANOUT_MAX_STDERR, &(bool) { false })) {
+                                if (!drain(j->err, &j->ebuf, &j->elen, &j->ealloc, MC_FANOUT_MAX_STDERR, &(bool) { false })) {
                                         close(j->err);
                                         j->err = -1;
                                 }
