@@ -32,6 +32,7 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "tally.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -84,20 +85,7 @@ static const struct {
         },
 };
 
-struct group {
-        const char *key;
-        size_t count, first;
-        size_t ex[3];
-};
 
-struct dim {
-        GHashTable *groups;
-        const struct group *best;
-        bool tie;
-        size_t total;
-        struct group **sorted;  /* most common first: rows name the first few */
-        size_t n_groups;
-};
 
 struct dnode {
         const struct mc_node *node;
@@ -114,48 +102,11 @@ struct drift_index {
         const struct mc_node *nodes;
         size_t n_nodes;
         struct dnode *n;
-        struct dim dim[_D_MAX];
+        struct mc_tally dim[_D_MAX];
 };
 
-static void dim_add(struct dim *d, const char *key, size_t k) {
-        struct group *g = g_hash_table_lookup(d->groups, key);
 
-        if (!g) {
-                g = mc_assert_alloc(calloc(1, sizeof(*g)));
-                g->key = key;
-                g->first = k;
-                g_hash_table_insert(d->groups, (char *) key, g);
-        }
-        if (g->count < ELEMENTSOF(g->ex))
-                g->ex[g->count] = k;
-        g->count++;
-        d->total++;
-}
 
-static int group_cmp(const void *a, const void *b) {
-        const struct group *x = *(const struct group *const *) a, *y = *(const struct group *const *) b;
-
-        if (x->count != y->count)
-                return x->count > y->count ? -1 : 1;
-        return x->first < y->first ? -1 : x->first > y->first;
-}
-
-static void dim_done(struct dim *d) {
-        GHashTableIter it;
-        gpointer key, value;
-        size_t i = 0;
-
-        d->n_groups = g_hash_table_size(d->groups);
-        d->sorted = mc_assert_alloc(calloc(d->n_groups + 1, sizeof(*d->sorted)));
-        g_hash_table_iter_init(&it, d->groups);
-        while (g_hash_table_iter_next(&it, &key, &value))
-                d->sorted[i++] = value;
-        qsort(d->sorted, d->n_groups, sizeof(*d->sorted), group_cmp);
-        /* The most common value; on a tie the first node's, so that the
-         * text is stable, but tie says nobody is right. */
-        d->best = d->n_groups ? d->sorted[0] : NULL;
-        d->tie = d->n_groups > 1 && d->sorted[1]->count == d->sorted[0]->count;
-}
 
 static void index_free(struct drift_index *x) {
         if (!x)
@@ -164,11 +115,8 @@ static void index_free(struct drift_index *x) {
                 for (size_t s = 0; s < _D_MAX; s++)
                         free(x->n[k].value[s]);
         free(x->n);
-        for (size_t s = 0; s < _D_MAX; s++) {
-                if (x->dim[s].groups)
-                        g_hash_table_destroy(x->dim[s].groups);
-                free(x->dim[s].sorted);
-        }
+        for (size_t s = 0; s < _D_MAX; s++)
+                mc_tally_free(&x->dim[s]);
         free(x);
 }
 
@@ -298,7 +246,7 @@ static struct drift_index *index_build(const struct mc_cluster *c) {
         x->n_nodes = c->n_nodes;
         x->n = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->n)));
         for (size_t s = 0; s < _D_MAX; s++)
-                x->dim[s].groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
+                mc_tally_init(&x->dim[s]);
         for (size_t k = 0; k < c->n_nodes; k++) {
                 struct dnode *dn = &x->n[k];
 
@@ -309,10 +257,10 @@ static struct drift_index *index_build(const struct mc_cluster *c) {
                 node_values(dn);
                 for (size_t s = 0; s < _D_MAX; s++)
                         if (dn->value[s])
-                                dim_add(&x->dim[s], dn->value[s], k);
+                                mc_tally_add(&x->dim[s], dn->value[s], k);
         }
         for (size_t s = 0; s < _D_MAX; s++)
-                dim_done(&x->dim[s]);
+                mc_tally_done(&x->dim[s]);
         return x;
 }
 
@@ -331,15 +279,15 @@ static struct drift_index *index_get(struct mc_check_ctx *ctx) {
 }
 
 /* "tls, port 16514 on 2 nodes (c2, c3)", most common first, without skip. */
-static char *groups_text(const struct drift_index *x, const struct dim *d, const char *skip) {
-        const struct group *skip_group = skip ? g_hash_table_lookup(d->groups, skip) : NULL;
+static char *groups_text(const struct drift_index *x, const struct mc_tally *d, const char *skip) {
+        const struct mc_tally_group *skip_group = skip ? g_hash_table_lookup(d->groups, skip) : NULL;
         _cleanup_free_ char *s = mc_strdup("");
         size_t shown = 0, counted = 0, more;
 
         /* At most four groups, from the list sorted once per run: a row
          * costs the same whether the cluster has two values or 5,000. */
         for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
-                const struct group *g = d->sorted[i];
+                const struct mc_tally_group *g = d->sorted[i];
                 _cleanup_free_ char *names = mc_strdup("");
                 char *n;
 
@@ -392,7 +340,7 @@ void mc_check_config_drift(struct mc_check_ctx *ctx) {
         }
 
         for (size_t s = 0; s < _D_MAX; s++) {
-                const struct dim *d = &x->dim[s];
+                const struct mc_tally *d = &x->dim[s];
                 const char *v = dn->value[s];
                 _cleanup_free_ char *t = NULL;
 
@@ -426,7 +374,7 @@ void mc_check_config_drift(struct mc_check_ctx *ctx) {
         if (problems) {
                 r = mc_report(ctx, worst, "%s", problems);
                 for (size_t s = 0; s < _D_MAX; s++) {
-                        const struct dim *d = &x->dim[s];
+                        const struct mc_tally *d = &x->dim[s];
 
                         if (!dn->value[s] || g_hash_table_size(d->groups) <= 1 ||
                             (!d->tie && streq(dn->value[s], d->best->key)))

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "tally.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -43,79 +44,20 @@ struct snode {
         char *store_text;    /* for people: "nfs4 export nfs1:/export/nova/instances" */
 };
 
-struct group {
-        const char *key;
-        size_t count, first;  /* first: a node on it, for its text */
-        size_t ex[3];         /* the first nodes on it, named in rows */
-};
 
-/* One compared value: its groups, the most common one, whether that is a tie. */
-struct dim {
-        GHashTable *groups;  /* key -> struct group */
-        const struct group *best;
-        bool tie;
-        size_t total;
-        struct group **sorted;  /* most common first: rows name the first few */
-        size_t n_groups;
-};
 
 struct storage_index {
         const struct mc_cluster *cluster;
         const struct mc_node *nodes;
         size_t n_nodes;
         struct snode *n;
-        struct dim path, store;
+        struct mc_tally path, store;
 };
 
-static void dim_init(struct dim *d) {
-        d->groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
-}
 
-static void dim_add(struct dim *d, const char *key, size_t k) {
-        struct group *g = g_hash_table_lookup(d->groups, key);
 
-        if (!g) {
-                g = mc_assert_alloc(calloc(1, sizeof(*g)));
-                g->key = key;
-                g->first = k;
-                g_hash_table_insert(d->groups, (char *) key, g);
-        }
-        if (g->count < ELEMENTSOF(g->ex))
-                g->ex[g->count] = k;
-        g->count++;
-        d->total++;
-}
 
-static int group_cmp(const void *a, const void *b) {
-        const struct group *x = *(const struct group *const *) a, *y = *(const struct group *const *) b;
 
-        if (x->count != y->count)
-                return x->count > y->count ? -1 : 1;
-        return x->first < y->first ? -1 : x->first > y->first;
-}
-
-static void dim_done(struct dim *d) {
-        GHashTableIter it;
-        gpointer key, value;
-        size_t i = 0;
-
-        d->n_groups = g_hash_table_size(d->groups);
-        d->sorted = mc_assert_alloc(calloc(d->n_groups + 1, sizeof(*d->sorted)));
-        g_hash_table_iter_init(&it, d->groups);
-        while (g_hash_table_iter_next(&it, &key, &value))
-                d->sorted[i++] = value;
-        qsort(d->sorted, d->n_groups, sizeof(*d->sorted), group_cmp);
-        /* The most common value; on a tie the first node's, so that the
-         * text is stable, but tie says nobody is right. */
-        d->best = d->n_groups ? d->sorted[0] : NULL;
-        d->tie = d->n_groups > 1 && d->sorted[1]->count == d->sorted[0]->count;
-}
-
-static void dim_free(struct dim *d) {
-        if (d->groups)
-                g_hash_table_destroy(d->groups);
-        free(d->sorted);
-}
 
 static void index_free(struct storage_index *x) {
         if (!x)
@@ -126,8 +68,8 @@ static void index_free(struct storage_index *x) {
                 free(x->n[k].store_text);
         }
         free(x->n);
-        dim_free(&x->path);
-        dim_free(&x->store);
+        mc_tally_free(&x->path);
+        mc_tally_free(&x->store);
         free(x);
 }
 
@@ -245,8 +187,8 @@ static struct storage_index *index_build(const struct mc_cluster *c) {
         x->nodes = c->nodes;
         x->n_nodes = c->n_nodes;
         x->n = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->n)));
-        dim_init(&x->path);
-        dim_init(&x->store);
+        mc_tally_init(&x->path);
+        mc_tally_init(&x->store);
         for (size_t k = 0; k < c->n_nodes; k++) {
                 struct snode *sn = &x->n[k];
 
@@ -255,12 +197,12 @@ static struct storage_index *index_build(const struct mc_cluster *c) {
                 classify(sn);
                 if (sn->state != SN_OK)
                         continue;
-                dim_add(&x->path, sn->path, k);
+                mc_tally_add(&x->path, sn->path, k);
                 if (sn->store)
-                        dim_add(&x->store, sn->store, k);
+                        mc_tally_add(&x->store, sn->store, k);
         }
-        dim_done(&x->path);
-        dim_done(&x->store);
+        mc_tally_done(&x->path);
+        mc_tally_done(&x->store);
         return x;
 }
 
@@ -280,7 +222,7 @@ static struct storage_index *index_get(struct mc_check_ctx *ctx) {
 
 /* "/a on 3 nodes (n1, n2, n3), /b on 1 node (n4)", most common first,
  * other than skip (NULL: all); text(k) describes a group by a node on it. */
-static char *groups_text(const struct storage_index *x, const struct dim *d, const struct group *skip,
+static char *groups_text(const struct storage_index *x, const struct mc_tally *d, const struct mc_tally_group *skip,
                          const char *(*text)(const struct storage_index *, size_t)) {
         _cleanup_free_ char *s = mc_strdup("");
         size_t shown = 0, counted = 0, more;
@@ -288,7 +230,7 @@ static char *groups_text(const struct storage_index *x, const struct dim *d, con
         /* At most four groups, from the list sorted once per run: a row
          * costs the same whether the cluster has two values or 5,000. */
         for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
-                const struct group *g = d->sorted[i];
+                const struct mc_tally_group *g = d->sorted[i];
                 _cleanup_free_ char *names = mc_strdup("");
                 char *n;
 
