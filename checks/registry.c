@@ -69,6 +69,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_LIBVIRTD | MC_NEED_LIBVIRT_API,
                 .run = mc_check_host_uuid_unique,
                 .doc = "libvirt refuses to migrate to a host with the source's UUID: \"Attempt to migrate guest to the same host\". Cloned firmware and cloned images share UUIDs; the hint names the nodes and the key to set.",
+                .fix = mc_fix_host_uuid_unique,
         },
         {
                 .id = "hosts-consistent",
@@ -244,7 +245,7 @@ const struct mc_check mc_checks[] = {
                 .id = "reach-libvirt-port",
                 .title = "a TCP connection from this node to each peer's libvirt port succeeds",
                 .scope = MC_SCOPE_CLUSTER,
-                .needs = MC_NEED_PROBE | MC_NEED_NOVA,
+                .needs = MC_NEED_PROBE | MC_NEED_NOVA | MC_NEED_NET, /* net: whether a route exists tells a REJECT from no route */
                 .run = mc_check_reach_libvirt_port,
                 .doc = "A real, non-blocking connect with a short deadline, from the node itself: refused means nothing listens (see libvirtd-listen and libvirtd-startup); 'no route to host' while a route exists means a REJECT with icmp-host-prohibited on the peer; a timeout means a DROP, where a real migration hangs for minutes.",
         },
@@ -262,7 +263,7 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_NOVA | MC_NEED_LIBVIRT_API,
                 .run = mc_check_version_skew,
-                .doc = "nova refuses to migrate to an older hypervisor (\"The instance requires a newer hypervisor version than has been provided\") and libvirt/QEMU cannot always accept a stream from a newer QEMU. Nova releases that differ are named too.",
+                .doc = "nova refuses to migrate to an older hypervisor (\"The instance requires a newer hypervisor version than has been provided\"): a node whose QEMU is older than another's fails, naming the newer nodes. An older libvirt warns (libvirt migrates to older releases, but not guests that use what they lack); nova releases that differ warn. Versions come from the running libvirt, else the package database, compared at the precision both have (Debian's 1:7.2+dfsg-7 is 7.2).",
         },
 };
 

@@ -5,6 +5,7 @@
 
 #include "fix.h"
 
+int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx);
 int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx);
 int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx);
 int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx);

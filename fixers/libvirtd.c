@@ -102,3 +102,20 @@ int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx) {
         mc_plan_restart(ctx, restart);
         return 0;
 }
+
+int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx) {
+        _cleanup_free_ char *restart = NULL;
+        struct mc_libvirt_mode m;
+        const char *conf;
+        char uuid[37];
+
+        /* Every node that shares the UUID gets a fresh one of its own: no
+         * node has to be chosen to keep it, and the UUIDs are unique after. */
+        mc_libvirt_mode(ctx->facts, &m);
+        conf = m.modular ? "/etc/libvirt/virtqemud.conf" : "/etc/libvirt/libvirtd.conf";
+        mc_uuid_random(uuid);
+        mc_plan_set(ctx, conf, LENS_LIBVIRTD, MC_CONF_FLAT, "host_uuid", uuid);
+        restart = mc_restart_command(ctx->facts, m.modular ? "virtqemud" : "libvirtd");
+        mc_plan_restart(ctx, restart);
+        return 0;
+}
