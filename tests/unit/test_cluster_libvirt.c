@@ -17,14 +17,10 @@
 #include <time.h>
 
 #include "fixtures.h"
+#define MC_LIBVIRT_PROBE_INTERNAL
+#include "libvirt_probe.h"
 #include "mc_test.h"
 #include "util.h"
-
-/* Not in collect.h: only the collector and these tests use them. */
-json_object *mc_libvirt_api_probe(const char *uri, unsigned timeout_ms);
-void mc_libvirt_caps_to_json(virConnectPtr conn, const char *xml, json_object *lv);
-void mc_libvirt_domcaps_to_json(virConnectPtr conn, const char *xml, const char *virt_type, char *const *map_order,
-                                json_object *lv);
 
 /* --- fixtures ------------------------------------------------------------------ */
 
