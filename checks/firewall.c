@@ -1,14 +1,1045 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "checks.h"
+/* firewall-backend, firewall-libvirt-port, firewall-migration-ports,
+ * firewall-persistent: the filter table of each node as the DESTINATION of
+ * a migration, evaluated (checks/fw_eval.c) for a new TCP connection from
+ * every other node's address (mc_node_address) to the libvirt port of the
+ * migration URI and to qemu.conf's migration port range.
+ *
+ * Live facts give the rules the kernel holds now; offline (--root, a
+ * sosreport) only the saved file is known, and the port checks evaluate
+ * that, saying so. The ingress interface (for -i) is the one this node's
+ * route to the peer leaves through (net.routes, else firewall.ingress);
+ * without it, -i rules are "maybe" and only matter where they change the
+ * verdict. */
+#include <stdarg.h>
+#include <string.h>
 
-void mc_check_firewall_backend(struct mc_check_ctx *ctx) {
+#include "checks.h"
+#include "fw_eval.h"
+#include "nova_options.h"
+#include "peers.h"
+#include "util.h"
+
+#define QEMU_CONF "/etc/libvirt/qemu.conf"
+/* Peers named in a summary; the evidence lists every one. */
+#define SUMMARY_GROUPS 4
+
+/* The rules a check evaluates: the live tables (legacy, and nft when
+ * both hold rules) or the saved file. */
+struct ruleset {
+        struct mc_fw_table *t[2];
+        size_t n;
+        const char *where;  /* evidence "file": "libiptc", "iptables-nft-save", a saved file */
+        bool saved;         /* the persisted file, not the kernel */
+        bool multi;         /* name the table in messages */
+};
+
+static void ruleset_done(struct ruleset *s) {
+        for (size_t i = 0; i < s->n; i++)
+                mc_fw_table_free(s->t[i]);
+        *s = (struct ruleset) {};
+}
+
+static bool ruleset_open(const struct ruleset *s) {
+        for (size_t i = 0; i < s->n; i++)
+                if (!mc_fw_table_open(s->t[i]))
+                        return false;
+        return true;
+}
+
+static int load_live(json_object *fw, struct ruleset *s, char **ret_error) {
+        json_object *filter = mc_json_get(fw, "filter"), *nft = mc_json_get(fw, "filter_nft");
+        const char *backend = mc_json_str(fw, "backend");
+        int r;
+
+        *s = (struct ruleset) { .where = mc_json_str(fw, "source") ?: "live rules" };
+        if (!filter) {
+                *ret_error = mc_strdup("the live filter table was not collected");
+                return -ENOENT;
+        }
+        r = mc_fw_table_load(filter, nft ? "legacy" : backend && streq(backend, "nft") ? "nft" : "legacy", &s->t[s->n],
+                             ret_error);
+        if (r < 0)
+                return r;
+        s->n++;
+        if (nft) {
+                r = mc_fw_table_load(nft, "nft", &s->t[s->n], ret_error);
+                if (r < 0) {
+                        ruleset_done(s);
+                        return r;
+                }
+                s->n++;
+                s->multi = true;
+        }
+        return 0;
+}
+
+/* The rules after a reboot: the saved file, or none at all. */
+static int load_saved(json_object *fw, struct ruleset *s, char **ret_error) {
+        json_object *p = mc_json_get(fw, "persisted");
+        const char *state = mc_json_str(p, "state"), *path = mc_json_str(p, "path") ?: "the saved rules";
+        _cleanup_json_ json_object *empty = NULL;
+        json_object *filter = mc_json_get(p, "filter");
+        int r;
+
+        *s = (struct ruleset) { .where = path, .saved = true };
+        if (!state) {
+                *ret_error = mc_strdup("the saved rules were not collected");
+                return -ENOENT;
+        }
+        if (streq(state, "error")) {
+                *ret_error = mc_strdup_printf("%s: %s", path, mc_json_str(p, "error") ?: "cannot be read");
+                return -EBADMSG;
+        }
+        if (!filter) {
+                empty = json_object_new_object();
+                json_object_object_add(empty, "chains", json_object_new_object());
+                filter = empty;
+        }
+        r = mc_fw_table_load(filter, "saved", &s->t[0], ret_error);
+        if (r < 0)
+                return r;
+        s->n = 1;
+        return 0;
+}
+
+/* ---- words -------------------------------------------------------------- */
+
+/* *s += sep (when *s is not empty) + the formatted text. */
+static void append(char **s, const char *sep, const char *fmt, ...) _printf_(3, 4);
+static void append(char **s, const char *sep, const char *fmt, ...) {
+        _cleanup_free_ char *piece = NULL;
+        char *old = *s;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&piece, fmt, ap) < 0)
+                mc_oom();
+        va_end(ap);
+        *s = mc_strdup_printf("%s%s%s", old ?: "", old && *old ? sep : "", piece);
+        free(old);
+}
+
+static char *rule_ref(const struct ruleset *s, const struct mc_fw_rule *r, const struct mc_fw_rule *via) {
+        _cleanup_free_ char *where = s->multi ? mc_strdup_printf("%s ", r->table) : mc_strdup("");
+        _cleanup_free_ char *line = s->saved && r->line > 0 ? mc_strdup_printf(" (%s line %d)", s->where, r->line)
+                                                             : mc_strdup("");
+        char *base;
+
+        if (r->num == 0)
+                return mc_strdup_printf("the %s%s policy %s", where, r->chain, r->target);
+        base = mc_strdup_printf("%s%s rule %u%s (%s)", where, r->chain, r->num, line, r->text);
+        if (via) {
+                char *x = mc_strdup_printf("%s, reached through INPUT rule %u (%s)", base, via->num, via->text);
+                free(base);
+                base = x;
+        }
+        return base;
+}
+
+/* What the source's connect(2) reports, as in libvirt's error message. */
+static const char *reject_error(const char *with) {
+        if (!with || streq(with, "icmp-port-unreachable") || streq(with, "tcp-reset"))
+                return "Connection refused";
+        if (streq(with, "icmp-net-unreachable") || streq(with, "icmp-net-prohibited"))
+                return "Network is unreachable";
+        if (streq(with, "icmp-proto-unreachable"))
+                return "Protocol not available";
+        return "No route to host";
+}
+
+static char *outcome_text(const struct ruleset *s, const struct mc_fw_outcome *o) {
+        _cleanup_free_ char *ref = rule_ref(s, o->rule, o->via);
+
+        switch (o->verdict) {
+        case MC_FW_ACCEPT:
+                return mc_strdup_printf("accepted by %s", ref);
+        case MC_FW_DROP:
+                return mc_strdup_printf("dropped by %s: the connection times out", ref);
+        case MC_FW_REJECT:
+                return mc_strdup_printf("rejected with %s ('%s') by %s", o->rule->reject_with ?: "icmp-port-unreachable",
+                                        reject_error(o->rule->reject_with), ref);
+        default:
+                return mc_strdup_printf("uncertain at %s: %s", ref, o->why ?: "cannot be evaluated");
+        }
+}
+
+static char *ports_text(uint16_t lo, uint16_t hi) {
+        return lo == hi ? mc_strdup_printf("%u", lo) : mc_strdup_printf("%u-%u", lo, hi);
+}
+
+static enum mc_status part_status(const struct mc_fw_outcome *o) {
+        return o->verdict == MC_FW_ACCEPT ? MC_PASS : o->verdict == MC_FW_UNCERTAIN ? MC_WARN : MC_FAIL;
+}
+
+/* "49152-49200 accepted by ...; 49201-49215 rejected by ...". Where the
+ * verdict depends on the peer's source port (multiport --ports matches
+ * either side), each verdict names the source ports it holds for. */
+static char *spans_text(const struct ruleset *s, const struct mc_fw_result *res, bool with_ports) {
+        char *out = mc_strdup("");
+
+        for (size_t i = 0; i < res->n_spans; i++) {
+                const struct mc_fw_span *sp = &res->spans[i];
+                _cleanup_free_ char *p = ports_text(sp->lo, sp->hi), *t = NULL;
+                bool *done = mc_assert_alloc(calloc(sp->n_parts + 1, sizeof(bool)));
+                const struct mc_fw_part *w = mc_fw_span_worst(sp);
+
+                /* The worst verdict first. */
+                for (size_t pass = 0; pass < 2; pass++)
+                        for (size_t k = 0; k < sp->n_parts; k++) {
+                                const struct mc_fw_part *x = &sp->parts[k];
+                                _cleanup_free_ char *xt = NULL, *sports = NULL;
+                                char *old;
+
+                                if (done[k] || (pass == 0 && !mc_fw_outcome_equal(&x->o, &w->o)))
+                                        continue;
+                                xt = outcome_text(s, &x->o);
+                                if (sp->n_parts > 1) {
+                                        sports = mc_strdup_printf(" from source ports %u-%u", x->slo, x->shi);
+                                        for (size_t j = k + 1; j < sp->n_parts; j++)
+                                                if (!done[j] && mc_fw_outcome_equal(&sp->parts[j].o, &x->o)) {
+                                                        char *o2 = sports;
+                                                        sports = mc_strdup_printf("%s, %u-%u", o2, sp->parts[j].slo,
+                                                                                  sp->parts[j].shi);
+                                                        free(o2);
+                                                        done[j] = true;
+                                                }
+                                }
+                                done[k] = true;
+                                old = t;
+                                t = mc_strdup_printf("%s%s%s%s", old ?: "", old ? "; " : "", xt, sports ?: "");
+                                free(old);
+                        }
+                free(done);
+                char *old = out;
+                out = mc_strdup_printf("%s%s%s%s%s", old, *old ? "; " : "", with_ports ? p : "", with_ports ? " " : "", t ?: "");
+                free(old);
+        }
+        return out;
+}
+
+/* For a summary: the refused and uncertain spans in full, then the
+ * accepted ports in one list; NULL when everything is accepted (the full
+ * text says by what). */
+static char *spans_brief(const struct ruleset *s, const struct mc_fw_result *res) {
+        struct mc_fw_result bad = { .truncated = res->truncated };
+        char *out, *ok = NULL;
+
+        for (size_t i = 0; i < res->n_spans; i++) {
+                const struct mc_fw_span *sp = &res->spans[i];
+
+                if (mc_fw_span_worst(sp)->o.verdict == MC_FW_ACCEPT) {
+                        _cleanup_free_ char *p = ports_text(sp->lo, sp->hi);
+                        char *old = ok;
+                        ok = mc_strdup_printf("%s%s%s", old ?: "", old ? ", " : "", p);
+                        free(old);
+                        continue;
+                }
+                bad.spans = mc_assert_alloc(reallocarray(bad.spans, bad.n_spans + 1, sizeof(*bad.spans)));
+                bad.spans[bad.n_spans++] = *sp;  /* borrowed parts */
+        }
+        if (bad.n_spans == 0) {
+                free(ok);
+                return NULL;
+        }
+        out = spans_text(s, &bad, true);
+        free(bad.spans);
+        if (ok) {
+                char *x = mc_strdup_printf("%s; accepted: %s", out, ok);
+                free(out);
+                free(ok);
+                out = x;
+        }
+        return out;
+}
+
+static enum mc_status result_status(const struct mc_fw_result *res) {
+        enum mc_status st = MC_PASS;
+
+        for (size_t i = 0; i < res->n_spans; i++)
+                for (size_t k = 0; k < res->spans[i].n_parts; k++)
+                        st = mc_status_worse(st, part_status(&res->spans[i].parts[k].o));
+        return st;
+}
+
+/* ---- peers -------------------------------------------------------------- */
+
+struct peer {
+        const struct mc_node *node;  /* NULL: any address (a single node) */
+        const char *addr;
+        const char *in;
+        unsigned port;               /* libvirt port of the peer's migration URI */
+        const char *scheme;
+        uint16_t sport_lo, sport_hi;
+        struct mc_fw_result res;
+        enum mc_status st;
+        char *text;                  /* the verdicts, without the peer (evidence) */
+        char *brief;                 /* the same for the summary; NULL: text */
+};
+
+static void peers_free(struct peer *p, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                mc_fw_result_done(&p[i].res);
+                free(p[i].text);
+                free(p[i].brief);
+        }
+        free(p);
+}
+
+static char *peer_name(const struct peer *p) {
+        if (!p->node)
+                return mc_strdup("any address");
+        if (p->addr && !streq(p->addr, p->node->name))
+                return mc_strdup_printf("%s (%s)", p->node->name, p->addr);
+        return mc_strdup(p->node->name);
+}
+
+/* The interface this node's packets to the peer leave through, where the
+ * peer's arrive (symmetric routing). */
+static const char *ingress_of(json_object *facts, const struct mc_node *peer, const char *addr) {
+        const char *dev = mc_json_str(mc_json_path(facts, "net", "routes", peer->name, NULL), "dev");
+
+        if (dev)
+                return dev;
+        return addr ? mc_json_str(mc_json_path(facts, "firewall", "ingress", NULL), addr) : NULL;
+}
+
+/* The peers and their addresses; a peer without one is an ERROR line. */
+static struct peer *peers_of(struct mc_check_ctx *ctx, size_t *ret_n, char **ret_missing) {
+        const struct mc_cluster *c = ctx->cluster;
+        struct peer *p = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*p)));
+        size_t n = 0;
+        char *missing = NULL;
+
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                const struct mc_node *o = &c->nodes[i];
+                const char *addr;
+                json_object *range;
+
+                if (o == ctx->node)
+                        continue;
+                addr = mc_node_address(c, o);
+                if (!addr) {
+                        char *old = missing;
+                        missing = mc_strdup_printf("%s%s%s", old ?: "", old ? ", " : "", o->name);
+                        free(old);
+                        continue;
+                }
+                p[n] = (struct peer) { .node = o, .addr = addr, .in = ingress_of(ctx->facts, o, addr) };
+                /* A source's connections leave from its own ephemeral ports. */
+                range = mc_json_path(o->facts, "firewall", "local_port_range", NULL);
+                if (range && json_object_is_type(range, json_type_array) && json_object_array_length(range) == 2) {
+                        int64_t lo = json_object_get_int64(json_object_array_get_idx(range, 0));
+                        int64_t hi = json_object_get_int64(json_object_array_get_idx(range, 1));
+                        if (lo > 0 && lo <= hi && hi <= 65535)
+                                p[n].sport_lo = (uint16_t) lo, p[n].sport_hi = (uint16_t) hi;
+                }
+                n++;
+        }
+        if (c->n_nodes <= 1)
+                /* A node alone: from wherever a peer may come. */
+                p[n++] = (struct peer) { .node = NULL };
+        *ret_n = n;
+        *ret_missing = missing;
+        return p;
+}
+
+/* An IPv6 peer's connections pass ip6tables, which is not collected. */
+static bool ipv6_peer(struct peer *p) {
+        if (!p->addr || !strchr(p->addr, ':'))
+                return false;
+        p->st = MC_WARN;
+        p->text = mc_strdup("an IPv6 address: its connections pass ip6tables, whose rules migcheck does not read");
+        return true;
+}
+
+static bool eval_peer(const struct ruleset *s, const char *dst, struct peer *p, uint16_t lo, uint16_t hi,
+                      struct mc_fw_result *ret) {
+        const struct mc_fw_query q = {
+                .src = p->addr, .dst = dst, .in = p->in, .dport_lo = lo, .dport_hi = hi,
+                .sport_lo = p->sport_lo, .sport_hi = p->sport_hi,
+        };
+
+        return mc_fw_eval((const struct mc_fw_table *const *) s->t, s->n, &q, ret) >= 0;
+}
+
+/* ---- the rules a port check uses ---------------------------------------- */
+
+/* Live rules, or offline the saved ones. Reports ERROR/SKIP itself and
+ * returns false when there is nothing to evaluate. */
+static bool rules_for_ports(struct mc_check_ctx *ctx, json_object *fw, struct ruleset *s) {
+        _cleanup_free_ char *err = NULL;
+        struct mc_result *r;
+
+        if (!fw) {
+                mc_report(ctx, MC_ERROR, "the firewall was not collected (a migcheck without firewall support collected "
+                                         "this node)");
+                return false;
+        }
+        if (!mc_json_bool(mc_json_get(ctx->facts, "collection"), "live", false)) {
+                const char *state = mc_json_str(mc_json_get(fw, "persisted"), "state");
+
+                if (state && streq(state, "absent")) {
+                        mc_report(ctx, MC_SKIP, "offline: the live rules are not known and %s does not exist",
+                                  mc_json_str(mc_json_get(fw, "persisted"), "path") ?: "no saved rules file");
+                        return false;
+                }
+                if (load_saved(fw, s, &err) < 0) {
+                        r = mc_report(ctx, MC_ERROR, "cannot evaluate the saved rules: %s", err);
+                        mc_result_hint(r, "correct the file at the line named (iptables-restore --test FILE checks it)");
+                        return false;
+                }
+                return true;
+        }
+        if (mc_json_str(fw, "error")) {
+                r = mc_report(ctx, MC_ERROR, "cannot read the firewall rules: %s", mc_json_str(fw, "error"));
+                mc_result_hint(r, "run migcheck as root on the node (reading the filter table needs CAP_NET_ADMIN)");
+                return false;
+        }
+        if (load_live(fw, s, &err) < 0) {
+                mc_report(ctx, MC_ERROR, "cannot evaluate the firewall rules: %s", err);
+                return false;
+        }
+        return true;
+}
+
+/* Caveats that turn a PASS into a WARN: a backend that could not be read,
+ * firewalld's native nft rules that iptables-save does not show. */
+static char *live_caveat(json_object *fw) {
+        json_object *tables = mc_json_get(fw, "tables");
+        const char *managed = mc_json_str(fw, "managed_by"), *fb = mc_json_str(fw, "firewalld_backend");
+
+        if (tables && json_object_is_type(tables, json_type_object)) {
+                json_object_object_foreach(tables, name, t) {
+                        const char *e = mc_json_str(t, "error");
+                        if (e)
+                                return mc_strdup_printf("the %s rules could not be read (%s)", name, e);
+                }
+        }
+        if (managed && streq(managed, "firewalld") && (!fb || strcasecmp(fb, "iptables") != 0))
+                return mc_strdup("firewalld with its nftables backend keeps its own rules in table inet firewalld, "
+                                 "which iptables-save does not show and migcheck does not read");
+        return NULL;
+}
+
+/* ---- hints -------------------------------------------------------------- */
+
+static const char *save_command(json_object *fw) {
+        const char *path = mc_json_str(mc_json_get(fw, "persisted"), "path");
+
+        if (path && streq(path, "/etc/iptables/rules.v4"))
+                return "netfilter-persistent save, or iptables-save > /etc/iptables/rules.v4";
+        return "service iptables save, or iptables-save > /etc/sysconfig/iptables";
+}
+
+/* The ports as a multiport list (15 slots, a range takes two), else lo:hi. */
+static char *dports_list(const uint16_t (*ranges)[2], size_t n, uint16_t lo, uint16_t hi) {
+        size_t slots = 0;
+        char *out;
+
+        for (size_t i = 0; i < n; i++)
+                slots += ranges[i][0] == ranges[i][1] ? 1 : 2;
+        if (n == 0 || slots > 15)
+                return lo == hi ? mc_strdup_printf("%u", lo) : mc_strdup_printf("%u:%u", lo, hi);
+        out = mc_strdup("");
+        for (size_t i = 0; i < n; i++) {
+                char *old = out;
+                if (ranges[i][0] == ranges[i][1])
+                        out = mc_strdup_printf("%s%s%u", old, i ? "," : "", ranges[i][0]);
+                else
+                        out = mc_strdup_printf("%s%s%u:%u", old, i ? "," : "", ranges[i][0], ranges[i][1]);
+                free(old);
+        }
+        return out;
+}
+
+/* The fix for refused ports: through the manager when one owns the rules,
+ * else an ACCEPT before the first rule that refuses. */
+static void hint_open(struct mc_result *r, json_object *fw, const struct ruleset *s,
+                      const char *dports, const char *what, unsigned before, const char *table, const struct peer *peer) {
+        const char *managed = mc_json_str(fw, "managed_by"), *backend = mc_json_str(fw, "backend");
+        _cleanup_free_ char *rule = mc_strdup_printf("-A INPUT -p tcp -m multiport --dports %s -j ACCEPT", dports);
+        _cleanup_free_ char *fw_ports = mc_strdup(dports);
+        const struct mc_fw_table *t = s->t[0];
+        const char *tool;
+
+        /* The rule numbers are those of the table that refuses. */
+        for (size_t i = 0; table && i < s->n; i++)
+                if (streq(mc_fw_table_policy(s->t[i])->table, table))
+                        t = s->t[i];
+        tool = streq(mc_fw_table_policy(t)->table, "nft") ? "iptables-nft"
+             : s->multi || (backend && streq(backend, "both")) ? "iptables-legacy"
+                                                                : "iptables";
+        const struct mc_fw_rule *at = before ? mc_fw_table_input_rule(t, before) : NULL;
+
+        for (char *c = fw_ports; *c; c++)
+                if (*c == ':')
+                        *c = '-';
+        if (managed && streq(managed, "firewalld") && !s->saved) {
+                _cleanup_free_ char *adds = mc_strdup("");
+                _cleanup_strv_free_ char **items = mc_split(fw_ports, ",");
+
+                for (char **i = items; i && *i; i++) {
+                        char *old = adds;
+                        adds = mc_strdup_printf("%s --add-port=%s/tcp", old, *i);
+                        free(old);
+                }
+                mc_result_hint(r, "firewalld owns the rules and drops changes made with iptables at its next reload: "
+                                  "firewall-cmd --permanent%s && firewall-cmd --reload", adds);
+                return;
+        }
+        if (managed && streq(managed, "ufw") && !s->saved) {
+                _cleanup_free_ char *ufw_ports = mc_strdup(dports);
+                mc_result_hint(r, "ufw owns the rules: ufw allow proto tcp from %s to any port %s",
+                               peer && peer->addr ? peer->addr : "any", ufw_ports);
+                return;
+        }
+        if (s->saved) {
+                if (at && at->line > 0)
+                        mc_result_hint(r, "add %s before line %d of %s (%s), the rule that %s", rule, at->line, s->where,
+                                       at->text, what);
+                else
+                        mc_result_hint(r, "add %s to the *filter section of %s, after the last INPUT rule", rule, s->where);
+                return;
+        }
+        if (at)
+                mc_result_hint(r, "insert %s before rule %u (%s): %s -I INPUT %u -p tcp -m multiport --dports %s -j ACCEPT, "
+                                  "then save it: %s",
+                               rule, before, at->text, tool, before, dports, save_command(fw));
+        else
+                mc_result_hint(r, "append %s (the INPUT policy %s decides): %s -A INPUT -p tcp -m multiport --dports %s "
+                                  "-j ACCEPT, then save it: %s",
+                               rule, mc_fw_table_policy(t)->target, tool, dports, save_command(fw));
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+/* One row from the peers' verdicts: the worst status, the peers grouped
+ * by identical verdicts, one evidence line per peer. what names the ports
+ * ("migration ports"); NULL: each peer's libvirt port. */
+static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct ruleset *s, struct peer *p, size_t n,
+                                      const char *what, const char *missing, const char *caveat) {
+        enum mc_status st = MC_PASS;
+        char *summary = mc_strdup("");
+        bool *done = mc_assert_alloc(calloc(n + 1, sizeof(bool)));
+        size_t groups = 0, left = 0;
+        struct mc_result *r;
+
+        for (size_t i = 0; i < n; i++)
+                st = mc_status_worse(st, p[i].st);
+        if (missing)
+                st = mc_status_worse(st, MC_ERROR);
+        if (caveat && st == MC_PASS)
+                st = MC_WARN;
+        /* The worst first, so that the summary leads with what breaks. */
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < n; i++) {
+                        _cleanup_free_ char *names = NULL, *port = NULL;
+
+                        if (done[i] || (pass == 0 && p[i].st != st && !(st == MC_ERROR && p[i].st == MC_FAIL)))
+                                continue;
+                        done[i] = true;
+                        if (groups == SUMMARY_GROUPS) {
+                                left++;
+                                continue;
+                        }
+                        names = peer_name(&p[i]);
+                        for (size_t k = i + 1; k < n; k++)
+                                if (!done[k] && streq(p[k].brief ?: p[k].text, p[i].brief ?: p[i].text) &&
+                                    p[k].port == p[i].port) {
+                                        _cleanup_free_ char *nk = peer_name(&p[k]);
+                                        append(&names, ", ", "%s", nk);
+                                        done[k] = true;
+                                }
+                        if (!what)
+                                port = mc_strdup_printf("%u/tcp", p[i].port);
+                        append(&summary, "; ", "%s from %s: %s", what ?: port, names, p[i].brief ?: p[i].text);
+                        groups++;
+                }
+        if (left)
+                append(&summary, "; ", "%zu more peers listed in the evidence", left);
+        if (missing)
+                append(&summary, "; ", "no address known for %s", missing);
+        if (caveat)
+                append(&summary, "; ", "but %s", caveat);
+        if (s->saved)
+                append(&summary, " ", "(offline: evaluated from the saved rules in %s)", s->where);
+        r = mc_report(ctx, st, "%s", summary);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *name = peer_name(&p[i]), *port = what ? NULL : mc_strdup_printf("%u/tcp", p[i].port);
+                mc_result_evidence(r, s->where, 0, "%s from %s: %s", what ?: port, name, p[i].text);
+        }
+        free(summary);
+        free(done);
+        return r;
+}
+
+/* The lowest "insert before" position over the refused parts, and the
+ * ranges they cover. */
+static unsigned refused_ranges(const struct mc_fw_result *res, uint16_t (**ret)[2], size_t *ret_n, bool *ret_policy,
+                               const char **ret_table) {
+        unsigned before = 0;
+        uint16_t (*v)[2] = NULL;
+        size_t n = 0;
+
+        *ret_policy = false;
+        *ret_table = NULL;
+        for (size_t i = 0; i < res->n_spans; i++) {
+                const struct mc_fw_span *sp = &res->spans[i];
+                bool refused = false;
+
+                for (size_t k = 0; k < sp->n_parts; k++) {
+                        const struct mc_fw_outcome *o = &sp->parts[k].o;
+
+                        if (!mc_fw_refused(o->verdict))
+                                continue;
+                        refused = true;
+                        if (!*ret_table)
+                                *ret_table = o->rule->table;
+                        if (o->before == 0)
+                                *ret_policy = true;
+                        else if (before == 0 || o->before < before) {
+                                before = o->before;
+                                *ret_table = o->rule->table;
+                        }
+                }
+                if (!refused)
+                        continue;
+                if (n > 0 && v[n - 1][1] + 1u == sp->lo) {
+                        v[n - 1][1] = sp->hi;
+                        continue;
+                }
+                v = mc_assert_alloc(reallocarray(v, n + 1, sizeof(*v)));
+                v[n][0] = sp->lo;
+                v[n][1] = sp->hi;
+                n++;
+        }
+        *ret = v;
+        *ret_n = n;
+        return before;
+}
+
+/* "INPUT rule 9 (...) accepts 16509 only from 10.1.0.0/24" and "... comes
+ * after rule 7": an ACCEPT that exists but does not help. */
+static char *missed_text(const struct ruleset *s, const struct peer *p, const char *dst, uint16_t port,
+                         const struct mc_fw_outcome *o) {
+        const struct mc_fw_query q = { .src = p->addr, .dst = dst, .in = p->in, .dport_lo = port, .dport_hi = port };
+        struct mc_fw_missed_accept m[4];
+        char *out = NULL;
+
+        for (size_t t = 0; t < s->n; t++) {
+                /* Only the table whose rule decided. */
+                if (!o->rule || !streq(o->rule->table, mc_fw_table_policy(s->t[t])->table))
+                        continue;
+                size_t k = mc_fw_missed_accepts(s->t[t], &q, port, o, m, ELEMENTSOF(m));
+                for (size_t i = 0; i < k; i++) {
+                        _cleanup_free_ char *ref = rule_ref(s, m[i].rule, NULL), *piece = NULL;
+                        bool inv = false;
+                        const char *src = mc_fw_rule_src(m[i].rule, &inv);
+
+                        if (m[i].other_source)
+                                piece = mc_strdup_printf("%s accepts %u only from %s%s, not from %s", ref, port,
+                                                         inv ? "addresses other than " : "", src ?: "other sources",
+                                                         p->addr ?: "this peer");
+                        else
+                                piece = mc_strdup_printf("an ACCEPT for %u exists as %s but comes after the rule that decides",
+                                                         port, ref);
+                        char *old = out;
+                        out = mc_strdup_printf("%s%s%s", old ?: "", old ? "; " : "", piece);
+                        free(old);
+                }
+        }
+        return out;
+}
+
+/* ---- firewall-libvirt-port ---------------------------------------------- */
+
+/* The libvirt port a peer's migration URI connects to: its own nova.conf
+ * says how it connects, this node's when the peer has no facts. */
+static void peer_port(const struct mc_check_ctx *ctx, struct peer *p) {
+        struct mc_transport t;
+        json_object *facts = p->node && p->node->facts && mc_nova_configured(p->node->facts) ? p->node->facts : ctx->facts;
+
+        if (mc_migration_transport(facts, &t) < 0) {
+                p->port = 16509;
+                p->scheme = "tcp";
+                return;
+        }
+        p->port = t.port;
+        p->scheme = mc_scheme_to_string(t.scheme);
 }
 
 void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
+        json_object *fw = mc_json_get(ctx->facts, "firewall");
+        _cleanup_free_ char *missing = NULL, *caveat = NULL;
+        _cleanup_(ruleset_done) struct ruleset s = {};
+        const char *dst = mc_node_address(ctx->cluster, ctx->node);
+        struct peer *p;
+        size_t n, worst = SIZE_MAX;
+        struct mc_result *r;
+        bool any_port = false;
+
+        if (!rules_for_ports(ctx, fw, &s))
+                return;
+        if (!s.saved)
+                caveat = live_caveat(fw);
+        p = peers_of(ctx, &n, &missing);
+        for (size_t i = 0; i < n; i++) {
+                peer_port(ctx, &p[i]);
+                if (p[i].port == 0) {
+                        p[i].st = MC_SKIP;
+                        p[i].text = mc_strdup_printf("the migration transport '%s' names no TCP port", p[i].scheme ?: "?");
+                        continue;
+                }
+                any_port = true;
+                if (ipv6_peer(&p[i]))
+                        continue;
+                if (!eval_peer(&s, dst, &p[i], (uint16_t) p[i].port, (uint16_t) p[i].port, &p[i].res)) {
+                        p[i].st = MC_ERROR;
+                        p[i].text = mc_strdup("cannot be evaluated");
+                        continue;
+                }
+                p[i].st = result_status(&p[i].res);
+                p[i].text = spans_text(&s, &p[i].res, false);
+                if (p[i].st == MC_FAIL) {
+                        const struct mc_fw_part *w = mc_fw_span_worst(&p[i].res.spans[0]);
+                        _cleanup_free_ char *m = missed_text(&s, &p[i], dst, (uint16_t) p[i].port, &w->o);
+
+                        if (m) {
+                                char *x = mc_strdup_printf("%s; %s", p[i].text, m);
+                                free(p[i].text);
+                                p[i].text = x;
+                        }
+                }
+                if (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st)
+                        worst = i;
+        }
+        if (!any_port && !missing) {
+                mc_report(ctx, MC_SKIP, "%s", p[0].text ?: "no peer to evaluate");
+                peers_free(p, n);
+                return;
+        }
+        if (!s.saved && ruleset_open(&s) && !caveat && !missing) {
+                r = mc_report(ctx, MC_PASS, "no filter rules and policy ACCEPT: every peer may connect to the libvirt port");
+                mc_result_evidence(r, "firewall", 0, "source: %s", mc_json_str(fw, "source") ?: "?");
+                peers_free(p, n);
+                return;
+        }
+        r = report_peers(ctx, &s, p, n, NULL, missing, caveat);
+        if (worst != SIZE_MAX && p[worst].st == MC_FAIL) {
+                uint16_t (*ranges)[2] = NULL;
+                size_t nr = 0;
+                bool policy;
+                const char *table;
+                unsigned before = refused_ranges(&p[worst].res, &ranges, &nr, &policy, &table);
+                _cleanup_free_ char *list = mc_strdup_printf("%u", p[worst].port);
+
+                hint_open(r, fw, &s, list, "refuses it", before, table, &p[worst]);
+                free(ranges);
+        } else if (worst != SIZE_MAX && p[worst].st == MC_WARN)
+                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
+                                  "an ACCEPT for %u/tcp before it settles the question", p[worst].port);
+        else if (missing)
+                mc_result_hint(r, "give every node's address (-n NAME=ADDRESS or an inventory) so that the rules can be "
+                                  "evaluated for its connections");
+        peers_free(p, n);
+}
+
+/* ---- firewall-migration-ports ------------------------------------------- */
+
+static bool migration_range(struct mc_check_ctx *ctx, long *lo, long *hi) {
+        if (!mc_require_file(ctx, QEMU_CONF))
+                return false;
+        if (mc_qemu_migration_range(ctx->facts, lo, hi) < 0 || *lo <= 0 || *hi > 65535 || *lo > *hi) {
+                mc_report(ctx, MC_SKIP, "qemu.conf's migration port range is invalid (see qemu-migration-ports)");
+                return false;
+        }
+        return true;
 }
 
 void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
+        json_object *fw = mc_json_get(ctx->facts, "firewall");
+        _cleanup_free_ char *missing = NULL, *caveat = NULL, *what = NULL;
+        _cleanup_(ruleset_done) struct ruleset s = {};
+        const char *dst = mc_node_address(ctx->cluster, ctx->node);
+        struct peer *p;
+        size_t n, worst = SIZE_MAX;
+        struct mc_result *r;
+        long lo, hi;
+
+        if (!migration_range(ctx, &lo, &hi) || !rules_for_ports(ctx, fw, &s))
+                return;
+        if (!s.saved)
+                caveat = live_caveat(fw);
+        p = peers_of(ctx, &n, &missing);
+        what = mc_strdup_printf("%ld-%ld/tcp", lo, hi);
+        if (!s.saved && ruleset_open(&s) && !caveat && !missing) {
+                r = mc_report(ctx, MC_PASS, "no filter rules and policy ACCEPT: every peer may connect to %s", what);
+                mc_result_evidence(r, "firewall", 0, "source: %s", mc_json_str(fw, "source") ?: "?");
+                peers_free(p, n);
+                return;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (ipv6_peer(&p[i]))
+                        continue;
+                if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &p[i].res)) {
+                        p[i].st = MC_ERROR;
+                        p[i].text = mc_strdup("cannot be evaluated");
+                        continue;
+                }
+                p[i].st = result_status(&p[i].res);
+                p[i].text = spans_text(&s, &p[i].res, true);
+                p[i].brief = spans_brief(&s, &p[i].res);
+                if (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st)
+                        worst = i;
+        }
+        r = report_peers(ctx, &s, p, n, "migration ports", missing, caveat);
+        if (worst != SIZE_MAX && p[worst].st == MC_FAIL) {
+                uint16_t (*ranges)[2] = NULL;
+                size_t nr = 0;
+                bool policy;
+                const char *table;
+                unsigned before = refused_ranges(&p[worst].res, &ranges, &nr, &policy, &table);
+                _cleanup_free_ char *list = dports_list((const uint16_t(*)[2]) ranges, nr, (uint16_t) lo, (uint16_t) hi);
+
+                hint_open(r, fw, &s, list, "refuses them", before, table, &p[worst]);
+                free(ranges);
+        } else if (worst != SIZE_MAX && p[worst].st == MC_WARN)
+                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
+                                  "an ACCEPT for %ld:%ld before it settles the question", lo, hi);
+        else if (missing)
+                mc_result_hint(r, "give every node's address (-n NAME=ADDRESS or an inventory) so that the rules can be "
+                                  "evaluated for its connections");
+        peers_free(p, n);
+}
+
+/* ---- firewall-persistent ------------------------------------------------ */
+
+/* Where live and saved rules disagree over lo..hi, as text; the worst
+ * difference sets *st: live ACCEPT, saved refusal is a FAIL (the fix
+ * vanishes at reboot), the reverse a WARN, an uncertain side a WARN. */
+static char *diff_text(const struct ruleset *live, const struct ruleset *saved, const struct mc_fw_result *a,
+                       const struct mc_fw_result *b, enum mc_status *st) {
+        char *out = NULL;
+        size_t i = 0, k = 0;
+
+        while (i < a->n_spans && k < b->n_spans) {
+                const struct mc_fw_span *x = &a->spans[i], *y = &b->spans[k];
+                uint16_t lo = x->lo > y->lo ? x->lo : y->lo, hi = x->hi < y->hi ? x->hi : y->hi;
+                const struct mc_fw_part *wx = mc_fw_span_worst(x), *wy = mc_fw_span_worst(y);
+                enum mc_status sx = part_status(&wx->o), sy = part_status(&wy->o), d = MC_PASS;
+
+                if (sx != sy) {
+                        if (sx == MC_PASS && sy == MC_FAIL)
+                                d = MC_FAIL;
+                        else
+                                d = MC_WARN;
+                }
+                if (d != MC_PASS && lo <= hi) {
+                        _cleanup_free_ char *ports = ports_text(lo, hi), *tx = outcome_text(live, &wx->o),
+                                            *ty = outcome_text(saved, &wy->o);
+                        char *old = out;
+
+                        out = mc_strdup_printf("%s%s%s: now %s; after a reboot %s", old ?: "", old ? "; " : "", ports, tx, ty);
+                        free(old);
+                        *st = mc_status_worse(*st, d);
+                }
+                if (x->hi <= y->hi)
+                        i++;
+                if (y->hi <= x->hi)
+                        k++;
+        }
+        return out;
 }
 
 void mc_check_firewall_persistent(struct mc_check_ctx *ctx) {
+        json_object *fw = mc_json_get(ctx->facts, "firewall"), *per = mc_json_get(fw, "persisted"), *restored;
+        _cleanup_(ruleset_done) struct ruleset live = {}, saved = {};
+        _cleanup_free_ char *err = NULL, *missing = NULL, *diffs = NULL, *loader = NULL;
+        const char *dst = mc_node_address(ctx->cluster, ctx->node), *managed = mc_json_str(fw, "managed_by");
+        const char *path = mc_json_str(per, "path") ?: "the saved rules", *state = mc_json_str(per, "state");
+        enum mc_status st = MC_PASS;
+        struct peer *p;
+        size_t n;
+        long lo = 49152, hi = 49215;
+        bool have_range;
+        struct mc_result *r;
+
+        if (!fw) {
+                mc_report(ctx, MC_ERROR, "the firewall was not collected");
+                return;
+        }
+        if (!mc_json_bool(mc_json_get(ctx->facts, "collection"), "live", false)) {
+                mc_report(ctx, MC_SKIP, "offline: only the saved rules are known, there are no live rules to compare them with");
+                return;
+        }
+        if (managed) {
+                mc_report(ctx, MC_SKIP, "%s manages the rules and restores its own configuration at boot, not %s", managed,
+                          path);
+                return;
+        }
+        if (mc_json_str(fw, "error")) {
+                mc_report(ctx, MC_ERROR, "cannot read the live rules: %s", mc_json_str(fw, "error"));
+                return;
+        }
+        if (load_live(fw, &live, &err) < 0 || load_saved(fw, &saved, &err) < 0) {
+                r = mc_report(ctx, MC_ERROR, "cannot compare the live and saved rules: %s", err);
+                if (state && streq(state, "error"))
+                        mc_result_hint(r, "correct %s at the line named, or save the live rules over it: %s", path,
+                                       save_command(fw));
+                return;
+        }
+        have_range = mc_qemu_migration_range(ctx->facts, &lo, &hi) >= 0 && lo > 0 && hi <= 65535 && lo <= hi;
+        p = peers_of(ctx, &n, &missing);
+        for (size_t i = 0; i < n; i++) {
+                struct {
+                        uint16_t lo, hi;
+                } ranges[2];
+                size_t nr = 0;
+
+                peer_port(ctx, &p[i]);
+                if (p[i].addr && strchr(p[i].addr, ':'))
+                        continue;  /* ip6tables: not collected */
+                if (p[i].port)
+                        ranges[nr].lo = ranges[nr].hi = (uint16_t) p[i].port, nr++;
+                if (have_range)
+                        ranges[nr].lo = (uint16_t) lo, ranges[nr].hi = (uint16_t) hi, nr++;
+                _cleanup_free_ char *peer_diffs = NULL, *name = peer_name(&p[i]);
+
+                for (size_t k = 0; k < nr; k++) {
+                        struct mc_fw_result a = {}, b = {};
+                        _cleanup_free_ char *d = NULL;
+
+                        if (!eval_peer(&live, dst, &p[i], ranges[k].lo, ranges[k].hi, &a) ||
+                            !eval_peer(&saved, dst, &p[i], ranges[k].lo, ranges[k].hi, &b)) {
+                                st = mc_status_worse(st, MC_ERROR);
+                                mc_fw_result_done(&a);
+                                mc_fw_result_done(&b);
+                                continue;
+                        }
+                        d = diff_text(&live, &saved, &a, &b, &st);
+                        if (d) {
+                                char *old = peer_diffs;
+                                peer_diffs = mc_strdup_printf("%s%s%s", old ?: "", old ? "; " : "", d);
+                                free(old);
+                        }
+                        mc_fw_result_done(&a);
+                        mc_fw_result_done(&b);
+                }
+                if (peer_diffs) {
+                        char *old = diffs;
+                        diffs = mc_strdup_printf("%s%sfrom %s: %s", old ?: "", old ? "; " : "", name, peer_diffs);
+                        free(old);
+                }
+        }
+        restored = mc_json_get(per, "restored_by");
+        if (restored && json_object_is_type(restored, json_type_array) && json_object_array_length(restored) > 0)
+                loader = mc_strdup_printf("restored at boot by %s",
+                                          json_object_get_string(json_object_array_get_idx(restored, 0)));
+        else
+                loader = mc_strdup("no iptables.service or netfilter-persistent was found enabled to restore it at boot");
+
+        if (missing)
+                st = mc_status_worse(st, MC_ERROR);
+        if (st == MC_PASS && state && streq(state, "absent"))
+                /* Without saved rules a reboot filters nothing: the same only where the live rules accept. */
+                r = mc_report(ctx, MC_PASS, "no saved rules (%s does not exist), and the live rules accept the libvirt "
+                                            "port%s as a reboot without rules would",
+                              path, have_range ? " and the migration ports" : "");
+        else if (st == MC_PASS)
+                r = mc_report(ctx, MC_PASS, "%s gives the same verdicts as the live rules for the libvirt port%s (%s)", path,
+                              have_range ? " and the migration ports" : "", loader);
+        else if (st == MC_FAIL) {
+                r = mc_report(ctx, MC_FAIL, "a live ACCEPT vanishes at reboot: %s", diffs);
+                mc_result_hint(r, "save the live rules so that they survive a reboot: %s", save_command(fw));
+        } else if (diffs) {
+                if (state && streq(state, "absent"))
+                        r = mc_report(ctx, st, "no saved rules (%s does not exist): after a reboot nothing is filtered, "
+                                               "unlike now: %s", path, diffs);
+                else
+                        r = mc_report(ctx, st, "the saved rules in %s differ from the live ones: %s", path, diffs);
+                if (state && streq(state, "absent"))
+                        mc_result_hint(r, "once the live rules are right, save them so that a reboot restores them: %s",
+                                       save_command(fw));
+                else
+                        mc_result_hint(r, "make the live and saved rules agree: once the live rules are right, save them "
+                                          "(%s), or load the saved ones (iptables-restore < %s)", save_command(fw), path);
+        } else
+                r = mc_report(ctx, st, "no address known for %s", missing ?: "a peer");
+        mc_result_evidence(r, path, 0, "%s; %s", state ?: "?", loader);
+        peers_free(p, n);
+}
+
+/* ---- firewall-backend --------------------------------------------------- */
+
+void mc_check_firewall_backend(struct mc_check_ctx *ctx) {
+        json_object *fw = mc_json_get(ctx->facts, "firewall"), *tables = mc_json_get(fw, "tables");
+        const char *backend = mc_json_str(fw, "backend"), *managed = mc_json_str(fw, "managed_by");
+        const char *evidence = mc_json_str(fw, "managed_evidence");
+        _cleanup_free_ char *caveat = NULL;
+        bool live = mc_json_bool(mc_json_get(ctx->facts, "collection"), "live", false);
+        long lo = 49152, hi = 49215;
+        unsigned port = 16509;
+        struct mc_transport t;
+        struct mc_result *r;
+
+        if (!fw) {
+                mc_report(ctx, MC_ERROR, "the firewall was not collected");
+                return;
+        }
+        if (mc_migration_transport(ctx->facts, &t) >= 0 && t.port)
+                port = t.port;
+        if (mc_qemu_migration_range(ctx->facts, &lo, &hi) < 0)
+                lo = 49152, hi = 49215;
+        if (managed) {
+                r = mc_report(ctx, MC_WARN, "%s manages the firewall%s%s%s: rules added with iptables are lost when it "
+                                            "reloads, fixes must go through it",
+                              managed, evidence ? " (" : "", evidence ?: "", evidence ? ")" : "");
+                if (evidence)
+                        mc_result_evidence(r, "firewall", 0, "%s", evidence);
+                if (streq(managed, "firewalld"))
+                        mc_result_hint(r, "firewall-cmd --permanent --add-port=%u/tcp --add-port=%ld-%ld/tcp && "
+                                          "firewall-cmd --reload",
+                                       port, lo, hi);
+                else
+                        mc_result_hint(r, "ufw allow proto tcp from PEER to any port %u; ufw allow proto tcp from PEER to "
+                                          "any port %ld:%ld (for each peer's address)",
+                                       port, lo, hi);
+                return;
+        }
+        if (!live) {
+                mc_report(ctx, MC_SKIP, "offline: which backend holds the live rules is not known");
+                return;
+        }
+        if (mc_json_str(fw, "error")) {
+                r = mc_report(ctx, MC_ERROR, "cannot read the firewall rules: %s", mc_json_str(fw, "error"));
+                mc_result_hint(r, "run migcheck as root on the node (reading the filter table needs CAP_NET_ADMIN)");
+                return;
+        }
+        caveat = live_caveat(fw);
+        if (!backend) {
+                mc_report(ctx, MC_ERROR, "the firewall backend is not known");
+                return;
+        }
+        {
+                int64_t nl = mc_json_int(mc_json_get(tables, "legacy"), "rules", 0);
+                int64_t nn = mc_json_int(mc_json_get(tables, "nft"), "rules", 0);
+
+                if (streq(backend, "both")) {
+                        r = mc_report(ctx, MC_WARN, "both backends hold rules (legacy %" PRId64 ", nft %" PRId64 "): "
+                                                    "iptables-legacy-save and iptables-nft-save each show half, and a "
+                                                    "connection must pass both",
+                                      nl, nn);
+                        mc_result_hint(r, "keep one backend: move the legacy rules into nft (iptables-legacy-save | "
+                                          "iptables-nft-restore --noflush) and flush the legacy table, or the reverse");
+                } else if (caveat) {
+                        r = mc_report(ctx, MC_WARN, "%s rules%s, but %s", backend,
+                                      streq(backend, "none") ? " (none)" : "", caveat);
+                } else if (streq(backend, "none"))
+                        r = mc_report(ctx, MC_PASS, "no filter rules in either backend: nothing is filtered");
+                else
+                        r = mc_report(ctx, MC_PASS, "%s rules only (%" PRId64 " rules, read through %s), managed by hand",
+                                      backend, streq(backend, "legacy") ? nl : nn, mc_json_str(fw, "source") ?: "?");
+        }
+        mc_result_evidence(r, "firewall", 0, "source: %s", mc_json_str(fw, "source") ?: "?");
 }

@@ -5,7 +5,7 @@
  *
  * Cost. The checks run once per node; what they compare against (every
  * name of every node, the address the cluster agrees on for each node) is
- * built once per run in O(total /etc/hosts entries + total NSS answers)
+ * built once per check per run in O(total /etc/hosts entries + total NSS answers)
  * with hash tables, and each node's row then costs O(its own entries and
  * answers) hash lookups plus one pass over a plain array of the cluster's
  * names or nodes to find what it lacks (integer compares, no strings).

@@ -3,9 +3,36 @@
 
 /* Who the other nodes are, as the checks that look across nodes need it. */
 
-#include "cluster.h"
+#include <stdbool.h>
 
-/* The address other nodes use to reach n for migration: its inventory
- * address, else what the nodes' own facts agree on. NULL when unknown;
- * a check that needs it then reports ERROR, never PASS. */
+#include "cluster.h"
+#include "facts.h"
+
+/* The address other nodes use to reach n for migration, first found of:
+ *  1. its inventory address (-n NAME=ADDR, -i FILE);
+ *  2. its name, when the name is a numeric address;
+ *  3. the address the coordinator passed with --peer, as recorded in any
+ *     node's facts.peers (saved facts keep it for --from);
+ *  4. what the other nodes resolve its name to: the most common first
+ *     non-loopback address of their "resolve" facts (ties: the first node's).
+ * NULL when unknown; a check that needs it then reports ERROR, never PASS.
+ * O(n) per call: facts.peers is probed at the position the coordinator
+ * writes n at (cluster order without the node itself) before any scan. */
 const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n);
+
+/* Whether a and b name the same host: equal ignoring case and a trailing
+ * dot, or one is a single label equal to the other's first label
+ * ("compute2" and "compute2.example.org", not ".a.org" and ".b.org"). */
+bool mc_host_name_matches(const char *a, const char *b);
+
+bool mc_address_is_numeric(const char *s);
+bool mc_address_is_loopback(const char *s);
+
+/* Status order for a row that sums up several peers: PASS < WARN < ERROR
+ * < FAIL, so that a definite failure is never hidden behind an ERROR. */
+enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);
+
+/* The first non-loopback address of a "resolve" entry ({addresses[], error}). */
+const char *mc_resolve_first(json_object *entry);
+/* Whether a "resolve" entry's addresses contain addr. */
+bool mc_resolve_has(json_object *entry, const char *addr);

@@ -13,6 +13,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NOVA | MC_NEED_QEMU | MC_NEED_LIBVIRTD,
                 .run = mc_check_config_drift,
                 .doc = "Some settings only work when every node agrees: cpu_mode and the CPU models, the migration URI or scheme, live_migration_flag, the migration port range. Each that differs is named with the value on every node.",
+                .fix_note = "which node's value is right is the operator's choice; the per-setting checks fix each node",
         },
         {
                 .id = "cpu-compatible",
@@ -21,6 +22,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NOVA | MC_NEED_LIBVIRT_API,
                 .run = mc_check_cpu_compatible,
                 .doc = "The destination compares the guest CPU with its own (\"CPU doesn't have compatibility\"). With host-passthrough the CPUs must be identical; with host-model or custom each pair is compared from the CPU facts (model, vendor, features); the hint proposes a baseline model for cpu_mode = custom.",
+                .fix_note = "a CPU cannot be changed; cpu_mode = custom with the baseline model the hint names makes guests portable",
         },
         {
                 .id = "dns-resolution",
@@ -29,14 +31,16 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NET | MC_NEED_HOSTS,
                 .run = mc_check_dns_resolution,
                 .doc = "Each node resolves each peer's name through NSS as libvirt and QEMU will; the forward answer must be the peer's address, the reverse answer must name the peer, and both must agree with /etc/hosts where it has an entry.",
+                .fix_note = "DNS is served elsewhere; /etc/hosts entries (hosts-consistent) are the local remedy",
         },
         {
                 .id = "firewall-backend",
-                .title = "the firewall rules are where migcheck (and its fixer) can see them",
+                .title = "the firewall rules are where migcheck can see them, and which tool manages them",
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_FIREWALL,
                 .run = mc_check_firewall_backend,
                 .doc = "iptables-nft rules are invisible to libiptc and legacy rules to nft; firewalld and ufw rewrite the rules they manage. Which backend holds rules, and which tool manages them, decides how a firewall fix must be made.",
+                .fix_note = "which tool manages the firewall is the operator's choice",
         },
         {
                 .id = "firewall-libvirt-port",
@@ -45,6 +49,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_FIREWALL | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_libvirt_port,
                 .doc = "The INPUT chain is evaluated as netfilter would for a new TCP connection from every other node's address to the libvirt port of the migration URI (16509 tcp, 16514 tls, 22 ssh): first matching rule wins, jumps and returns followed, policy last. The deciding rule is named as iptables-save prints it. An ACCEPT after a REJECT, or for other sources only, fails.",
+                .fix_note = "migcheck writes no firewall rules: the hint names the exact iptables, firewall-cmd or ufw command",
         },
         {
                 .id = "firewall-migration-ports",
@@ -53,6 +58,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU,
                 .run = mc_check_firewall_migration_ports,
                 .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range must be open to every peer, since each concurrent migration takes the next free port. The sub-ranges accepted and refused are named with the deciding rule.",
+                .fix_note = "migcheck writes no firewall rules: the hint names the exact iptables, firewall-cmd or ufw command",
         },
         {
                 .id = "firewall-persistent",
@@ -61,6 +67,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_persistent,
                 .doc = "A rule added by hand vanishes at the next boot unless /etc/sysconfig/iptables or /etc/iptables/rules.v4 holds it too: the saved rules are evaluated like the live ones and any verdict that differs is named.",
+                .fix_note = "saving live rules is done with the distro's tool, which the hint names",
         },
         {
                 .id = "host-uuid-unique",
@@ -78,6 +85,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS,
                 .run = mc_check_hosts_consistent,
                 .doc = "The destination hands the source its hostname for the migration data connection, so every node must resolve every other node's names, short and fully qualified, to the address the cluster agrees on. Missing and conflicting /etc/hosts entries are named per node with the line.",
+                .fix_note = "migcheck does not edit /etc/hosts: the hint names the line to write",
         },
         {
                 .id = "hosts-loopback-hostname",
@@ -86,6 +94,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS,
                 .run = mc_check_hosts_loopback_hostname,
                 .doc = "Debian and Ubuntu write \"127.0.1.1 HOSTNAME\" into /etc/hosts. A node name that resolves to loopback sends migration traffic to the source itself (\"hostname on destination resolved to localhost, but migration requires an FQDN\").",
+                .fix_note = "migcheck does not edit /etc/hosts: the hint names the line to write",
         },
         {
                 .id = "instances-path-consistent",
@@ -94,6 +103,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NOVA | MC_NEED_MOUNTS,
                 .run = mc_check_instances_path_consistent,
                 .doc = "nova assumes the same instances_path everywhere. Shared storage must be shared by all nodes or by none: a mix makes migrations fail with InvalidSharedStorage or InvalidLocalStorage depending on direction.",
+                .fix_note = "mounting shared storage is the operator's work",
         },
         {
                 .id = "libvirt-host-uuid",
@@ -114,6 +124,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS | MC_NEED_LIBVIRT_API,
                 .run = mc_check_libvirt_hostname_resolvable,
                 .doc = "libvirt on the destination names itself with its hostname in the migration URI it returns; the source must resolve that name to the destination (\"Unable to resolve address ... Name or service not known\").",
+                .fix_note = "name resolution is fixed in /etc/hosts or DNS, which the hint names",
         },
         {
                 .id = "libvirtd-auth",
@@ -161,6 +172,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NET,
                 .run = mc_check_mtu_consistent,
                 .doc = "A guest's network card MTU must be available on the destination ('Target network card MTU X does not match source Y'), and a path MTU mismatch stalls the migration stream.",
+                .fix_note = "interface MTUs are set by the network configuration, which migcheck does not edit",
         },
         {
                 .id = "nova-config-drive",
@@ -248,6 +260,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_PROBE | MC_NEED_NOVA | MC_NEED_NET, /* net: whether a route exists tells a REJECT from no route */
                 .run = mc_check_reach_libvirt_port,
                 .doc = "A real, non-blocking connect with a short deadline, from the node itself: refused means nothing listens (see libvirtd-listen and libvirtd-startup); 'no route to host' while a route exists means a REJECT with icmp-host-prohibited on the peer; a timeout means a DROP, where a real migration hangs for minutes.",
+                .fix_note = "a probe result: the checks it points to (libvirtd-listen, firewall-libvirt-port) have the fixes",
         },
         {
                 .id = "route-peer",
@@ -256,6 +269,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NET,
                 .run = mc_check_route_peer,
                 .doc = "The kernel's own route lookup (netlink) for each peer address: no route fails; a route through a down interface fails; a route through a gateway works but is named, since the classic setup expects the nodes on one subnet.",
+                .fix_note = "routes belong to the network configuration, which migcheck does not edit",
         },
         {
                 .id = "version-skew",
@@ -264,6 +278,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_NOVA | MC_NEED_LIBVIRT_API,
                 .run = mc_check_version_skew,
                 .doc = "nova refuses to migrate to an older hypervisor (\"The instance requires a newer hypervisor version than has been provided\"): a node whose QEMU is older than another's fails, naming the newer nodes. An older libvirt warns (libvirt migrates to older releases, but not guests that use what they lack); nova releases that differ warn. Versions come from the running libvirt, else the package database, compared at the precision both have (Debian's 1:7.2+dfsg-7 is 7.2).",
+                .fix_note = "upgrading packages is the operator's work",
         },
 };
 

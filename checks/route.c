@@ -1,8 +1,351 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* route-peer and mtu-consistent: the node as the migration source, from
+ * the kernel's own route lookup towards each peer (net.routes, see
+ * src/collect_net.c). One row per node, its status the worst over the
+ * peers, one evidence line per peer written as `ip route get` would. */
+#include <stdarg.h>
+#include <string.h>
+
 #include "checks.h"
+#include "peers.h"
+#include "util.h"
+
+/* Peers listed in a summary before "and N more": the evidence has them all. */
+#define MC_SUMMARY_PEERS 8
+
+/* A growing "; "-separated list of clauses. */
+struct clauses {
+        char *text;
+        size_t n, shown;
+};
+
+static void clause_add(struct clauses *l, const char *fmt, ...) _printf_(2, 3);
+static void clause_add(struct clauses *l, const char *fmt, ...) {
+        _cleanup_free_ char *s = NULL;
+        va_list ap;
+
+        l->n++;
+        if (l->shown >= MC_SUMMARY_PEERS)
+                return;
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                mc_oom();
+        va_end(ap);
+        char *n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? "; " : "", s);
+        free(l->text);
+        l->text = n;
+        l->shown++;
+}
+
+/* The clauses, with "and N more" when some were left out. */
+static char *clauses_text(const struct clauses *l) {
+        if (l->n > l->shown)
+                return mc_strdup_printf("%s; and %zu more", l->text ?: "", l->n - l->shown);
+        return mc_strdup(l->text ?: "");
+}
+
+static json_object *link_of(json_object *net, int64_t ifindex) {
+        json_object *links = mc_json_get(net, "links");
+
+        if (!links || !json_object_is_type(links, json_type_array))
+                return NULL;
+        for (size_t i = 0; i < json_object_array_length(links); i++) {
+                json_object *l = json_object_array_get_idx(links, i);
+
+                if (mc_json_int(l, "ifindex", -1) == ifindex)
+                        return l;
+        }
+        return NULL;
+}
+
+/* Why a node has no network facts to read, or NULL when it has them. */
+static const char *net_missing(json_object *facts) {
+        if (mc_json_get(facts, "net"))
+                return NULL;
+        if (!mc_json_bool(mc_json_get(facts, "collection"), "live", false))
+                return "network facts are collected live only";
+        return "network facts were not collected";
+}
+
+enum verdict_kind {
+        V_DIRECT,
+        V_GATEWAY,
+        V_LINK_DOWN,
+        V_NO_ROUTE,
+        V_LOCAL,
+        V_NO_ADDRESS,
+        V_NO_FACTS,
+};
 
 void mc_check_route_peer(struct mc_check_ctx *ctx) {
+        json_object *net = mc_json_get(ctx->facts, "net"), *routes = mc_json_get(net, "routes");
+        const char *why = net_missing(ctx->facts);
+        struct clauses bad = {}, good = {};
+        _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
+        enum mc_status st = MC_PASS;
+        struct mc_result *r;
+        /* Evidence and hints are added after the row exists: keep them per peer. */
+        struct {
+                const char *peer;
+                char *evidence;
+                enum verdict_kind kind;
+                const char *dev, *gateway, *address;
+        } *v = NULL;
+
+        if (why) {
+                mc_report(ctx, MC_SKIP, "%s", why);
+                return;
+        }
+        if (mc_json_str(net, "error")) {
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: the network could not be read: %s", mc_json_str(net, "error"));
+                mc_result_hint(r, "run 'migcheck collect' on the node as root and look at net.error");
+                return;
+        }
+        if (ctx->cluster->n_nodes < 2) {
+                mc_report(ctx, MC_SKIP, "no peers: routes are checked between two nodes or more");
+                return;
+        }
+        v = mc_assert_alloc(calloc(ctx->cluster->n_nodes, sizeof(*v)));
+
+        for (size_t i = 0; i < ctx->cluster->n_nodes; i++) {
+                const struct mc_node *p = &ctx->cluster->nodes[i];
+                json_object *e = p == ctx->node ? NULL : mc_json_get(routes, p->name), *link;
+                const char *addr, *dev, *gw, *src, *type, *err;
+                enum mc_status s;
+
+                if (p == ctx->node)
+                        continue;
+                v[i].peer = p->name;
+                addr = mc_json_str(e, "address");
+                dev = mc_json_str(e, "dev");
+                gw = mc_json_str(e, "gateway");
+                src = mc_json_str(e, "prefsrc");
+                type = mc_json_str(e, "type");
+                err = mc_json_str(e, "error");
+                v[i].address = addr;
+                v[i].dev = dev;
+                v[i].gateway = gw;
+
+                if (!e) {
+                        s = MC_ERROR;
+                        v[i].kind = V_NO_FACTS;
+                        clause_add(&bad, "no route facts for %s (not passed to this node as a peer)", p->name);
+                        v[i].evidence = mc_strdup_printf("%s: not looked up", p->name);
+                } else if (!addr) {
+                        s = MC_ERROR;
+                        v[i].kind = V_NO_ADDRESS;
+                        clause_add(&bad, "no address for %s: %s (see dns-resolution)", p->name,
+                                   mc_json_str(e, "resolve_error") ?: "unknown");
+                        v[i].evidence = mc_strdup_printf("%s: %s", p->name, mc_json_str(e, "resolve_error") ?: "no address");
+                } else if (err) {
+                        s = MC_FAIL;
+                        v[i].kind = V_NO_ROUTE;
+                        if (type)
+                                clause_add(&bad, "%s (%s) matches a%s %s route: '%s'", p->name, addr,
+                                           streq(type, "unreachable") ? "n" : "", type, err);
+                        else
+                                clause_add(&bad, "no route to %s (%s): '%s'", p->name, addr, err);
+                        v[i].evidence = mc_strdup_printf("ip route get %s: RTNETLINK answers: %s", addr, err);
+                } else if (!streq_ptr(type, "unicast")) {
+                        s = MC_FAIL;
+                        v[i].kind = streq_ptr(type, "local") ? V_LOCAL : V_NO_ROUTE;
+                        if (streq_ptr(type, "local"))
+                                clause_add(&bad, "%s's address %s is this node's own", p->name, addr);
+                        else
+                                clause_add(&bad, "%s (%s) matches a %s route", p->name, addr, type ?: "unknown");
+                        v[i].evidence = mc_strdup_printf("ip route get %s: %s %s dev %s", addr, type ?: "?", addr, dev ?: "?");
+                } else {
+                        link = link_of(net, mc_json_int(e, "ifindex", -1));
+                        const char *oper = mc_json_str(link, "operstate");
+                        bool up = mc_json_bool(link, "up", true);
+                        bool carrier = mc_json_bool(link, "carrier", true) && !mc_json_bool(e, "linkdown", false) &&
+                                       !streq_ptr(oper, "down") && !streq_ptr(oper, "lowerlayerdown");
+
+                        v[i].evidence = mc_strdup_printf("ip route get %s: %s%s%s dev %s%s%s mtu %" PRId64 "%s", addr, addr,
+                                                         gw ? " via " : "", gw ?: "", dev ?: "?", src ? " src " : "",
+                                                         src ?: "", mc_json_int(e, "mtu", -1),
+                                                         mc_json_bool(e, "linkdown", false) ? " linkdown" : "");
+                        if (!up || !carrier) {
+                                s = MC_FAIL;
+                                v[i].kind = V_LINK_DOWN;
+                                clause_add(&bad, "the route to %s (%s) leaves through %s, which is %s", p->name, addr,
+                                           dev ?: "?", !up ? "down" : "without carrier");
+                        } else if (gw) {
+                                s = MC_WARN;
+                                v[i].kind = V_GATEWAY;
+                                clause_add(&bad, "%s (%s) is reached through gateway %s on %s", p->name, addr, gw, dev ?: "?");
+                        } else {
+                                s = MC_PASS;
+                                v[i].kind = V_DIRECT;
+                                clause_add(&good, "%s (%s) on %s from %s", p->name, addr, dev ?: "?", src ?: "?");
+                        }
+                }
+                st = mc_status_worse(st, s);
+        }
+
+        bad_text = clauses_text(&bad);
+        good_text = clauses_text(&good);
+        free(bad.text);
+        free(good.text);
+        if (st == MC_PASS)
+                r = mc_report(ctx, MC_PASS, "every peer is on-link: %s", good_text);
+        else if (good.n > 0)
+                r = mc_report(ctx, st, "%s (on-link: %s)", bad_text, good_text);
+        else
+                r = mc_report(ctx, st, "%s", bad_text);
+
+        bool hinted[V_NO_FACTS + 1] = {};
+        for (size_t i = 0; i < ctx->cluster->n_nodes; i++) {
+                if (!v[i].peer)
+                        continue;
+                mc_result_evidence(r, "netlink RTM_GETROUTE", 0, "%s", v[i].evidence);
+                free(v[i].evidence);
+                if (hinted[v[i].kind])
+                        continue;
+                hinted[v[i].kind] = true;
+                switch (v[i].kind) {
+                case V_NO_ROUTE:
+                        mc_result_hint(r, "add a route to %s on this node (or remove the unreachable/prohibit/blackhole "
+                                          "route that matches it), or correct the peer's address in the inventory",
+                                       v[i].address);
+                        break;
+                case V_LINK_DOWN:
+                        mc_result_hint(r, "bring %s up ('ip link set %s up') and check its cable or switch port: the "
+                                          "route to %s leaves through it", v[i].dev, v[i].dev, v[i].peer);
+                        break;
+                case V_GATEWAY:
+                        mc_result_hint(r, "migration works through a router if it forwards tcp/16509 (or 16514, 22) and "
+                                          "the migration ports 49152-49215 both ways; the usual setup puts the nodes on "
+                                          "one subnet, e.g. an address for %s on %s's network", v[i].peer, v[i].dev);
+                        break;
+                case V_LOCAL:
+                        mc_result_hint(r, "%s's address %s is configured on this node: correct the inventory or remove "
+                                          "the duplicate address", v[i].peer, v[i].address);
+                        break;
+                case V_NO_ADDRESS:
+                        mc_result_hint(r, "make %s resolve on this node (/etc/hosts or DNS) or give its address in the "
+                                          "inventory (-n NAME=ADDRESS)", v[i].peer);
+                        break;
+                case V_NO_FACTS:
+                        mc_result_hint(r, "collect this node's facts with the coordinator ('migcheck -n ... ' passes "
+                                          "--peer for every other node)");
+                        break;
+                case V_DIRECT:
+                        break;
+                }
+        }
+        free(v);
+}
+
+/* The MTU a node sends migration traffic with: its interface towards most
+ * of its peers (net.peer_links[0], counted by the collector, so O(1) here). */
+struct node_mtu {
+        const char *node;
+        int64_t mtu;    /* -1: unknown */
+        const char *dev;
+        bool mixed;     /* the node uses interfaces of different MTUs towards its peers */
+};
+
+static struct node_mtu node_mtu_of(const struct mc_node *n) {
+        json_object *pl = mc_json_path(n->facts, "net", "peer_links", NULL);
+        struct node_mtu m = { .node = n->name, .mtu = -1 };
+
+        if (!pl || !json_object_is_type(pl, json_type_array) || json_object_array_length(pl) == 0)
+                return m;
+        m.mtu = mc_json_int(json_object_array_get_idx(pl, 0), "mtu", -1);
+        m.dev = mc_json_str(json_object_array_get_idx(pl, 0), "dev");
+        for (size_t i = 1; i < json_object_array_length(pl); i++)
+                if (mc_json_int(json_object_array_get_idx(pl, i), "mtu", -1) != m.mtu)
+                        m.mixed = true;
+        return m;
 }
 
 void mc_check_mtu_consistent(struct mc_check_ctx *ctx) {
+        const struct mc_cluster *c = ctx->cluster;
+        const char *why = net_missing(ctx->facts);
+        struct node_mtu self;
+        _cleanup_free_ struct node_mtu *all = NULL;
+        /* Distinct MTUs, each with the nodes that have it: few values, n nodes. */
+        _cleanup_free_ int64_t *values = NULL;
+        _cleanup_free_ size_t *counts = NULL;
+        _cleanup_free_ char *groups = NULL, *unknown = NULL;
+        size_t n_values = 0, n_unknown = 0;
+        struct mc_result *r;
+
+        if (why) {
+                mc_report(ctx, MC_SKIP, "%s", why);
+                return;
+        }
+        if (c->n_nodes < 2) {
+                mc_report(ctx, MC_SKIP, "no peers: MTUs are compared between two nodes or more");
+                return;
+        }
+        self = node_mtu_of(ctx->node);
+        if (self.mtu < 0) {
+                mc_report(ctx, MC_SKIP, "no route from this node to any peer on an interface (see route-peer)");
+                return;
+        }
+
+        all = mc_assert_alloc(calloc(c->n_nodes, sizeof(*all)));
+        values = mc_assert_alloc(calloc(c->n_nodes, sizeof(*values)));
+        counts = mc_assert_alloc(calloc(c->n_nodes, sizeof(*counts)));
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                size_t k;
+
+                all[i] = c->nodes[i].facts ? node_mtu_of(&c->nodes[i]) : (struct node_mtu) { .node = c->nodes[i].name, .mtu = -1 };
+                if (all[i].mtu < 0) {
+                        char *n = mc_strdup_printf("%s%s%s", unknown ?: "", unknown ? ", " : "", all[i].node);
+                        free(unknown);
+                        unknown = n;
+                        n_unknown++;
+                        continue;
+                }
+                for (k = 0; k < n_values && values[k] != all[i].mtu; k++)
+                        ;
+                if (k == n_values)
+                        values[n_values++] = all[i].mtu;
+                counts[k]++;
+        }
+        /* "1400: c; 1500: a, b": every node named once, in cluster order per value. */
+        for (size_t k = 0; k < n_values; k++) {
+                _cleanup_free_ char *names = NULL;
+
+                for (size_t i = 0; i < c->n_nodes; i++) {
+                        if (all[i].mtu != values[k])
+                                continue;
+                        char *n = mc_strdup_printf("%s%s%s%s%s%s", names ?: "", names ? ", " : "", all[i].node,
+                                                   all[i].dev ? " (" : "", all[i].dev ?: "", all[i].dev ? ")" : "");
+                        free(names);
+                        names = n;
+                }
+                char *g = mc_strdup_printf("%s%s%" PRId64 " on %s", groups ?: "", groups ? "; " : "", values[k], names);
+                free(groups);
+                groups = g;
+        }
+
+        if (n_values > 1) {
+                size_t most = 0;
+
+                for (size_t k = 1; k < n_values; k++)
+                        if (counts[k] > counts[most])
+                                most = k;
+                r = mc_report(ctx, MC_FAIL, "the migration interfaces' MTU differs across nodes: %s; this node %" PRId64
+                              " on %s", groups, self.mtu, self.dev ?: "?");
+                mc_result_hint(r, "set one MTU on the interfaces that carry migration traffic on every node (most "
+                                  "have %" PRId64 ": 'ip link set DEV mtu %" PRId64 "', and the same in the distro's "
+                                  "network configuration and on the switches between them)", values[most], values[most]);
+        } else if (self.mixed) {
+                r = mc_report(ctx, MC_WARN, "this node reaches its peers through interfaces of different MTUs (%" PRId64
+                              " on %s for most)", self.mtu, self.dev ?: "?");
+                mc_result_hint(r, "use one network, with one MTU, for migration traffic to every peer");
+        } else
+                r = mc_report(ctx, MC_PASS, "mtu %" PRId64 " on %s, as on every peer%s", self.mtu, self.dev ?: "?",
+                              n_unknown ? " whose network is known" : "");
+        /* This node, and the nodes that differ from it. */
+        for (size_t i = 0; i < c->n_nodes; i++)
+                if (all[i].mtu >= 0 && (&c->nodes[i] == ctx->node || all[i].mtu != self.mtu))
+                        mc_result_evidence(r, "net.peer_links", 0, "%s: mtu %" PRId64 " on %s%s", all[i].node, all[i].mtu,
+                                           all[i].dev ?: "?", all[i].mixed ? " (other interfaces differ)" : "");
+        if (unknown)
+                mc_result_evidence(r, "net.peer_links", 0, "unknown (no live network facts): %s", unknown);
 }

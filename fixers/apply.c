@@ -292,44 +292,39 @@ fail:;
         return r;
 }
 
-static int lock_root(struct mc_rootfs *fs, char **ret_error) {
+int mc_fix_lock(const char *root, char **ret_error) {
+        const char *dir = isempty(root) ? "/" : root;
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0) {
+                *ret_error = mc_strdup_printf("cannot open root '%s': %s", dir, strerror(errno));
+                return -errno;
+        }
         /* One fix at a time per node: a lock on the root directory itself,
-         * which leaves no file behind. */
+         * which leaves no file behind. Waits up to 10 s. */
         for (int i = 0; i < 100; i++) {
-                if (flock(fs->fd, LOCK_EX | LOCK_NB) == 0)
-                        return 0;
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return fd;
                 if (errno != EWOULDBLOCK)
                         break;
                 usleep(100 * 1000);
         }
-        *ret_error = mc_strdup_printf("another migcheck fix holds the lock on '%s'", fs->root);
+        close(fd);
+        *ret_error = mc_strdup_printf("another migcheck fix holds the lock on '%s'", dir);
         return -EBUSY;
 }
 
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 char **ret_error) {
+                 size_t *ret_written, char **ret_error) {
         _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
         int k;
 
+        *ret_written = 0;
         k = mc_rootfs_open_strict(root, &fs);
         if (k < 0) {
                 *ret_error = mc_strdup_printf("cannot open root '%s': %s", root ?: "/", strerror(-k));
                 return k;
         }
-        /* O_PATH descriptors cannot be locked: reopen the root for reading. */
-        {
-                int fd = open(fs->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-                if (fd < 0) {
-                        *ret_error = mc_strdup_printf("cannot open root '%s': %s", fs->root, strerror(errno));
-                        return -errno;
-                }
-                close(fs->fd);
-                fs->fd = fd;
-        }
-        k = lock_root(fs, ret_error);
-        if (k < 0)
-                return k;
 
         for (size_t i = 0; i < r->n; i++) {
                 const struct mc_rendered *f = &r->files[i];
@@ -366,6 +361,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                         *ret_error = mc_strdup_printf("%s: cannot write: %s", f->file, strerror(-k));
                         return k;
                 }
+                (*ret_written)++;
         }
 
         for (size_t i = 0; i < plan->n_fsops; i++) {
@@ -395,6 +391,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                                 return -errno;
                         }
                 }
+                (*ret_written)++;
         }
         return 0;
 }

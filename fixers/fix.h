@@ -120,7 +120,11 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
 /* Write it: lock, backups (unless !backup), atomic writes, fs operations.
  * Refuses any path that leaves root. */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 char **ret_error);
+                 size_t *ret_written, char **ret_error);
+/* The node's fix lock, taken before rendering so that nobody changes the
+ * files between reading and writing them. Returns an fd to close, or a
+ * negative errno. */
+int mc_fix_lock(const char *root, char **ret_error);
 
 /* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
 char *mc_unified_diff(const char *label, const char *a, const char *b);

@@ -25,6 +25,7 @@ struct mc_fix_outcome {
         char *diff;            /* unified diff and file-system operations */
         char *error;           /* why nothing (more) was written */
         bool applied;
+        size_t written;        /* files and operations written before any error */
         char **restart_failed;
 };
 

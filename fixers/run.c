@@ -98,6 +98,7 @@ static int check_node(const struct mc_fix_request *req, const char *name, struct
 int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc_results *out, struct mc_fix_outcome *o) {
         struct mc_results before = {}, after = {};
         struct mc_cluster again = {};
+        _cleanup_close_ int lock = -1;
         int r;
 
         r = check_node(req, req->node_name, c, &before, &o->error);
@@ -131,6 +132,13 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                 mc_results_done(&before);
                 return 0;
         }
+        if (!req->dry_run) {
+                lock = mc_fix_lock(req->collect->root, &o->error);
+                if (lock < 0) {
+                        r = lock;
+                        goto finish;
+                }
+        }
         r = mc_fix_render(req->collect->root, &o->plan, &o->render, &o->error);
         if (r < 0)
                 goto finish;
@@ -140,7 +148,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                 goto finish;
         }
 
-        r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &o->error);
+        r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &o->written, &o->error);
         if (r < 0)
                 goto finish;
         o->applied = true;

@@ -148,12 +148,20 @@ int mc_facts_nova(json_object *facts, const char *section, const char *key, stru
 }
 
 int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_error) {
+        return mc_facts_parse_max(text, len, MC_FACTS_MAX_SIZE, ret, ret_error);
+}
+
+int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **ret, char **ret_error) {
         _cleanup_(json_tokener_freep) json_tokener *tok = NULL;
         json_object *o;
         int64_t v;
 
-        if (len > MC_FACTS_MAX_SIZE) {
-                *ret_error = mc_strdup_printf("facts larger than %u bytes", MC_FACTS_MAX_SIZE);
+        if (len > max) {
+                *ret_error = mc_strdup_printf("facts larger than %zu bytes", max);
+                return -EFBIG;
+        }
+        if (len > INT32_MAX) {
+                *ret_error = mc_strdup_printf("facts larger than %d bytes", INT32_MAX);
                 return -EFBIG;
         }
         if (memchr(text, '\0', len)) {

@@ -71,3 +71,5 @@ int mc_facts_nova(json_object *facts, const char *section, const char *key, stru
 /* Loading and saving facts files. */
 int mc_facts_load(const char *path, json_object **ret, char **ret_error);
 int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_error);
+/* The same with another size limit: a coordinator's cluster document. */
+int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **ret, char **ret_error);

@@ -45,8 +45,8 @@ struct mc_fanout_opts {
  * that has no error yet. */
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);
 
-/* Every node's facts as one JSON array, for a node-side fix to see the
- * cluster ("node_name" added to each). */
+/* Every node's facts in one document, {"schema_version":1,"cluster":[...]}
+ * with "node_name" added to each, for a node-side fix to see the cluster. */
 char *mc_cluster_facts_json(const struct mc_cluster *c);
 
 /* The peers argument list for node i: every other node, NAME[=ADDRESS]. */

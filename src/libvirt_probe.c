@@ -51,16 +51,6 @@
 #include "libvirt_probe.h"
 #include "util.h"
 
-#define MC_LIBVIRT_URI "qemu:///system"
-/* A running local libvirtd answers everything below in ~0.1 s (the ~60 CPU
- * model comparisons included). One that has just started probes every QEMU
- * binary on its first capabilities request (~8 s for Debian 12's three):
- * that run reports "stuck in virConnectGetCapabilities", the next one
- * succeeds. A longer deadline would cost every run against a hung daemon. */
-#define MC_LIBVIRT_TIMEOUT_MS 5000u
-/* Capabilities and domain capabilities are tens of KiB; anything near this
- * is not an answer we want to parse. */
-#define MC_LIBVIRT_MAX_ANSWER (1u << 20)
 
 /* Entry points the unit tests reach without a libvirtd. Kept out of
  * collect.h because nothing else in migcheck needs them. */

@@ -83,7 +83,8 @@ static void help(void) {
                "                    let a fix set auth_tcp = none (never done otherwise)\n"
                "  with -n/-i, each node runs 'migcheck fix' itself through the transport, with\n"
                "  every node's facts on its standard input (--cluster-facts -), so that the\n"
-               "  fixes of cluster checks (/etc/hosts, host UUIDs) agree across nodes\n"
+               "  fixes of cluster checks (host UUIDs) agree across nodes; --timeout\n"
+               "  defaults to 120 s there\n"
                "\n"
                "nodes:\n"
                "  -n, --node NAME[=ADDR]\n"
@@ -541,6 +542,7 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
 
         json_object_object_add(fix, "dry_run", json_object_new_boolean(dry_run));
         json_object_object_add(fix, "applied", json_object_new_boolean(o->applied));
+        json_object_object_add(fix, "written", json_object_new_int((int) o->written));
         json_object_object_add(fix, "diff", o->diff ? json_object_new_string(o->diff) : NULL);
         for (size_t i = 0; i < o->plan.n_unfixable; i++) {
                 json_object *u = json_object_new_object();
@@ -576,7 +578,7 @@ static int read_cluster_facts(const char *path, json_object **ret) {
                 fprintf(stderr, "migcheck: --cluster-facts: cannot read '%s': %s\n", path, strerror(-r));
                 return r;
         }
-        r = mc_facts_parse(text ?: "", len, ret, &err);
+        r = mc_facts_parse_max(text ?: "", len, 256u * 1024u * 1024u, ret, &err);
         if (r < 0)
                 fprintf(stderr, "migcheck: --cluster-facts: %s\n", err);
         return r;
@@ -597,7 +599,7 @@ static void print_node_fix(const char *node, json_object *report) {
         for (size_t i = 0; rs && i < json_object_array_length(rs) && (applied || !err); i++)
                 printf("%s: %s\n", applied ? "restart" : "would need", mc_json_str(json_object_array_get_idx(rs, i), NULL) ?: "");
         if (err)
-                printf("error: %s%s\n", err, applied ? "" : "; nothing was written");
+                printf("error: %s%s\n", err, mc_json_int(fix, "written", 0) > 0 ? "" : "; nothing was written");
 }
 
 /* Each node fixes itself; the coordinator gathers the rows. */
@@ -747,7 +749,8 @@ static int verb_fix(struct args *a) {
                         mc_report_text(stdout, &c, &rs, use_color(a->color), a->verbose);
         }
         if (o.error)
-                fprintf(stderr, "migcheck: fix: %s%s\n", o.error, o.applied ? "" : "; nothing was written");
+                fprintf(stderr, "migcheck: fix: %s%s\n", o.error,
+                        o.written ? "" : "; nothing was written");
         for (char **f = o.restart_failed; f && *f; f++)
                 fprintf(stderr, "migcheck: fix: restart failed: %s\n", *f);
         rc = r < 0 || o.restart_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);

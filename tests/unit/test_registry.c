@@ -35,6 +35,9 @@ static void test_entries_complete(void **state) {
                 if (isempty(c->title) || isempty(c->doc))
                         fail_msg("'%s' lacks a title or doc", c->id);
                 assert_true(c->scope < _MC_SCOPE_MAX);
+                /* A check either has a fixer or says why it has none. */
+                if (!!c->fix == !!c->fix_note)
+                        fail_msg("'%s' must have exactly one of .fix and .fix_note", c->id);
         }
 }
 
