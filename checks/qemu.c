@@ -78,7 +78,9 @@ void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
                 return;
         }
         if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_address", &s) >= 0 && local_only(s.value)) {
-                r = mc_report(ctx, MC_FAIL, "migration_address %s accepts incoming migrations on loopback only", s.value);
+                r = mc_report(ctx, MC_FAIL, "migration_address %s is a loopback address: libvirt refuses it ('migration_address "
+                                            "must not be the address of the local machine') or listens where no peer can reach",
+                              s.value);
                 mc_evidence_setting(r, &s);
                 mc_result_hint(r, "remove migration_address (default: all addresses) or set this node's migration address");
                 return;

@@ -50,6 +50,13 @@ int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx) {
                 _cleanup_free_ char *unit = mc_strdup_printf("%s-%s.socket", m.daemon, t.scheme == MC_SCHEME_TLS ? "tls" : "tcp");
                 return enable_socket(ctx, unit);
         }
+        if (t.scheme == MC_SCHEME_TLS)
+                /* Turning listen_tls on without libvirt's x509 files stops
+                 * the daemon: that setup is the operator's. */
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "listen_tls needs libvirt's TLS certificates (/etc/pki/CA/cacert.pem, "
+                                         "/etc/pki/libvirt/servercert.pem and private/serverkey.pem), which migcheck "
+                                         "does not create");
         restart = mc_restart_command(ctx->facts, m.daemon);
         if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &s) >= 0 &&
             (mc_startswith(s.value, "127.") || streq(s.value, "::1") || streq(s.value, "localhost")))

@@ -19,8 +19,11 @@ void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         *o = (struct mc_fix_outcome) {};
 }
 
+/* A restart command's output goes to stderr: stdout carries the report
+ * (JSON for a coordinator). */
 static int run_command(const char *cmd) {
-        int status = system(cmd);
+        _cleanup_free_ char *redirected = mc_strdup_printf("(%s) 1>&2", cmd);
+        int status = system(redirected);
 
         if (status < 0)
                 return -errno;

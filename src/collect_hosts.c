@@ -15,6 +15,7 @@
 
 #include "collect.h"
 #include "facts.h"
+#include "lookup.h"
 #include "util.h"
 
 #define HOSTS_PATH "/etc/hosts"
@@ -161,171 +162,53 @@ static json_object *hosts_collect(struct mc_collector *c) {
         return hosts_parse(c->aug, text, len);
 }
 
-/* Name resolution through NSS, all names at once with getaddrinfo_a() and
- * one deadline for all of them. */
-struct lookup {
-        struct gaicb cb;
-        struct addrinfo hints;
-        char *name;
-        bool not_started;     /* getaddrinfo_a() could not queue it */
-        struct lookup *next;  /* on the abandoned list */
-};
-
-/* A lookup glibc has started cannot be cancelled, and its thread writes
- * into the gaicb when it finishes, whenever that is. Such lookups are kept
- * here, never freed, rather than freed under the thread's feet. */
-static struct lookup *abandoned;
-
 static bool is_ip_literal(const char *s) {
         unsigned char buf[sizeof(struct in6_addr)];
 
         return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static int64_t now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static json_object *lookup_result(struct lookup *l, int err) {
-        json_object *o = json_object_new_object(), *addrs = json_object_new_array();
-
-        json_object_object_add(o, "addresses", addrs);
-        if (err != 0) {
-                json_object_object_add(o, "error", json_object_new_string(gai_strerror(err)));
-                return o;
-        }
-        for (struct addrinfo *ai = l->cb.ar_result; ai; ai = ai->ai_next) {
-                char buf[INET6_ADDRSTRLEN];
-                const void *src;
-                bool dup = false;
-
-                if (ai->ai_family == AF_INET)
-                        src = &((struct sockaddr_in *) ai->ai_addr)->sin_addr;
-                else if (ai->ai_family == AF_INET6)
-                        src = &((struct sockaddr_in6 *) ai->ai_addr)->sin6_addr;
-                else
-                        continue;
-                if (!inet_ntop(ai->ai_family, src, buf, sizeof(buf)))
-                        continue;
-                for (size_t i = 0; i < json_object_array_length(addrs); i++)
-                        dup = dup || streq(json_object_get_string(json_object_array_get_idx(addrs, i)), buf);
-                if (!dup)
-                        json_object_array_add(addrs, json_object_new_string(buf));
-        }
-        if (l->cb.ar_result && l->cb.ar_result->ai_canonname)
-                json_object_object_add(o, "canonical", json_object_new_string(l->cb.ar_result->ai_canonname));
-        return o;
-}
-
-static void lookup_free(struct lookup *l) {
-        if (!l)
-                return;
-        if (l->cb.ar_result)
-                freeaddrinfo(l->cb.ar_result);
-        free(l->name);
-        free(l);
-}
-
+/* Name resolution through NSS, all names at once with one deadline for all
+ * of them (src/lookup.c: worker threads, never getaddrinfo_a, whose
+ * gai_suspend() crashes in glibc 2.36). */
 static void resolve_names(json_object *resolve, char **names, size_t n) {
-        _cleanup_free_ struct lookup **lookups = NULL;
-        _cleanup_free_ struct gaicb **list = NULL, **pending = NULL;
-        int64_t deadline = now_ms() + MC_RESOLVE_TIMEOUT_MS;
-        size_t left = n;
+        _cleanup_free_ struct mc_lookup *l = NULL;
 
         if (n == 0)
                 return;
-        lookups = mc_assert_alloc(calloc(n, sizeof(*lookups)));
-        list = mc_assert_alloc(calloc(n, sizeof(*list)));
-        pending = mc_assert_alloc(calloc(n, sizeof(*pending)));
-        for (size_t i = 0; i < n; i++) {
-                struct lookup *l = mc_assert_alloc(calloc(1, sizeof(*l)));
-
-                l->name = names[i];
-                names[i] = NULL;
+        l = mc_assert_alloc(calloc(n, sizeof(*l)));
+        for (size_t i = 0; i < n; i++)
                 /* What QEMU and libvirt ask: any family, one entry per
                  * address, and the canonical name libvirt takes for its
                  * hostname. No AI_ADDRCONFIG: the facts say what NSS knows,
                  * not what this node could reach today. */
-                l->hints = (struct addrinfo) {
-                        .ai_family = AF_UNSPEC,
-                        .ai_socktype = SOCK_STREAM,
-                        .ai_flags = AI_CANONNAME,
-                };
-                l->cb.ar_name = l->name;
-                l->cb.ar_request = &l->hints;
-                lookups[i] = l;
-                list[i] = &l->cb;
-        }
-
-        memcpy(pending, list, n * sizeof(*pending));
-        if (getaddrinfo_a(GAI_NOWAIT, list, (int) n, NULL) != 0)
-                /* Some requests may be queued and running all the same: only
-                 * those glibc never took (status still 0, no result) are
-                 * failures; the others are waited for like any. */
-                for (size_t i = 0; i < n; i++)
-                        if (gai_error(list[i]) == 0 && !list[i]->ar_result) {
-                                lookups[i]->not_started = true;
-                                pending[i] = NULL;
-                                left--;
-                        }
-
-        while (left > 0) {
-                int64_t remaining = deadline - now_ms();
-                struct timespec ts;
-
-                if (remaining <= 0)
-                        break;
-                ts = (struct timespec) { .tv_sec = remaining / 1000, .tv_nsec = (remaining % 1000) * 1000000 };
-                /* gai_suspend() skips NULL entries: finished lookups are
-                 * cleared below. */
-                (void) gai_suspend((const struct gaicb *const *) pending, (int) n, &ts);
-                for (size_t i = 0; i < n; i++)
-                        if (pending[i] && gai_error(pending[i]) != EAI_INPROGRESS) {
-                                pending[i] = NULL;
-                                left--;
-                        }
-        }
-
-        for (size_t i = 0; i < n; i++) {
-                struct lookup *l = lookups[i];
-                int err = gai_error(&l->cb);
-
-                if (l->not_started) {
+                l[i] = (struct mc_lookup) { .kind = MC_LOOKUP_FORWARD, .query = names[i], .ai_flags = AI_CANONNAME };
+        if (mc_lookup_run(l, n, MC_RESOLVE_TIMEOUT_MS) < 0) {
+                for (size_t i = 0; i < n; i++) {
                         json_object *o = json_object_new_object();
 
                         json_object_object_add(o, "addresses", json_object_new_array());
                         json_object_object_add(o, "error", json_object_new_string("cannot start the lookup"));
-                        json_object_object_add(resolve, l->name, o);
-                        lookup_free(l);
-                        continue;
+                        json_object_object_add(resolve, names[i], o);
                 }
-                if (err == EAI_INPROGRESS) {
-                        int c = gai_cancel(&l->cb);
-
-                        if (c == EAI_ALLDONE)
-                                err = gai_error(&l->cb);
-                        else {
-                                json_object *o = json_object_new_object();
-
-                                json_object_object_add(o, "addresses", json_object_new_array());
-                                json_object_object_add(o, "error", json_object_new_string(
-                                                "no answer within the resolution deadline (2 s for all names)"));
-                                json_object_object_add(resolve, l->name, o);
-                                if (c == EAI_CANCELED)
-                                        lookup_free(l);
-                                else {
-                                        l->next = abandoned;
-                                        abandoned = l;
-                                }
-                                continue;
-                        }
-                }
-                json_object_object_add(resolve, l->name, lookup_result(l, err));
-                lookup_free(l);
+                return;
         }
+        for (size_t i = 0; i < n; i++) {
+                json_object *o = json_object_new_object(), *addrs = json_object_new_array();
+
+                json_object_object_add(o, "addresses", addrs);
+                if (l[i].done && l[i].gai_error == 0) {
+                        for (char **a = l[i].addresses; a && *a; a++)
+                                json_object_array_add(addrs, json_object_new_string(*a));
+                        if (l[i].name)
+                                json_object_object_add(o, "canonical", json_object_new_string(l[i].name));
+                } else {
+                        _cleanup_free_ char *e = mc_lookup_error(&l[i], MC_RESOLVE_TIMEOUT_MS);
+                        json_object_object_add(o, "error", json_object_new_string(e));
+                }
+                json_object_object_add(resolve, names[i], o);
+        }
+        mc_lookup_done(l, n);
 }
 
 static void add_name(json_object *seen, char ***names, size_t *n, const char *name) {
