@@ -164,3 +164,18 @@ const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n)
         }
         return best == SIZE_MAX ? NULL : votes[best].address;
 }
+
+bool mc_node_has_address(const struct mc_cluster *c, const struct mc_node *n, const char *addr) {
+        json_object *a = mc_json_path(n->facts, "net", "addresses", NULL);
+
+        if (!addr)
+                return false;
+        if (streq_ptr(mc_node_address(c, n), addr))
+                return true;
+        if (mc_address_is_loopback(addr) || !a || !json_object_is_type(a, json_type_array))
+                return false;
+        for (size_t i = 0; i < json_object_array_length(a); i++)
+                if (streq_ptr(mc_json_str(json_object_array_get_idx(a, i), "local"), addr))
+                        return true;
+        return false;
+}

@@ -20,6 +20,12 @@
  * writes n at (cluster order without the node itself) before any scan. */
 const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n);
 
+/* Whether addr is n's agreed address (mc_node_address) or one of the
+ * addresses on its own interfaces (net.addresses of its live facts): how
+ * a peer is recognised in facts keyed by another name, as when --from
+ * names nodes by hostname and the coordinator had passed inventory names. */
+bool mc_node_has_address(const struct mc_cluster *c, const struct mc_node *n, const char *addr);
+
 /* Whether a and b name the same host: equal ignoring case and a trailing
  * dot, or one is a single label equal to the other's first label
  * ("compute2" and "compute2.example.org", not ".a.org" and ".b.org"). */

@@ -82,14 +82,24 @@ enum route_state {
         R_DIRECT,
 };
 
-static enum route_state route_state(json_object *facts, const char *peer, const char **ret_detail) {
+static enum route_state route_state(json_object *facts, const char *peer, const char *addr, const char **ret_detail) {
         json_object *net = mc_json_get(facts, "net"), *e = mc_json_path(net, "routes", peer, NULL);
+        json_object *routes = mc_json_get(net, "routes");
         json_object *links = mc_json_get(net, "links");
-        int64_t ifindex = mc_json_int(e, "ifindex", -1);
+        int64_t ifindex;
 
         *ret_detail = NULL;
+        /* Facts loaded with --from name nodes by hostname: match the probe's address. */
+        if (!e && addr && routes && json_object_is_type(routes, json_type_object)) {
+                json_object_object_foreach(routes, name, v) {
+                        (void) name;
+                        if (!e && streq_ptr(mc_json_str(v, "address"), addr))
+                                e = v;
+                }
+        }
         if (!e || !mc_json_str(e, "address"))
                 return R_UNKNOWN;
+        ifindex = mc_json_int(e, "ifindex", -1);
         if (mc_json_str(e, "error") || !streq_ptr(mc_json_str(e, "type"), "unicast"))
                 return R_NONE;
         for (size_t i = 0; links && json_object_is_type(links, json_type_array) && i < json_object_array_length(links); i++) {
@@ -165,14 +175,18 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                 if (p == ctx->node)
                         continue;
                 pr = probe_of(sorted, n, p->name);
+                /* Facts loaded with --from name nodes by hostname: match p's addresses. */
+                for (size_t k = 0; k < n && !pr; k++)
+                        if (mc_node_has_address(c, p, mc_json_str(sorted[k], "address")))
+                                pr = sorted[k];
                 if (!pr) {
                         st = mc_status_worse(st, MC_ERROR);
                         list_add(&bad, "%s was not probed (not passed to this node as a peer)", p->name);
                         continue;
                 }
-                route = route_state(ctx->facts, p->name, &detail);
                 result = mc_json_str(pr, "result") ?: "?";
                 addr = mc_json_str(pr, "address");
+                route = route_state(ctx->facts, mc_json_str(pr, "peer") ?: p->name, addr, &detail);
                 err = mc_json_str(pr, "error");
                 port = mc_json_int(pr, "port", 0);
                 ms = mc_json_int(pr, "ms", -1);

@@ -58,6 +58,21 @@ static json_object *link_of(json_object *net, int64_t ifindex) {
         return NULL;
 }
 
+/* The route facts for peer p: by the name the coordinator passed, else (facts
+ * loaded with --from name nodes by hostname) by one of p's addresses. */
+static json_object *route_of(const struct mc_cluster *c, json_object *routes, const struct mc_node *p) {
+        json_object *e = mc_json_get(routes, p->name);
+
+        if (e || !routes || !json_object_is_type(routes, json_type_object))
+                return e;
+        json_object_object_foreach(routes, name, v) {
+                (void) name;
+                if (mc_node_has_address(c, p, mc_json_str(v, "address")))
+                        return v;
+        }
+        return NULL;
+}
+
 /* Why a node has no network facts to read, or NULL when it has them. */
 static const char *net_missing(json_object *facts) {
         if (mc_json_get(facts, "net"))
@@ -109,7 +124,7 @@ void mc_check_route_peer(struct mc_check_ctx *ctx) {
 
         for (size_t i = 0; i < ctx->cluster->n_nodes; i++) {
                 const struct mc_node *p = &ctx->cluster->nodes[i];
-                json_object *e = p == ctx->node ? NULL : mc_json_get(routes, p->name), *link;
+                json_object *e = p == ctx->node ? NULL : route_of(ctx->cluster, routes, p), *link;
                 const char *addr, *dev, *gw, *src, *type, *err;
                 enum mc_status s;
 

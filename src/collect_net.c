@@ -126,15 +126,16 @@ void mc_peer_targets(json_object *facts, struct mc_peer_target **ret, size_t *re
                 } else if (mc_json_str(route, "resolve_error"))
                         t[k].error = mc_strdup(mc_json_str(route, "resolve_error"));
                 else {
-                        /* An inventory address may be a name too (an ssh target): look that up. */
-                        /* AI_ADDRCONFIG: what libvirt's virNetSocketNewConnectTCP asks for. */
+                        /* An inventory address may be a name (an ssh target): that is what is
+                         * connected to. AI_ADDRCONFIG as libvirt's virNetSocketNewConnectTCP. */
                         l[m] = (struct mc_lookup) { .kind = MC_LOOKUP_FORWARD, .query = given ?: name, .ai_flags = AI_ADDRCONFIG };
                         which[m++] = k;
                 }
                 k++;
         }
 
-        /* Only when the hosts collector did not run (its needs were not selected). */
+        /* Only names the hosts collector did not look up (it runs for the hosts
+         * and dns checks only) and inventory addresses that are names. */
         if (m > 0 && mc_lookup_run(l, m, MC_NET_FORWARD_DEADLINE_MS) < 0)
                 for (size_t i = 0; i < m; i++)
                         l[i].done = false;

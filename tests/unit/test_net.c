@@ -39,6 +39,9 @@ static void assert_hint_has(const struct mc_result *r, const char *part) {
 #define DIRECT(addr, src, mtu)                                                                                          \
         "{'address': '" addr "', 'address_source': 'peer', 'type': 'unicast', 'table': 254, 'ifindex': 2, 'dev': 'eth0'," \
         " 'prefsrc': '" src "', 'mtu': " #mtu ", 'linkdown': false, 'nexthops': 1}"
+#define PROBE(peer, addr, result, err, errnum, ms)                                                                     \
+        "{'peer': '" peer "', 'address': '" addr "', 'port': 16509, 'scheme': 'tcp', 'result': '" result "',"          \
+        " 'errno': " #errnum ", 'error': '" err "', 'ms': " #ms "}"
 #define PEER_LINKS(mtu) "'peer_links': [{'ifindex': 2, 'dev': 'eth0', 'mtu': " #mtu ", 'peers': 2}]"
 
 /* --- route-peer ---------------------------------------------------------- */
@@ -168,6 +171,24 @@ static void test_route_net_error_and_single_node(void **state) {
         add(&c, "alone", "{" LIVE ", 'net': {" LINKS(1500) ", 'routes': {}}}");
         run_cluster_check(&c, "route-peer", &rs);
         assert_row(row_of(&rs, "alone"), MC_SKIP, "no peers");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+/* --from names nodes by hostname; the coordinator had passed other names. */
+static void test_peers_found_by_address(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        add(&c, "compute1", "{" LIVE ", 'net': {" LINKS(1500) ", 'routes': {'b': " DIRECT("10.98.0.2", "10.98.0.1", 1500) "}},"
+                            " 'probes': [" PROBE("b", "10.98.0.2", "refused", "Connection refused", 111, 0) "]}");
+        add(&c, "compute2", "{" LIVE ", 'net': {" LINKS(1500) ", 'addresses': [{'family': 'inet', 'local': '10.98.0.2',"
+                            " 'prefixlen': 24, 'scope': 'global', 'ifindex': 2, 'ifname': 'eth0', 'secondary': false}]}}");
+        run_cluster_check(&c, "route-peer", &rs);
+        assert_row(row_of(&rs, "compute1"), MC_PASS, "compute2 (10.98.0.2) on eth0 from 10.98.0.1");
+        mc_results_done(&rs);
+        run_cluster_check(&c, "reach-libvirt-port", &rs);
+        assert_row(row_of(&rs, "compute1"), MC_FAIL, "nothing listens on compute2:16509");
         mc_results_done(&rs);
         mc_cluster_done(&c);
 }
@@ -333,9 +354,6 @@ static void test_dns_without_reverse_facts(void **state) {
 
 /* --- reach-libvirt-port -------------------------------------------------- */
 
-#define PROBE(peer, addr, result, err, errnum, ms)                                                                     \
-        "{'peer': '" peer "', 'address': '" addr "', 'port': 16509, 'scheme': 'tcp', 'result': '" result "',"          \
-        " 'errno': " #errnum ", 'error': '" err "', 'ms': " #ms "}"
 
 static void test_reach_offline_skips(void **state) {
         struct mc_cluster c = {};
@@ -522,6 +540,7 @@ int main(void) {
                 cmocka_unit_test(test_route_link_down_fails),
                 cmocka_unit_test(test_route_local_and_unresolved),
                 cmocka_unit_test(test_route_net_error_and_single_node),
+                cmocka_unit_test(test_peers_found_by_address),
                 cmocka_unit_test(test_mtu_same_passes),
                 cmocka_unit_test(test_mtu_differs_fails),
                 cmocka_unit_test(test_mtu_mixed_interfaces_warns),
