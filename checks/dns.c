@@ -15,39 +15,13 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "peers.h"
 #include "util.h"
 
-#define MC_SUMMARY_PEERS 8
 
-struct text_list {
-        char *text;
-        size_t n, shown;
-};
 
-static void list_add(struct text_list *l, const char *fmt, ...) _printf_(2, 3);
-static void list_add(struct text_list *l, const char *fmt, ...) {
-        _cleanup_free_ char *s = NULL;
-        va_list ap;
 
-        l->n++;
-        if (l->shown >= MC_SUMMARY_PEERS)
-                return;
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                mc_oom();
-        va_end(ap);
-        char *n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? "; " : "", s);
-        free(l->text);
-        l->text = n;
-        l->shown++;
-}
-
-static char *list_text(const struct text_list *l) {
-        if (l->n > l->shown)
-                return mc_strdup_printf("%s; and %zu more", l->text ?: "", l->n - l->shown);
-        return mc_strdup(l->text ?: "");
-}
 
 /* This node's /etc/hosts entry for name: the first line naming it, which
  * is the one NSS "files" answers with. */
@@ -89,7 +63,7 @@ static char *addresses_text(json_object *res) {
 void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         json_object *resolve = mc_json_get(ctx->facts, "resolve"), *net = mc_json_get(ctx->facts, "net");
-        struct text_list bad = {}, good = {};
+        struct mc_clauses bad = {}, good = {};
         _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         bool no_reverse_facts = !mc_json_get(net, "reverse");
@@ -121,7 +95,7 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                 if (p == ctx->node)
                         continue;
                 if (mc_address_is_numeric(p->name)) {
-                        list_add(&good, "%s is named by its address", p->name);
+                        mc_clause_add(&good, "%s is named by its address", p->name);
                         ev[i].text = mc_strdup_printf("%s: a numeric address, nothing to resolve", p->name);
                         continue;
                 }
@@ -131,7 +105,7 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                         agreed = NULL;  /* an inventory address that is a name (an ssh target): nothing to compare */
                 if (!res) {
                         st = mc_status_worse(st, MC_ERROR);
-                        list_add(&bad, "%s was not looked up here (not passed to this node as a peer)", p->name);
+                        mc_clause_add(&bad, "%s was not looked up here (not passed to this node as a peer)", p->name);
                         ev[i].text = mc_strdup_printf("%s: not looked up", p->name);
                         continue;
                 }
@@ -144,9 +118,9 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                         json_object *all = mc_json_get(res, "addresses");
 
                         if (all && json_object_is_type(all, json_type_array) && json_object_array_length(all) > 0)
-                                list_add(&bad, "%s resolves to loopback only (%s)", p->name, answers);
+                                mc_clause_add(&bad, "%s resolves to loopback only (%s)", p->name, answers);
                         else
-                                list_add(&bad, "%s does not resolve: '%s'", p->name, err ?: "no address");
+                                mc_clause_add(&bad, "%s does not resolve: '%s'", p->name, err ?: "no address");
                         ev[i].text = mc_strdup_printf("getaddrinfo(%s): %s", p->name, err ?: answers);
                         continue;
                 }
@@ -154,7 +128,7 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                 if (agreed && !mc_resolve_has(res, agreed)) {
                         s = MC_FAIL;
                         hint_address = true;
-                        list_add(&bad, "%s resolves to %s, not to its address %s", p->name, answers, agreed);
+                        mc_clause_add(&bad, "%s resolves to %s, not to its address %s", p->name, answers, agreed);
                 }
                 /* The address a connect from here uses: the agreed one when NSS has it, else NSS's first. */
                 addr = agreed && mc_resolve_has(res, agreed) ? agreed : first;
@@ -163,7 +137,7 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                 if (host && mc_json_str(host, "address") && !mc_resolve_has(res, mc_json_str(host, "address"))) {
                         s = mc_status_worse(s, MC_WARN);
                         hint_hosts = true;
-                        list_add(&bad, "/etc/hosts:%" PRId64 " maps %s to %s, but nss answers %s", mc_json_int(host, "line", 0),
+                        mc_clause_add(&bad, "/etc/hosts:%" PRId64 " maps %s to %s, but nss answers %s", mc_json_int(host, "line", 0),
                                  p->name, mc_json_str(host, "address"), answers);
                 }
 
@@ -174,11 +148,11 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                 } else if (!rname) {
                         s = mc_status_worse(s, MC_WARN);
                         hint_reverse = true;
-                        list_add(&bad, "%s (%s) has no reverse name: '%s'", p->name, addr, mc_json_str(rev, "error") ?: "?");
+                        mc_clause_add(&bad, "%s (%s) has no reverse name: '%s'", p->name, addr, mc_json_str(rev, "error") ?: "?");
                 } else if (!mc_host_name_matches(rname, p->name)) {
                         s = mc_status_worse(s, MC_WARN);
                         hint_reverse = true;
-                        list_add(&bad, "%s's address %s reverses to '%s', not to %s", p->name, addr, rname, p->name);
+                        mc_clause_add(&bad, "%s's address %s reverses to '%s', not to %s", p->name, addr, rname, p->name);
                 }
                 if (rev) {
                         char *n = mc_strdup_printf("%s; getnameinfo(%s): %s", ev[i].text, addr, rname ?: mc_json_str(rev, "error") ?: "?");
@@ -186,14 +160,14 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                         ev[i].text = n;
                 }
                 if (s == MC_PASS)
-                        list_add(&good, "%s -> %s%s%s", p->name, addr, rname ? " -> " : "", rname ?: "");
+                        mc_clause_add(&good, "%s -> %s%s%s", p->name, addr, rname ? " -> " : "", rname ?: "");
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = list_text(&bad);
-        good_text = list_text(&good);
-        free(bad.text);
-        free(good.text);
+        bad_text = mc_clauses_text(&bad);
+        good_text = mc_clauses_text(&good);
+        mc_clauses_done(&bad);
+        mc_clauses_done(&good);
         if (st == MC_PASS)
                 r = mc_report(ctx, MC_PASS, "every peer resolves to its address%s: %s",
                               no_reverse_facts ? "" : " and back", good_text);

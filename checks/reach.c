@@ -15,39 +15,13 @@
 #include <string.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "peers.h"
 #include "util.h"
 
-#define MC_SUMMARY_PEERS 8
 
-struct text_list {
-        char *text;
-        size_t n, shown;
-};
 
-static void list_add(struct text_list *l, const char *fmt, ...) _printf_(2, 3);
-static void list_add(struct text_list *l, const char *fmt, ...) {
-        _cleanup_free_ char *s = NULL;
-        va_list ap;
 
-        l->n++;
-        if (l->shown >= MC_SUMMARY_PEERS)
-                return;
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                mc_oom();
-        va_end(ap);
-        char *n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? "; " : "", s);
-        free(l->text);
-        l->text = n;
-        l->shown++;
-}
-
-static char *list_text(const struct text_list *l) {
-        if (l->n > l->shown)
-                return mc_strdup_printf("%s; and %zu more", l->text ?: "", l->n - l->shown);
-        return mc_strdup(l->text ?: "");
-}
 
 static int probe_cmp(const void *a, const void *b) {
         const char *x = mc_json_str(*(json_object *const *) a, "peer"), *y = mc_json_str(*(json_object *const *) b, "peer");
@@ -135,7 +109,7 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         json_object *probes = mc_json_get(ctx->facts, "probes");
         _cleanup_free_ json_object **sorted = NULL;
-        struct text_list bad = {}, good = {};
+        struct mc_clauses bad = {}, good = {};
         _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         bool seen[_C_MAX] = {};
@@ -181,7 +155,7 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                                 pr = sorted[k];
                 if (!pr) {
                         st = mc_status_worse(st, MC_ERROR);
-                        list_add(&bad, "%s was not probed (not passed to this node as a peer)", p->name);
+                        mc_clause_add(&bad, "%s was not probed (not passed to this node as a peer)", p->name);
                         continue;
                 }
                 result = mc_json_str(pr, "result") ?: "?";
@@ -201,59 +175,59 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
 
                 if (streq(result, "connected")) {
                         s = MC_PASS;
-                        list_add(&good, "%s:%" PRId64, p->name, port);
+                        mc_clause_add(&good, "%s:%" PRId64, p->name, port);
                 } else if (streq(result, "refused")) {
                         cause = C_REFUSED;
                         if (port == 22)
-                                list_add(&bad, "nothing listens on %s:%" PRId64 " (sshd, for qemu+ssh)", p->name, port);
+                                mc_clause_add(&bad, "nothing listens on %s:%" PRId64 " (sshd, for qemu+ssh)", p->name, port);
                         else
-                                list_add(&bad, "nothing listens on %s:%" PRId64 " (see libvirtd-listen and libvirtd-startup on %s)",
+                                mc_clause_add(&bad, "nothing listens on %s:%" PRId64 " (see libvirtd-listen and libvirtd-startup on %s)",
                                          p->name, port, p->name);
                 } else if (streq(result, "no-route")) {
                         if (route == R_NONE) {
                                 cause = C_ROUTE;
-                                list_add(&bad, "no route to %s (%s:%" PRId64 " 'No route to host', see route-peer)", p->name,
+                                mc_clause_add(&bad, "no route to %s (%s:%" PRId64 " 'No route to host', see route-peer)", p->name,
                                          addr ?: "?", port);
                         } else if (route == R_LINK_DOWN) {
                                 /* The neighbour (ARP/NDP) never answered on a dead link. */
                                 cause = C_ROUTE;
-                                list_add(&bad, "%s:%" PRId64 " 'No route to host': the route leaves through %s, which is "
+                                mc_clause_add(&bad, "%s:%" PRId64 " 'No route to host': the route leaves through %s, which is "
                                          "down (see route-peer)", p->name, port, detail ?: "?");
                         } else {
                                 cause = C_REJECT;
-                                list_add(&bad, "a REJECT --reject-with icmp-host-prohibited on %s: %s:%" PRId64
+                                mc_clause_add(&bad, "a REJECT --reject-with icmp-host-prohibited on %s: %s:%" PRId64
                                          " answers 'No route to host'%s%s%s", p->name, p->name, port,
                                          route == R_UNKNOWN ? " (or no route: routes not collected)" : " although a route exists",
                                          route == R_GATEWAY ? ", through gateway " : "", route == R_GATEWAY ? detail : "");
                         }
                 } else if (streq(result, "net-unreachable")) {
                         cause = C_ROUTE;
-                        list_add(&bad, "no route to %s (%s:%" PRId64 " 'Network is unreachable', see route-peer)", p->name,
+                        mc_clause_add(&bad, "no route to %s (%s:%" PRId64 " 'Network is unreachable', see route-peer)", p->name,
                                  addr ?: "?", port);
                 } else if (streq(result, "timeout") && route == R_LINK_DOWN) {
                         cause = C_ROUTE;
-                        list_add(&bad, "%s:%" PRId64 " did not answer within %" PRId64 " ms: the route leaves through %s, "
+                        mc_clause_add(&bad, "%s:%" PRId64 " did not answer within %" PRId64 " ms: the route leaves through %s, "
                                  "which is down (see route-peer)", p->name, port, mc_json_int(pr, "deadline_ms", ms),
                                  detail ?: "?");
                 } else if (streq(result, "timeout")) {
                         cause = C_DROP;
-                        list_add(&bad, "a DROP on %s%s%s%s: %s:%" PRId64 " did not answer within %" PRId64
+                        mc_clause_add(&bad, "a DROP on %s%s%s%s: %s:%" PRId64 " did not answer within %" PRId64
                                  " ms: a real migration hangs for minutes", p->name,
                                  route == R_GATEWAY ? " (or on gateway " : "", route == R_GATEWAY ? detail : "",
                                  route == R_GATEWAY ? " or beyond)" : "", p->name, port, mc_json_int(pr, "deadline_ms", ms));
                 } else if (streq(result, "unresolved")) {
                         cause = C_RESOLVE;
-                        list_add(&bad, "%s has no address here: %s (see dns-resolution)", p->name, err ?: "?");
+                        mc_clause_add(&bad, "%s has no address here: %s (see dns-resolution)", p->name, err ?: "?");
                 } else if (streq(result, "not-probed")) {
                         s = MC_ERROR;
-                        list_add(&bad, "%s was not probed: %s", p->name, err ?: "?");
+                        mc_clause_add(&bad, "%s was not probed: %s", p->name, err ?: "?");
                 } else if (errnum == EACCES || errnum == EPERM) {
                         /* Refused before leaving: a prohibit route or this node's OUTPUT chain. */
                         cause = C_LOCAL_DENY;
-                        list_add(&bad, "this node refuses its own connect to %s:%" PRId64 ": '%s' (a prohibit route, "
+                        mc_clause_add(&bad, "this node refuses its own connect to %s:%" PRId64 ": '%s' (a prohibit route, "
                                  "see route-peer, or an OUTPUT rule)", p->name, port, err ?: "?");
                 } else
-                        list_add(&bad, "connect to %s:%" PRId64 " failed: '%s'", p->name, port, err ?: result);
+                        mc_clause_add(&bad, "connect to %s:%" PRId64 " failed: '%s'", p->name, port, err ?: result);
 
                 if (cause != _C_MAX && !seen[cause]) {
                         seen[cause] = true;
@@ -263,10 +237,10 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = list_text(&bad);
-        good_text = list_text(&good);
-        free(bad.text);
-        free(good.text);
+        bad_text = mc_clauses_text(&bad);
+        good_text = mc_clauses_text(&good);
+        mc_clauses_done(&bad);
+        mc_clauses_done(&good);
         if (st == MC_PASS)
                 r = mc_report(ctx, MC_PASS, "every peer's libvirt port accepts a connection: %s", good_text);
         else if (good.n > 0)

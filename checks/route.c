@@ -7,42 +7,14 @@
 #include <string.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "peers.h"
 #include "util.h"
 
 /* Peers listed in a summary before "and N more": the evidence has them all. */
-#define MC_SUMMARY_PEERS 8
 
-/* A growing "; "-separated list of clauses. */
-struct clauses {
-        char *text;
-        size_t n, shown;
-};
 
-static void clause_add(struct clauses *l, const char *fmt, ...) _printf_(2, 3);
-static void clause_add(struct clauses *l, const char *fmt, ...) {
-        _cleanup_free_ char *s = NULL;
-        va_list ap;
 
-        l->n++;
-        if (l->shown >= MC_SUMMARY_PEERS)
-                return;
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                mc_oom();
-        va_end(ap);
-        char *n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? "; " : "", s);
-        free(l->text);
-        l->text = n;
-        l->shown++;
-}
-
-/* The clauses, with "and N more" when some were left out. */
-static char *clauses_text(const struct clauses *l) {
-        if (l->n > l->shown)
-                return mc_strdup_printf("%s; and %zu more", l->text ?: "", l->n - l->shown);
-        return mc_strdup(l->text ?: "");
-}
 
 static json_object *link_of(json_object *net, int64_t ifindex) {
         json_object *links = mc_json_get(net, "links");
@@ -95,7 +67,7 @@ enum verdict_kind {
 void mc_check_route_peer(struct mc_check_ctx *ctx) {
         json_object *net = mc_json_get(ctx->facts, "net"), *routes = mc_json_get(net, "routes");
         const char *why = net_missing(ctx->facts);
-        struct clauses bad = {}, good = {};
+        struct mc_clauses bad = {}, good = {};
         _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         struct mc_result *r;
@@ -144,30 +116,30 @@ void mc_check_route_peer(struct mc_check_ctx *ctx) {
                 if (!e) {
                         s = MC_ERROR;
                         v[i].kind = V_NO_FACTS;
-                        clause_add(&bad, "no route facts for %s (not passed to this node as a peer)", p->name);
+                        mc_clause_add(&bad, "no route facts for %s (not passed to this node as a peer)", p->name);
                         v[i].evidence = mc_strdup_printf("%s: not looked up", p->name);
                 } else if (!addr) {
                         s = MC_ERROR;
                         v[i].kind = V_NO_ADDRESS;
-                        clause_add(&bad, "no address for %s: %s (see dns-resolution)", p->name,
+                        mc_clause_add(&bad, "no address for %s: %s (see dns-resolution)", p->name,
                                    mc_json_str(e, "resolve_error") ?: "unknown");
                         v[i].evidence = mc_strdup_printf("%s: %s", p->name, mc_json_str(e, "resolve_error") ?: "no address");
                 } else if (err) {
                         s = MC_FAIL;
                         v[i].kind = V_NO_ROUTE;
                         if (type)
-                                clause_add(&bad, "%s (%s) matches a%s %s route: '%s'", p->name, addr,
+                                mc_clause_add(&bad, "%s (%s) matches a%s %s route: '%s'", p->name, addr,
                                            streq(type, "unreachable") ? "n" : "", type, err);
                         else
-                                clause_add(&bad, "no route to %s (%s): '%s'", p->name, addr, err);
+                                mc_clause_add(&bad, "no route to %s (%s): '%s'", p->name, addr, err);
                         v[i].evidence = mc_strdup_printf("ip route get %s: RTNETLINK answers: %s", addr, err);
                 } else if (!streq_ptr(type, "unicast")) {
                         s = MC_FAIL;
                         v[i].kind = streq_ptr(type, "local") ? V_LOCAL : V_NO_ROUTE;
                         if (streq_ptr(type, "local"))
-                                clause_add(&bad, "%s's address %s is this node's own", p->name, addr);
+                                mc_clause_add(&bad, "%s's address %s is this node's own", p->name, addr);
                         else
-                                clause_add(&bad, "%s (%s) matches a %s route", p->name, addr, type ?: "unknown");
+                                mc_clause_add(&bad, "%s (%s) matches a %s route", p->name, addr, type ?: "unknown");
                         v[i].evidence = mc_strdup_printf("ip route get %s: %s %s dev %s", addr, type ?: "?", addr, dev ?: "?");
                 } else {
                         link = link_of(net, mc_json_int(e, "ifindex", -1));
@@ -183,25 +155,25 @@ void mc_check_route_peer(struct mc_check_ctx *ctx) {
                         if (!up || !carrier) {
                                 s = MC_FAIL;
                                 v[i].kind = V_LINK_DOWN;
-                                clause_add(&bad, "the route to %s (%s) leaves through %s, which is %s", p->name, addr,
+                                mc_clause_add(&bad, "the route to %s (%s) leaves through %s, which is %s", p->name, addr,
                                            dev ?: "?", !up ? "down" : "without carrier");
                         } else if (gw) {
                                 s = MC_WARN;
                                 v[i].kind = V_GATEWAY;
-                                clause_add(&bad, "%s (%s) is reached through gateway %s on %s", p->name, addr, gw, dev ?: "?");
+                                mc_clause_add(&bad, "%s (%s) is reached through gateway %s on %s", p->name, addr, gw, dev ?: "?");
                         } else {
                                 s = MC_PASS;
                                 v[i].kind = V_DIRECT;
-                                clause_add(&good, "%s (%s) on %s from %s", p->name, addr, dev ?: "?", src ?: "?");
+                                mc_clause_add(&good, "%s (%s) on %s from %s", p->name, addr, dev ?: "?", src ?: "?");
                         }
                 }
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = clauses_text(&bad);
-        good_text = clauses_text(&good);
-        free(bad.text);
-        free(good.text);
+        bad_text = mc_clauses_text(&bad);
+        good_text = mc_clauses_text(&good);
+        mc_clauses_done(&bad);
+        mc_clauses_done(&good);
         if (st == MC_PASS)
                 r = mc_report(ctx, MC_PASS, "every peer is on-link: %s", good_text);
         else if (good.n > 0)

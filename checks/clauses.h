@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* A row's summary built from one clause per peer, "; "-separated: the
+ * first few are written out, the rest counted ("; and 12 more"), so that
+ * a node with 5,000 peers still gets a readable line. */
+
+#include <stddef.h>
+
+#include "macro.h"
+
+#define MC_SUMMARY_PEERS 8
+
+struct mc_clauses {
+        char *text;
+        size_t n, shown;
+};
+
+void mc_clause_add(struct mc_clauses *l, const char *fmt, ...) _printf_(2, 3);
+/* The clauses, with "and N more" when some were left out. */
+char *mc_clauses_text(const struct mc_clauses *l);
+void mc_clauses_done(struct mc_clauses *l);
