@@ -31,6 +31,7 @@ char *mc_clauses_text(const struct mc_clauses *l) {
 }
 
 void mc_clauses_done(struct mc_clauses *l) {
+        /* The counts stay: callers word the summary by them afterwards. */
         free(l->text);
-        *l = (struct mc_clauses) {};
+        l->text = NULL;
 }

@@ -19,4 +19,5 @@ struct mc_clauses {
 void mc_clause_add(struct mc_clauses *l, const char *fmt, ...) _printf_(2, 3);
 /* The clauses, with "and N more" when some were left out. */
 char *mc_clauses_text(const struct mc_clauses *l);
+/* Frees the text; n and shown stay readable. */
 void mc_clauses_done(struct mc_clauses *l);
