@@ -2,6 +2,7 @@
 /* What runs now, as opposed to what the files say will run after a
  * restart: libvirt's daemons with their arguments, and the TCP ports
  * that are listening, with the process that holds each. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,10 +46,13 @@ static void read_listeners(const char *file, bool v6, struct listener **l, size_
                 *l = mc_assert_alloc(reallocarray(*l, *n + 1, sizeof(**l)));
                 (*l)[*n] = (struct listener) { .inode = inode, .port = port };
                 if (!v6) {
-                        unsigned a = (unsigned) strtoul(local, NULL, 16);
-                        /* /proc prints the address in host byte order of a __be32. */
-                        snprintf((*l)[*n].addr, sizeof((*l)[*n].addr), "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff,
-                                 (a >> 16) & 0xff, a >> 24);
+                        /* /proc prints the __be32 as the number its bytes make on
+                         * this host: stored back as that number, the bytes are the
+                         * address again, whatever the host's byte order. */
+                        struct in_addr a = { .s_addr = (uint32_t) strtoul(local, NULL, 16) };
+
+                        if (!inet_ntop(AF_INET, &a, (*l)[*n].addr, sizeof((*l)[*n].addr)))
+                                continue;
                 } else
                         snprintf((*l)[*n].addr, sizeof((*l)[*n].addr), "%s",
                                  strspn(local, "0") == strlen(local) ? "::" : local);
