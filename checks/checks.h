@@ -36,5 +36,10 @@ void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx);
 /* qemu.conf's migration port range, libvirt's defaults where unset;
  * -EINVAL when a bound is not a number. */
 int mc_qemu_migration_range(json_object *facts, long *ret_lo, long *ret_hi);
+/* uuid lower-cased without dashes, as libvirt compares them. */
+void mc_uuid_normalise(const char *uuid, char *out, size_t n);
+/* A UUID firmware vendors put in every board of a model. */
+bool mc_uuid_is_firmware_default(const char *uuid);
+
 /* Valid, more than one port, clear of 22, 16509 and 16514. */
 bool mc_qemu_range_usable(long lo, long hi);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "libvirt_mode.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -40,20 +41,6 @@ struct cpu_facts {
         char why[320];  /* when cpu is NULL */
 };
 
-static void append(char **s, const char *fmt, ...) _printf_(2, 3);
-static void append(char **s, const char *fmt, ...) {
-        _cleanup_free_ char *add = NULL;
-        va_list ap;
-        char *t;
-
-        va_start(ap, fmt);
-        if (vasprintf(&add, fmt, ap) < 0)
-                mc_oom();
-        va_end(ap);
-        t = mc_strdup_printf("%s%s", *s ?: "", add);
-        free(*s);
-        *s = t;
-}
 
 static void cpu_facts_of(json_object *facts, struct cpu_facts *ret) {
         json_object *lv = mc_json_get(facts, "libvirt"), *cpu = mc_json_get(lv, "cpu");
@@ -80,17 +67,6 @@ static void cpu_facts_of(json_object *facts, struct cpu_facts *ret) {
 }
 
 /* What to do when libvirt's facts are missing, by why they are. */
-static const char *libvirt_missing_hint(json_object *facts, const char *offline) {
-        json_object *lv = mc_json_get(facts, "libvirt");
-        const char *err = mc_json_str(lv, "error");
-
-        if (!lv)
-                return offline;
-        if (err && strstr(err, "no answer"))
-                return "libvirt did not answer in time: a daemon that has just started probes every QEMU binary "
-                       "first, which takes seconds; run migcheck again, and if it still gets no answer, libvirtd is hung";
-        return "start libvirtd (virtqemud on modular hosts) and run migcheck again";
-}
 
 static json_object *array_of(json_object *o, const char *key) {
         json_object *a = mc_json_get(o, key);
@@ -124,17 +100,17 @@ static char *missing(json_object *want, json_object *has, json_object *also, jso
                 const char *f = mc_json_str(json_object_array_get_idx(want, i), NULL);
 
                 if (f && !array_has(has, f) && n++ < MAX_NAMED)
-                        append(&s, "%s%s", s ? ", " : "", f);
+                        mc_strappendf(&s, "%s%s", s ? ", " : "", f);
         }
         /* Features a peer disables in the model both name. */
         for (size_t i = 0; also && i < json_object_array_length(also); i++) {
                 const char *f = mc_json_str(json_object_array_get_idx(also, i), NULL);
 
                 if (f && !array_has(also_has_not, f) && !array_has(want, f) && n++ < MAX_NAMED)
-                        append(&s, "%s%s", s ? ", " : "", f);
+                        mc_strappendf(&s, "%s%s", s ? ", " : "", f);
         }
         if (n > MAX_NAMED)
-                append(&s, " and %zu more", n - MAX_NAMED);
+                mc_strappendf(&s, " and %zu more", n - MAX_NAMED);
         return TAKE_PTR(s);
 }
 
@@ -306,12 +282,12 @@ static void check_custom(struct mc_check_ctx *ctx, bool mode_set, const struct m
                 struct cpu_facts f;
 
                 if (!n->facts) {
-                        append(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
+                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
                         continue;
                 }
                 cpu_facts_of(n->facts, &f);
                 if (!array_of(f.custom, "usable")) {
-                        append(&unknown, "%s%s (%s)", unknown ? "; " : "", who,
+                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", who,
                                f.cpu ? "usable CPU models unknown: libvirt did not list them" : f.why);
                         continue;
                 }
@@ -323,13 +299,13 @@ static void check_custom(struct mc_check_ctx *ctx, bool mode_set, const struct m
                         if (array_has_case(array_of(f.custom, "unusable"), *m)) {
                                 _cleanup_free_ char *lacks = missing(array_of(mc_json_get(f.custom, "blockers"), *m), NULL, NULL, NULL);
 
-                                append(&fails, "%s%s is not usable on %s%s%s%s", fails ? "; " : "", *m, who,
+                                mc_strappendf(&fails, "%s%s is not usable on %s%s%s%s", fails ? "; " : "", *m, who,
                                        lacks ? " (lacks " : "", lacks ?: "", lacks ? ")" : "");
                         } else
-                                append(&fails, "%s%s is unknown to libvirt on %s", fails ? "; " : "", *m, who);
+                                mc_strappendf(&fails, "%s%s is unknown to libvirt on %s", fails ? "; " : "", *m, who);
                 }
                 if (all_ok && !self)
-                        append(&ok_on, "%s%s", ok_on ? ", " : "", n->name);
+                        mc_strappendf(&ok_on, "%s%s", ok_on ? ", " : "", n->name);
         }
 
         if (fails) {
@@ -431,7 +407,7 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
                 r = mc_report(ctx, c->n_nodes > 1 ? MC_ERROR : MC_SKIP, "%s: %s",
                               c->n_nodes > 1 ? "cannot evaluate" : "single node, and nothing to compare", me.why);
                 evidence_mode(r, mode, mode_set, &mode_s);
-                mc_result_hint(r, "%s", libvirt_missing_hint(ctx->facts, "collect the node live, with libvirtd running: "
+                mc_result_hint(r, "%s", mc_libvirt_missing_hint(ctx->facts, "collect the node live, with libvirtd running: "
                                                                           "the CPU facts come from libvirt"));
                 return;
         }
@@ -452,12 +428,12 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
                 if (n == ctx->node)
                         continue;
                 if (!n->facts) {
-                        append(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
+                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
                         continue;
                 }
                 cpu_facts_of(n->facts, &pf);
                 if (!pf.cpu) {
-                        append(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, pf.why);
+                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, pf.why);
                         continue;
                 }
                 if (mode == MODE_HOST_PASSTHROUGH)
@@ -465,18 +441,18 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
                 else
                         compare_host_model(&me, &pf, &p);
                 if (p.v == PAIR_UNKNOWN)
-                        append(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, p.why);
+                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, p.why);
                 else if (p.v == PAIR_FAIL) {
                         bool pt = mode == MODE_HOST_PASSTHROUGH;
 
                         /* Each clause names its subject: several peers read apart. */
                         if (p.why)
-                                append(&fails, "%s%s has %s", fails ? "; " : "", n->name, p.why);
+                                mc_strappendf(&fails, "%s%s has %s", fails ? "; " : "", n->name, p.why);
                         if (p.lacks)
-                                append(&fails, "%s%s lacks %s%s", fails ? "; " : "", n->name, p.lacks,
+                                mc_strappendf(&fails, "%s%s lacks %s%s", fails ? "; " : "", n->name, p.lacks,
                                        pt ? " (guests from here cannot run there)" : "");
                         if (p.extra)
-                                append(&fails, "%sthis node lacks %s of %s's CPU (its guests cannot run here)",
+                                mc_strappendf(&fails, "%sthis node lacks %s of %s's CPU (its guests cannot run here)",
                                        fails ? "; " : "", p.extra, n->name);
                 }
                 pair_done(&p);

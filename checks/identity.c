@@ -11,14 +11,6 @@
 #include "libvirt_mode.h"
 #include "util.h"
 
-/* UUIDs that firmware vendors put in every board of a model (the same list
- * as libvirt-host-uuid's: a node alone cannot be told apart by them). */
-static const char *const placeholder_uuids[] = {
-        "03000200-0400-0500-0006-000700080009",
-        "00020003-0004-0005-0006-000700080009",
-        "4c4c4544-0000-2010-8020-80c04f202020",
-        "12345678-1234-1234-1234-123456789012",
-};
 
 struct host_uuid {
         const char *value;      /* as found; NULL: unknown */
@@ -30,26 +22,7 @@ struct host_uuid {
         char why[320];          /* why unknown */
 };
 
-static void normalise(const char *u, char *out, size_t n) {
-        size_t k = 0;
 
-        for (; *u && k + 1 < n; u++)
-                if (*u != '-')
-                        out[k++] = (char) tolower((unsigned char) *u);
-        out[k] = '\0';
-}
-
-static bool placeholder(const char *u) {
-        char a[40], b[40];
-
-        normalise(u, a, sizeof(a));
-        for (size_t i = 0; i < ELEMENTSOF(placeholder_uuids); i++) {
-                normalise(placeholder_uuids[i], b, sizeof(b));
-                if (streq(a, b))
-                        return true;
-        }
-        return false;
-}
 
 /* The UUID libvirt uses on the node: the running daemon's when it was asked
  * (live), else host_uuid from the file of the daemon that runs the QEMU
@@ -76,7 +49,7 @@ static void host_uuid_of(json_object *facts, struct host_uuid *ret) {
         } else if (ret->has_conf)
                 ret->value = ret->conf.value;
         if (ret->value) {
-                normalise(ret->value, ret->norm, sizeof(ret->norm));
+                mc_uuid_normalise(ret->value, ret->norm, sizeof(ret->norm));
                 return;
         }
 
@@ -95,17 +68,6 @@ static void host_uuid_of(json_object *facts, struct host_uuid *ret) {
 }
 
 /* What to do when libvirt's facts are missing, by why they are. */
-static const char *libvirt_missing_hint(json_object *facts, const char *offline) {
-        json_object *lv = mc_json_get(facts, "libvirt");
-        const char *err = mc_json_str(lv, "error");
-
-        if (!lv)
-                return offline;
-        if (err && strstr(err, "no answer"))
-                return "libvirt did not answer in time: a daemon that has just started probes every QEMU binary "
-                       "first, which takes seconds; run migcheck again, and if it still gets no answer, libvirtd is hung";
-        return "start libvirtd (virtqemud on modular hosts) and run migcheck again";
-}
 
 static void evidence_uuid(struct mc_result *r, const char *node, const struct host_uuid *u) {
         if (u->from_libvirt) {
@@ -145,7 +107,7 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
                         return;
                 r = mc_report(ctx, c->n_nodes > 1 ? MC_ERROR : MC_SKIP, "%s: %s",
                               c->n_nodes > 1 ? "cannot evaluate" : "single node, and nothing to compare", me.why);
-                mc_result_hint(r, "%s", libvirt_missing_hint(ctx->facts, "collect the node live (libvirtd running), or "
+                mc_result_hint(r, "%s", mc_libvirt_missing_hint(ctx->facts, "collect the node live (libvirtd running), or "
                                                                           "set host_uuid in /etc/libvirt/libvirtd.conf so "
                                                                           "that it is known offline"));
                 return;
@@ -171,7 +133,7 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
                 r = mc_report(ctx, MC_FAIL,
                               "host UUID %s%s is also %s's: libvirt refuses to migrate between them "
                               "('Attempt to migrate guest to the same host %s')",
-                              me.value, placeholder(me.value) ? " (a firmware placeholder)" : "", dups, me.value);
+                              me.value, mc_uuid_is_firmware_default(me.value) ? " (a firmware default)" : "", dups, me.value);
                 evidence_uuid(r, NULL, &me);
                 for (size_t i = 0; i < c->n_nodes; i++) {
                         const struct mc_node *p = &c->nodes[i];
@@ -190,7 +152,7 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
         if (me.from_libvirt && me.has_conf) {
                 char conf_norm[40];
 
-                normalise(me.conf.value, conf_norm, sizeof(conf_norm));
+                mc_uuid_normalise(me.conf.value, conf_norm, sizeof(conf_norm));
                 if (!streq(conf_norm, me.norm)) {
                         r = mc_report(ctx, MC_WARN, "libvirt runs with host UUID %s, but %s sets %s: the daemon was "
                                                     "not restarted since, and its UUID will change",
@@ -202,8 +164,8 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
                 }
         }
 
-        if (placeholder(me.value)) {
-                r = mc_report(ctx, MC_WARN, "host UUID %s is a firmware placeholder shared by many machines%s", me.value,
+        if (mc_uuid_is_firmware_default(me.value)) {
+                r = mc_report(ctx, MC_WARN, "host UUID %s is a firmware default shared by many machines%s", me.value,
                               c->n_nodes > 1 ? ": unique in this cluster, but not for the next node of the same make"
                                              : "");
                 evidence_uuid(r, NULL, &me);

@@ -124,3 +124,15 @@ void mc_libvirt_mode(json_object *facts, struct mc_libvirt_mode *ret) {
                  m.modular ? ", modular daemons (virtproxyd)" : "");
         *ret = m;
 }
+
+const char *mc_libvirt_missing_hint(json_object *facts, const char *offline) {
+        json_object *lv = mc_json_get(facts, "libvirt");
+        const char *err = mc_json_str(lv, "error");
+
+        if (!lv)
+                return offline;
+        if (err && strstr(err, "no answer"))
+                return "libvirt did not answer in time: a daemon that has just started probes every QEMU binary "
+                       "first, which takes seconds; run migcheck again, and if it still gets no answer, libvirtd is hung";
+        return "start libvirtd (virtqemud on modular hosts) and run migcheck again";
+}

@@ -39,3 +39,7 @@ bool mc_port_listening(json_object *facts, unsigned port, const char **ret_proce
 
 /* libvirtd's argv (words) asks for --listen: "-l", "--listen", "-dl". */
 bool mc_args_listen(char *const *words);
+
+/* What to do when a check needs the running libvirt and the facts lack it:
+ * offline when they were not collected live. */
+const char *mc_libvirt_missing_hint(json_object *facts, const char *offline);

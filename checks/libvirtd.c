@@ -246,12 +246,34 @@ static bool uuid_wellformed(const char *u) {
 }
 
 /* UUIDs that firmware vendors put in every board of a model. */
-static const char *const placeholder_uuids[] = {
+static const char *const firmware_default_uuids[] = {
         "03000200-0400-0500-0006-000700080009",
         "00020003-0004-0005-0006-000700080009",
         "4c4c4544-0000-2010-8020-80c04f202020",
         "12345678-1234-1234-1234-123456789012",
 };
+
+/* libvirt takes UUIDs with or without dashes, in either case. */
+void mc_uuid_normalise(const char *u, char *out, size_t n) {
+        size_t k = 0;
+
+        for (; *u && k + 1 < n; u++)
+                if (*u != '-')
+                        out[k++] = (char) tolower((unsigned char) *u);
+        out[k] = '\0';
+}
+
+bool mc_uuid_is_firmware_default(const char *u) {
+        char a[40], b[40];
+
+        mc_uuid_normalise(u, a, sizeof(a));
+        for (size_t i = 0; i < ELEMENTSOF(firmware_default_uuids); i++) {
+                mc_uuid_normalise(firmware_default_uuids[i], b, sizeof(b));
+                if (streq(a, b))
+                        return true;
+        }
+        return false;
+}
 
 void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx) {
         static const char *const confs[] = { "/etc/libvirt/libvirtd.conf", "/etc/libvirt/virtqemud.conf" };
@@ -260,16 +282,12 @@ void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx) {
         for (size_t i = 0; i < ELEMENTSOF(confs); i++) {
                 struct mc_setting s;
                 struct mc_result *r;
-                bool placeholder = false;
 
                 if (!mc_require_file(ctx, confs[i]))
                         continue;
                 if (mc_facts_setting(ctx->facts, confs[i], NULL, "host_uuid", &s) < 0)
                         continue;
                 any = true;
-                for (size_t k = 0; k < ELEMENTSOF(placeholder_uuids); k++)
-                        if (strcasecmp(s.value, placeholder_uuids[k]) == 0)
-                                placeholder = true;
                 if (!uuid_wellformed(s.value)) {
                         r = mc_report(ctx, MC_FAIL, "host_uuid '%s' is not a UUID: the daemon refuses to start", s.value);
                         mc_evidence_setting(r, &s);
@@ -278,9 +296,9 @@ void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx) {
                         r = mc_report(ctx, MC_FAIL, "host_uuid '%s' is all one digit, which libvirt rejects", s.value);
                         mc_evidence_setting(r, &s);
                         mc_result_hint(r, "set host_uuid = \"$(uuidgen)\" in %s, a different one on each node", confs[i]);
-                } else if (placeholder) {
+                } else if (mc_uuid_is_firmware_default(s.value)) {
                         r = mc_report(ctx, MC_FAIL,
-                                      "host_uuid '%s' is a firmware placeholder shared by many machines: migration "
+                                      "host_uuid '%s' is a firmware default shared by many machines: migration "
                                       "between them fails with 'Attempt to migrate guest to the same host'",
                                       s.value);
                         mc_evidence_setting(r, &s);

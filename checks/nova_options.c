@@ -160,7 +160,7 @@ int mc_migration_transport(json_object *facts, struct mc_transport *ret) {
                         if (at)
                                 host = at + 1;
 
-                        /* "%s:16510": a port after the host placeholder or name. */
+                        /* "%s:16510": a port after the host's %%s or name. */
                         colon = memrchr(host, ':', (size_t) (end - host));
                         if (colon && colon + 1 < end && !memchr(colon, ']', (size_t) (end - colon))) {
                                 t.port = (unsigned) strtoul(colon + 1, NULL, 10);

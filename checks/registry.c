@@ -107,7 +107,7 @@ const struct mc_check mc_checks[] = {
         },
         {
                 .id = "libvirt-host-uuid",
-                .title = "host_uuid, where set, is a valid UUID and not a firmware placeholder",
+                .title = "host_uuid, where set, is a valid UUID and not a firmware default",
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_LIBVIRTD,
                 .run = mc_check_libvirt_host_uuid,

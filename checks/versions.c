@@ -106,20 +106,6 @@ static void versions_of(json_object *facts, struct node_versions *ret) {
         ret->nova = rel && !streq(rel, "unknown") ? rel : NULL;
 }
 
-static void append(char **s, const char *fmt, ...) _printf_(2, 3);
-static void append(char **s, const char *fmt, ...) {
-        _cleanup_free_ char *add = NULL;
-        va_list ap;
-        char *t;
-
-        va_start(ap, fmt);
-        if (vasprintf(&add, fmt, ap) < 0)
-                mc_oom();
-        va_end(ap);
-        t = mc_strdup_printf("%s%s", *s ?: "", add);
-        free(*s);
-        *s = t;
-}
 
 static void evidence_version(struct mc_result *r, const char *node, const char *what, const struct version *v) {
         _cleanup_free_ char *f = node ? mc_strdup_printf("%s: %s", node, v->source) : NULL;
@@ -152,54 +138,54 @@ void mc_check_version_skew(struct mc_check_ctx *ctx) {
                 if (n == ctx->node)
                         continue;
                 if (!n->facts) {
-                        append(&unknown, "%s%s (no facts)", unknown ? ", " : "", n->name);
+                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? ", " : "", n->name);
                         continue;
                 }
                 versions_of(n->facts, &p);
                 if (me.qemu.raw && p.qemu.raw && upstream_cmp(me.qemu.upstream, p.qemu.upstream) < 0)
-                        append(&qemu_newer, "%s%s (%s)", qemu_newer ? ", " : "", n->name, p.qemu.upstream);
+                        mc_strappendf(&qemu_newer, "%s%s (%s)", qemu_newer ? ", " : "", n->name, p.qemu.upstream);
                 if (me.libvirt.raw && p.libvirt.raw && upstream_cmp(me.libvirt.upstream, p.libvirt.upstream) < 0)
-                        append(&libvirt_newer, "%s%s (%s)", libvirt_newer ? ", " : "", n->name, p.libvirt.upstream);
+                        mc_strappendf(&libvirt_newer, "%s%s (%s)", libvirt_newer ? ", " : "", n->name, p.libvirt.upstream);
                 if (me.hv_type && p.hv_type && !streq(me.hv_type, p.hv_type))
-                        append(&type_other, "%s%s (%s)", type_other ? ", " : "", n->name, p.hv_type);
+                        mc_strappendf(&type_other, "%s%s (%s)", type_other ? ", " : "", n->name, p.hv_type);
                 if (me.nova && p.nova && !streq(me.nova, p.nova))
-                        append(&nova_other, "%s%s %s", nova_other ? ", " : "", n->name, p.nova);
+                        mc_strappendf(&nova_other, "%s%s %s", nova_other ? ", " : "", n->name, p.nova);
                 if (!p.qemu.raw)
-                        append(&unknown, "%s%s (QEMU version unknown)", unknown ? ", " : "", n->name);
+                        mc_strappendf(&unknown, "%s%s (QEMU version unknown)", unknown ? ", " : "", n->name);
         }
 
         if (type_other) {
                 st = MC_FAIL;
-                append(&summary, "hypervisor %s here, but %s: nova migrates only between hypervisors of one type; ",
+                mc_strappendf(&summary, "hypervisor %s here, but %s: nova migrates only between hypervisors of one type; ",
                        me.hv_type, type_other);
         }
         if (qemu_newer) {
                 st = MC_FAIL;
-                append(&summary, "QEMU %s here is older than on %s: nova refuses to migrate their guests here "
+                mc_strappendf(&summary, "QEMU %s here is older than on %s: nova refuses to migrate their guests here "
                                  "('The instance requires a newer hypervisor version than has been provided'); ",
                        me.qemu.upstream, qemu_newer);
         }
         if (!me.qemu.raw) {
                 st = st == MC_FAIL ? st : MC_ERROR;
-                append(&summary, "cannot evaluate the QEMU version: %s; ",
+                mc_strappendf(&summary, "cannot evaluate the QEMU version: %s; ",
                        mc_json_get(ctx->facts, "libvirt") ? "libvirt did not report it and no QEMU package was found"
                                                           : "no QEMU package found and libvirt was not asked (offline)");
         }
         if (libvirt_newer) {
                 st = st == MC_PASS ? MC_WARN : st;
-                append(&summary, "libvirt %s here is older than on %s: migration from a newer libvirt works only for "
+                mc_strappendf(&summary, "libvirt %s here is older than on %s: migration from a newer libvirt works only for "
                                  "guests that use nothing this release lacks; ",
                        me.libvirt.upstream, libvirt_newer);
         }
         if (nova_other) {
                 st = st == MC_PASS ? MC_WARN : st;
-                append(&summary, "nova releases differ: %s here, %s; ", me.nova, nova_other);
+                mc_strappendf(&summary, "nova releases differ: %s here, %s; ", me.nova, nova_other);
         }
         if (st == MC_PASS)
-                append(&summary, "QEMU %s and libvirt %s are not older than on any peer%s%s; ", me.qemu.upstream,
+                mc_strappendf(&summary, "QEMU %s and libvirt %s are not older than on any peer%s%s; ", me.qemu.upstream,
                        me.libvirt.raw ? me.libvirt.upstream : "(unknown)", me.nova ? ", nova " : "", me.nova ?: "");
         if (unknown)
-                append(&summary, "not compared: %s; ", unknown);
+                mc_strappendf(&summary, "not compared: %s; ", unknown);
         summary[strlen(summary) - 2] = '\0';  /* the last "; " */
 
         r = mc_report(ctx, st, "%s", summary);

@@ -26,6 +26,20 @@ char *mc_strdup_printf(const char *fmt, ...) {
         return s;
 }
 
+void mc_strappendf(char **s, const char *fmt, ...) {
+        _cleanup_free_ char *add = NULL;
+        va_list ap;
+        char *t;
+
+        va_start(ap, fmt);
+        if (vasprintf(&add, fmt, ap) < 0)
+                mc_oom();
+        va_end(ap);
+        t = mc_strdup_printf("%s%s", *s ?: "", add);
+        free(*s);
+        *s = t;
+}
+
 char *mc_strdup(const char *s) {
         return s ? mc_assert_alloc(strdup(s)) : NULL;
 }

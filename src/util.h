@@ -11,6 +11,8 @@
 
 char *mc_strdup_printf(const char *fmt, ...) _printf_(1, 2);
 char *mc_strdup(const char *s);
+/* Append to *s, which may be NULL. */
+void mc_strappendf(char **s, const char *fmt, ...) _printf_(2, 3);
 
 /* Read a whole regular file, refusing more than max bytes. The result is
  * NUL-terminated; ret_len excludes the terminator. -EFBIG past max. */

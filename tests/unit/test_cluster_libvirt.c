@@ -24,7 +24,7 @@
 
 /* --- fixtures ------------------------------------------------------------------ */
 
-#define PLACEHOLDER_UUID "03000200-0400-0500-0006-000700080009"
+#define FIRMWARE_DEFAULT_UUID "03000200-0400-0500-0006-000700080009"
 
 #define SET(k, v, line) "\"" k "\": {\"value\": \"" v "\", \"line\": " #line ", \"text\": \"" k " = " v "\"}"
 
@@ -219,23 +219,23 @@ static void assert_summary_lacks(const struct mc_result *r, const char *part) {
 
 /* --- host-uuid-unique ------------------------------------------------------------ */
 
-/* Two of three nodes from one batch of boards: the firmware's placeholder. */
-static void test_uuid_duplicate_placeholder(void **state) {
+/* Two of three nodes from one batch of boards: the firmware's default UUID. */
+static void test_uuid_duplicate_firmware_default(void **state) {
         struct t *t = *state;
         const struct mc_result *r;
 
-        add_node(&t->c, "compute1", "", LIBVIRT(PLACEHOLDER_UUID, "7.2.0", CPU_AMD_VM, ""), NULL);
-        add_node(&t->c, "compute2", "", LIBVIRT(PLACEHOLDER_UUID, "7.2.0", CPU_AMD_VM, ""), NULL);
+        add_node(&t->c, "compute1", "", LIBVIRT(FIRMWARE_DEFAULT_UUID, "7.2.0", CPU_AMD_VM, ""), NULL);
+        add_node(&t->c, "compute2", "", LIBVIRT(FIRMWARE_DEFAULT_UUID, "7.2.0", CPU_AMD_VM, ""), NULL);
         add_node(&t->c, "compute3", "", LIBVIRT("6f1c9a0e-5b1d-4c3e-9a53-0d1f3b2e4a11", "7.2.0", CPU_AMD_VM, ""), NULL);
         run_cluster_check(&t->c, "host-uuid-unique", &t->rs);
 
         r = row_of(&t->rs, "compute1");
         assert_row(r, MC_FAIL, "is also compute2's");
-        assert_row(r, MC_FAIL, "firmware placeholder");
-        assert_row(r, MC_FAIL, "Attempt to migrate guest to the same host " PLACEHOLDER_UUID);
+        assert_row(r, MC_FAIL, "firmware default");
+        assert_row(r, MC_FAIL, "Attempt to migrate guest to the same host " FIRMWARE_DEFAULT_UUID);
         assert_summary_lacks(r, "compute3");
-        assert_evidence(r, "libvirt capabilities", 0, PLACEHOLDER_UUID);
-        assert_evidence(r, "compute2: libvirt capabilities", 0, PLACEHOLDER_UUID);
+        assert_evidence(r, "libvirt capabilities", 0, FIRMWARE_DEFAULT_UUID);
+        assert_evidence(r, "compute2: libvirt capabilities", 0, FIRMWARE_DEFAULT_UUID);
         assert_hint(r, "set host_uuid = \"$(uuidgen)\" in /etc/libvirt/libvirtd.conf (virtqemud.conf on modular "
                        "hosts) or host_uuid_source = \"machine-id\"");
         assert_row(row_of(&t->rs, "compute2"), MC_FAIL, "is also compute1's");
@@ -324,11 +324,11 @@ static void test_uuid_configured_but_not_running(void **state) {
         cluster_add_tree(&t->c, "a", t->roots[0]);
         /* The daemon still runs with the firmware's UUID. */
         json_object_object_add(t->c.nodes[0].facts, "libvirt",
-                               json_tokener_parse(LIBVIRT(PLACEHOLDER_UUID, "7.2.0", CPU_AMD_VM, "")));
+                               json_tokener_parse(LIBVIRT(FIRMWARE_DEFAULT_UUID, "7.2.0", CPU_AMD_VM, "")));
         add_node(&t->c, "b", "", LIBVIRT("6f1c9a0e-5b1d-4c3e-9a53-0d1f3b2e4a11", "7.2.0", CPU_AMD_VM, ""), NULL);
         run_cluster_check(&t->c, "host-uuid-unique", &t->rs);
         r = row_of(&t->rs, "a");
-        assert_row(r, MC_WARN, "libvirt runs with host UUID " PLACEHOLDER_UUID ", but /etc/libvirt/libvirtd.conf sets");
+        assert_row(r, MC_WARN, "libvirt runs with host UUID " FIRMWARE_DEFAULT_UUID ", but /etc/libvirt/libvirtd.conf sets");
         assert_evidence(r, "/etc/libvirt/libvirtd.conf", 1, "host_uuid");
         assert_hint(r, "restart");
 }
@@ -980,7 +980,7 @@ static void test_probe_refused(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_uuid_duplicate_placeholder, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_uuid_duplicate_firmware_default, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uuid_unique, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uuid_spelling_does_not_hide_a_duplicate, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uuid_offline_from_libvirtd_conf, setup, teardown),

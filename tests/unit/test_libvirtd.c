@@ -253,7 +253,7 @@ static void test_host_uuid(void **state) {
                 enum mc_status st;
                 const char *part;
         } cases[] = {
-                { "03000200-0400-0500-0006-000700080009", MC_FAIL, "firmware placeholder" },
+                { "03000200-0400-0500-0006-000700080009", MC_FAIL, "firmware default" },
                 { "00000000-0000-0000-0000-000000000000", MC_FAIL, "all one digit" },
                 { "not-a-uuid", MC_FAIL, "is not a UUID" },
                 { "6d2c4c0e-6c1b-4a7a-9d3e-2f1f3a3b9e10", MC_PASS, "valid" },
