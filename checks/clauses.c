@@ -35,3 +35,19 @@ void mc_clauses_done(struct mc_clauses *l) {
         free(l->text);
         l->text = NULL;
 }
+
+struct mc_result *mc_report_clauses(struct mc_check_ctx *ctx, enum mc_status st, struct mc_clauses *bad,
+                                    struct mc_clauses *good, const char *lead, const char *good_label) {
+        _cleanup_free_ char *bad_text = mc_clauses_text(bad), *good_text = mc_clauses_text(good);
+        struct mc_result *r;
+
+        if (st == MC_PASS)
+                r = mc_report(ctx, MC_PASS, "%s: %s", lead, good_text);
+        else if (good->n > 0 && good_label)
+                r = mc_report(ctx, st, "%s (%s: %s)", bad_text, good_label, good_text);
+        else
+                r = mc_report(ctx, st, "%s", bad_text);
+        mc_clauses_done(bad);
+        mc_clauses_done(good);
+        return r;
+}

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "check.h"
 #include "macro.h"
 
 #define MC_SUMMARY_PEERS 8
@@ -21,3 +22,9 @@ void mc_clause_add(struct mc_clauses *l, const char *fmt, ...) _printf_(2, 3);
 char *mc_clauses_text(const struct mc_clauses *l);
 /* Frees the text; n and shown stay readable. */
 void mc_clauses_done(struct mc_clauses *l);
+
+/* The row of a per-peer check: "LEAD: GOOD" when st is PASS, else
+ * "BAD (GOOD_LABEL: GOOD)" (without the parenthesis when nothing was good,
+ * or good_label is NULL). Frees the clauses' text. */
+struct mc_result *mc_report_clauses(struct mc_check_ctx *ctx, enum mc_status st, struct mc_clauses *bad,
+                                    struct mc_clauses *good, const char *lead, const char *good_label);

@@ -64,7 +64,6 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         json_object *resolve = mc_json_get(ctx->facts, "resolve"), *net = mc_json_get(ctx->facts, "net");
         struct mc_clauses bad = {}, good = {};
-        _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         bool no_reverse_facts = !mc_json_get(net, "reverse");
         bool hint_resolve = false, hint_address = false, hint_reverse = false, hint_hosts = false;
@@ -164,15 +163,10 @@ void mc_check_dns_resolution(struct mc_check_ctx *ctx) {
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = mc_clauses_text(&bad);
-        good_text = mc_clauses_text(&good);
-        mc_clauses_done(&bad);
-        mc_clauses_done(&good);
-        if (st == MC_PASS)
-                r = mc_report(ctx, MC_PASS, "every peer resolves to its address%s: %s",
-                              no_reverse_facts ? "" : " and back", good_text);
-        else
-                r = mc_report(ctx, st, "%s", bad_text);
+        r = mc_report_clauses(ctx, st, &bad, &good,
+                              no_reverse_facts ? "every peer resolves to its address"
+                                               : "every peer resolves to its address and back",
+                              NULL);
         for (size_t i = 0; i < c->n_nodes; i++) {
                 if (!ev[i].text)
                         continue;

@@ -110,7 +110,6 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
         json_object *probes = mc_json_get(ctx->facts, "probes");
         _cleanup_free_ json_object **sorted = NULL;
         struct mc_clauses bad = {}, good = {};
-        _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         bool seen[_C_MAX] = {};
         const char *example[_C_MAX] = {};
@@ -237,16 +236,7 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = mc_clauses_text(&bad);
-        good_text = mc_clauses_text(&good);
-        mc_clauses_done(&bad);
-        mc_clauses_done(&good);
-        if (st == MC_PASS)
-                r = mc_report(ctx, MC_PASS, "every peer's libvirt port accepts a connection: %s", good_text);
-        else if (good.n > 0)
-                r = mc_report(ctx, st, "%s (connected: %s)", bad_text, good_text);
-        else
-                r = mc_report(ctx, st, "%s", bad_text);
+        r = mc_report_clauses(ctx, st, &bad, &good, "every peer's libvirt port accepts a connection", "connected");
         for (size_t i = 0; i < c->n_nodes; i++) {
                 if (!ev[i])
                         continue;

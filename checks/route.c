@@ -68,7 +68,6 @@ void mc_check_route_peer(struct mc_check_ctx *ctx) {
         json_object *net = mc_json_get(ctx->facts, "net"), *routes = mc_json_get(net, "routes");
         const char *why = net_missing(ctx->facts);
         struct mc_clauses bad = {}, good = {};
-        _cleanup_free_ char *bad_text = NULL, *good_text = NULL;
         enum mc_status st = MC_PASS;
         struct mc_result *r;
         /* Evidence and hints are added after the row exists: keep them per peer. */
@@ -170,16 +169,7 @@ void mc_check_route_peer(struct mc_check_ctx *ctx) {
                 st = mc_status_worse(st, s);
         }
 
-        bad_text = mc_clauses_text(&bad);
-        good_text = mc_clauses_text(&good);
-        mc_clauses_done(&bad);
-        mc_clauses_done(&good);
-        if (st == MC_PASS)
-                r = mc_report(ctx, MC_PASS, "every peer is on-link: %s", good_text);
-        else if (good.n > 0)
-                r = mc_report(ctx, st, "%s (on-link: %s)", bad_text, good_text);
-        else
-                r = mc_report(ctx, st, "%s", bad_text);
+        r = mc_report_clauses(ctx, st, &bad, &good, "every peer is on-link", "on-link");
 
         bool hinted[V_NO_FACTS + 1] = {};
         for (size_t i = 0; i < ctx->cluster->n_nodes; i++) {
