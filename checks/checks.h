@@ -41,5 +41,10 @@ void mc_uuid_normalise(const char *uuid, char *out, size_t n);
 /* A UUID firmware vendors put in every board of a model. */
 bool mc_uuid_is_firmware_default(const char *uuid);
 
+/* The newest CPU model every node of c lists as usable (libvirt's
+ * domain capabilities, mode custom), and in *ret_n how many nodes that
+ * is; NULL when a node's models are unknown or none is common. */
+const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n);
+
 /* Valid, more than one port, clear of 22, 16509 and 16514. */
 bool mc_qemu_range_usable(long lo, long hi);

@@ -200,7 +200,7 @@ static void compare_host_model(const struct cpu_facts *me, const struct cpu_fact
  * lists, in the order of the first node's list (libvirt's CPU map order
  * when collected live: oldest first), last one wins. NULL when a node's
  * models are unknown or nothing is common. */
-static const char *baseline_model(const struct mc_cluster *c, size_t *ret_n) {
+const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n) {
         json_object *first = NULL;
         const char *best = NULL;
 
@@ -235,7 +235,7 @@ static const char *baseline_model(const struct mc_cluster *c, size_t *ret_n) {
 
 static void hint_baseline(struct mc_check_ctx *ctx, struct mc_result *r, const char *models_key) {
         size_t n;
-        const char *b = baseline_model(ctx->cluster, &n);
+        const char *b = mc_cpu_baseline_model(ctx->cluster, &n);
 
         if (b)
                 mc_result_hint(r, "set cpu_mode = custom and %s = %s in [libvirt] of nova.conf on every node: the newest "

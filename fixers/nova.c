@@ -4,6 +4,7 @@
  * into nova.conf, in the section the node's release reads. */
 #include <string.h>
 
+#include "checks.h"
 #include "fixers.h"
 #include "nova_options.h"
 #include "util.h"
@@ -86,10 +87,21 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
         struct mc_setting mode, model;
         bool has_mode = mc_nova_opt_get(ctx->facts, rel, &mc_nova_cpu_mode, &mode) >= 0;
 
-        if (has_mode && strcasecmp(mode.value, "custom") == 0)
-                return mc_plan_unfixable(ctx->plan, ctx->check->id,
-                                         "cpu_mode = custom needs the CPU model every node supports: run migcheck across "
-                                         "the cluster, where cpu-compatible proposes the baseline");
+        if (has_mode && strcasecmp(mode.value, "custom") == 0) {
+                size_t n;
+                const char *baseline = mc_cpu_baseline_model(ctx->cluster, &n);
+
+                /* One node alone has no baseline to agree on: the model
+                 * must suit every node a guest may move to. */
+                if (!baseline || n < 2)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "cpu_mode = custom needs the CPU model every node supports: run migcheck "
+                                                 "across the cluster (every node's usable CPU models collected), where the "
+                                                 "baseline is known");
+                set_opt(ctx, rel, &mc_nova_cpu_models, baseline);
+                restart_nova(ctx);
+                return 0;
+        }
         if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_cpu_models, &model) < 0)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
                                          "cpu_mode is not a mode nova knows; which one is right is the operator's choice");

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "fix.h"
 #include "fixtures.h"
 #define MC_LIBVIRT_PROBE_INTERNAL
 #include "libvirt_probe.h"
@@ -423,6 +424,55 @@ static void test_cpu_host_model_same_model_unexpanded(void **state) {
         /* No usable model lists: the hint cannot name one. */
         assert_hint(r, "to a model every node lists as usable");
         assert_row(row_of(&t->rs, "b"), MC_PASS, "every peer has every feature");
+}
+
+/* nova-cpu-mode's fixer: cpu_mode = custom without a model gets the
+ * cluster's baseline, the model the cpu-compatible hint names; a node
+ * alone has no baseline and is left to the operator. */
+static void test_cpu_custom_without_model_fixed_with_baseline(void **state) {
+        struct t *t = *state;
+        const struct mc_fix_opts fo = { .backup = true };
+        struct mc_plan plan = {};
+        struct mc_render rd = {};
+        _cleanup_free_ char *err = NULL, *diff = NULL;
+
+        add_node(&t->c, "rome", SET("cpu_mode", "custom", 2),
+                 LIBVIRT("6f1c9a0e-5b1d-4c3e-9a53-0d1f3b2e4a11", "7.2.0", CPU_ROME, HOST_MODEL_ROME CUSTOM_ROME), NULL);
+        add_node(&t->c, "vm", SET("cpu_mode", "custom", 2),
+                 LIBVIRT("9b3f2c1e-0d4a-4f6b-8c7d-2e1f0a9b8c7d", "7.2.0", CPU_AMD_VM, CUSTOM_AMD_VM), NULL);
+        run_cluster_check(&t->c, "nova-cpu-mode", &t->rs);
+        assert_row(row_of(&t->rs, "vm"), MC_FAIL, "cpu_mode = custom without a CPU model");
+
+        mc_fix_plan_node(&t->c, &t->c.nodes[1], &t->rs, &fo, &plan);
+        assert_int_equal(plan.n_unfixable, 0);
+        assert_int_equal(plan.n_files, 1);
+        assert_string_equal(plan.files[0].file, "/etc/nova/nova.conf");
+        assert_int_equal(plan.files[0].n_edits, 1);
+        /* zed reads cpu_models; SandyBridge is the last model both list. */
+        assert_string_equal(plan.files[0].edits[0].path, "libvirt/cpu_models");
+        assert_string_equal(plan.files[0].edits[0].value, "SandyBridge");
+        assert_true(mc_strv_contains(plan.restart, "systemctl restart nova-compute"));
+
+        t->roots[0] = tree_new();
+        tree_write(t->roots[0], "/etc/nova/nova.conf", "[DEFAULT]\n# keep me\n[libvirt]\ncpu_mode = custom\n\n[vnc]\nenabled = true\n");
+        assert_int_equal(mc_fix_render(t->roots[0], &plan, &rd, &err), 0);
+        diff = mc_fix_diff(&rd, &plan);
+        assert_string_equal(diff, "--- a/etc/nova/nova.conf\n+++ b/etc/nova/nova.conf\n@@ -2,6 +2,7 @@\n # keep me\n"
+                                  " [libvirt]\n cpu_mode = custom\n+cpu_models = SandyBridge\n \n [vnc]\n enabled = true\n");
+        mc_render_done(&rd);
+        mc_plan_done(&plan);
+
+        /* One node: no baseline to agree on. */
+        mc_results_done(&t->rs);
+        mc_cluster_done(&t->c);
+        add_node(&t->c, "vm", SET("cpu_mode", "custom", 2),
+                 LIBVIRT("9b3f2c1e-0d4a-4f6b-8c7d-2e1f0a9b8c7d", "7.2.0", CPU_AMD_VM, CUSTOM_AMD_VM), NULL);
+        run_cluster_check(&t->c, "nova-cpu-mode", &t->rs);
+        mc_fix_plan_node(&t->c, &t->c.nodes[0], &t->rs, &fo, &plan);
+        assert_true(mc_plan_empty(&plan));
+        assert_int_equal(plan.n_unfixable, 1);
+        assert_non_null(strstr(plan.unfixable[0].reason, "run migcheck across the cluster"));
+        mc_plan_done(&plan);
 }
 
 static void test_cpu_host_model_vendor_differs(void **state) {
@@ -995,6 +1045,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_cpu_custom_model_not_usable_on_one_node, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_custom_blockers_and_unknown_model, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_custom_usable_everywhere, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cpu_custom_without_model_fixed_with_baseline, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_missing_facts_error, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_single_node_skips, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_single_node_custom_unusable_fails, setup, teardown),
