@@ -13,12 +13,16 @@ TEST is one of
            every option migcheck collects equals what oslo.config gives for the
            same files read in the same order
   secrets  no credential of nova.conf reaches migcheck's output
+  sample-fix  `migcheck fix` on the Debian sample with two operator
+           mistakes: only the intended lines change, oslo.config reads the
+           fixed values, and a second fix changes nothing
 
 Must run with Debian's python3 (/usr/bin/python3), which has oslo_config.
 """
 
 import argparse
 import copy
+import difflib
 import json
 import os
 import re
@@ -550,6 +554,86 @@ def run_sample(args, keep):
 
 # --------------------------------------------------------------------------
 
+
+def run_sample_fix(args, keep):
+    """The mistakes an operator makes by uncommenting the sample's lines in
+    place: cpu_models with host-passthrough and a live_migration_flag that
+    zed no longer reads. The VNC address set to the node's own passes on zed
+    (nova rewrites it while migrating) and must survive untouched."""
+    sample = os.path.join(args.debs, 'root', SAMPLE)
+    with open(sample) as f:
+        pristine = f.read().splitlines(keepends=True)
+    broken = list(pristine)
+
+    def uncomment(commented, new):
+        broken[broken.index(commented + '\n')] = new + '\n'
+
+    uncomment('#cpu_mode = <None>', 'cpu_mode = host-passthrough')
+    uncomment('#cpu_models =', 'cpu_models = Haswell')
+    uncomment('#server_listen = 127.0.0.1', 'server_listen = 10.0.0.11')
+    broken.insert(broken.index('#live_migration_uri = <None>\n') + 1,
+                  'live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER\n')
+
+    tmp = tempfile.mkdtemp(prefix='mc-sample-fix-')
+    only = 'nova-cpu-mode,nova-vnc-listen,nova-live-migration-flag'
+    cmd = [args.migcheck, 'fix', '--root', tmp, '--nova-release', 'zed', '--only', only,
+           '--include-warnings', '--color', 'never']
+    try:
+        os.makedirs(tmp + '/etc/nova')
+        with open(tmp + C, 'w') as f:
+            f.writelines(broken)
+        os.chmod(tmp + C, 0o640)
+        before = subprocess.run([args.migcheck, 'check', '--root', tmp, '--nova-release', 'zed', '--only', only,
+                                 '--format', 'json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        rows = {r['check']: r['status'] for r in json.loads(before.stdout)['results']}
+        check(rows == {'nova-cpu-mode': 'fail', 'nova-vnc-listen': 'pass', 'nova-live-migration-flag': 'warn'},
+              'sample-fix: before the fix %r' % rows)
+
+        dry = subprocess.run(cmd + ['--dry-run'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with open(tmp + C) as f:
+            check(f.read() == ''.join(broken), 'sample-fix: --dry-run wrote the file')
+        fixed_run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        check(fixed_run.returncode == 0, 'sample-fix: fix exit %d: %s%s' % (
+            fixed_run.returncode, fixed_run.stdout.decode(), fixed_run.stderr.decode()))
+        with open(tmp + C) as f:
+            fixed = f.read().splitlines(keepends=True)
+        with open(tmp + C + '.migcheck-bak') as f:
+            check(f.read() == ''.join(broken), 'sample-fix: the backup is not the original')
+        check(os.stat(tmp + C).st_mode & 0o777 == 0o640, 'sample-fix: the mode changed')
+
+        # Exactly the intended lines: the model and the flag removed; the
+        # other 10,000 lines byte for byte.
+        want = [l for l in broken if not l.startswith(('cpu_models = ', 'live_migration_flag = '))]
+        check(len(want) == len(broken) - 2, 'sample-fix: the mistakes are not single lines')
+        check(fixed == want, 'sample-fix: the fixed file differs from the intended change:\n' +
+              ''.join(difflib.unified_diff(want, fixed, 'intended', 'fixed', n=1)))
+        # The dry run showed exactly that change.
+        shown = dry.stdout.decode()
+        for line in ('-cpu_models = Haswell', '-live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER'):
+            check(line + '\n' in shown, 'sample-fix: the dry run does not show %r' % line)
+        check(sum(1 for l in shown.splitlines() if l[:1] in ('+', '-') and l[:3] not in ('+++', '---')) == 2,
+              'sample-fix: the dry run shows more than the 2 changed lines:\n' + shown)
+
+        # nova reads what migcheck wrote.
+        oslo = OsloRun(tmp)
+        check(oslo.lookup('vnc', 'server_listen') == '10.0.0.11', 'sample-fix: oslo reads server_listen %r'
+              % oslo.lookup('vnc', 'server_listen'))
+        check(oslo.lookup('libvirt', 'cpu_models') is None, 'sample-fix: oslo still reads cpu_models')
+        check(oslo.lookup('libvirt', 'cpu_mode') == 'host-passthrough', 'sample-fix: cpu_mode lost')
+        check(oslo.lookup('libvirt', 'live_migration_flag') is None, 'sample-fix: oslo still reads the flag')
+
+        again = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with open(tmp + C) as f:
+            check(f.read() == ''.join(fixed), 'sample-fix: a second fix changed the file')
+        check(again.returncode == 0 and b'nothing to fix' in again.stdout + again.stderr,
+              'sample-fix: second fix: exit %d: %s' % (again.returncode, (again.stdout + again.stderr).decode()))
+    finally:
+        shutil.rmtree(tmp)
+    print('sample-fix: %d lines, 2 lines removed, the rest byte for byte' % len(broken))
+
+
+# --------------------------------------------------------------------------
+
 SECRETS = ['s3cr3t', 'dbpass', 'apidbpass', 'adm1nPw', 'ks-pass-1', 'plc-pass', 'mdsecret',
            'lmpass', 'r4bbit2', 'r4bbit3', 'brokenpw', 'nbpw']
 
@@ -624,12 +708,12 @@ def main():
     ap.add_argument('--migcheck', required=True)
     ap.add_argument('--source', required=True, help='the source tree (for the keep list)')
     ap.add_argument('--debs', help='fetch-debs cache (with root/)')
-    ap.add_argument('test', choices=['sample', 'diff', 'secrets'])
+    ap.add_argument('test', choices=['sample', 'diff', 'secrets', 'sample-fix'])
     args = ap.parse_args()
     keep = keep_list(args.source)
-    if args.test == 'sample' and not args.debs:
+    if args.test in ('sample', 'sample-fix') and not args.debs:
         ap.error('sample needs --debs')
-    {'sample': run_sample, 'diff': run_diff, 'secrets': run_secrets}[args.test](args, keep)
+    {'sample': run_sample, 'diff': run_diff, 'secrets': run_secrets, 'sample-fix': run_sample_fix}[args.test](args, keep)
     if failures:
         print('%d failure(s)' % len(failures))
         return 1
