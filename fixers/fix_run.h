@@ -35,3 +35,10 @@ struct mc_fix_outcome {
  * rows. */
 int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc_results *out, struct mc_fix_outcome *o);
 void mc_fix_outcome_done(struct mc_fix_outcome *o);
+
+/* A cluster fixed node by node is checked again as a whole once every
+ * node is done: a node's own re-check ran while its peers were still
+ * restarting. fresh is that cluster check, fixed the nodes' fix rows; out
+ * gets fresh's rows, FIXED where a node's fix addressed a check that
+ * passes now, FAIL "the fix did not resolve it" where it still fails. */
+void mc_fix_merge_recheck(const struct mc_results *fixed, const struct mc_results *fresh, struct mc_results *out);

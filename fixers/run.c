@@ -10,6 +10,8 @@
 #include "fix_run.h"
 #include "util.h"
 
+#define NOT_RESOLVED "the fix did not resolve it: "
+
 void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         mc_plan_done(&o->plan);
         mc_render_done(&o->render);
@@ -54,7 +56,7 @@ static void merge(const char *node, const struct mc_results *before, const struc
                         summary = mc_strdup(a->summary);
                 } else if (addressed && was_bad && st != MC_ERROR) {
                         st = MC_FAIL;
-                        summary = mc_strdup_printf("the fix did not resolve it: %s", a->summary);
+                        summary = mc_strdup_printf(NOT_RESOLVED "%s", a->summary);
                 } else
                         summary = mc_strdup(a->summary);
                 r = mc_results_add(out, a->check, a->node, st, "%s", summary);
@@ -62,6 +64,39 @@ static void merge(const char *node, const struct mc_results *before, const struc
                         mc_result_evidence(r, a->evidence[k].file, a->evidence[k].line, "%s", a->evidence[k].text ?: "");
                 if (a->hint)
                         mc_result_hint(r, "%s", a->hint);
+        }
+}
+
+static void copy_row(struct mc_results *out, const struct mc_result *a, enum mc_status st, const char *prefix) {
+        struct mc_result *r = mc_results_add(out, a->check, a->node, st, "%s%s", prefix, a->summary);
+
+        for (size_t k = 0; k < a->n_evidence; k++)
+                mc_result_evidence(r, a->evidence[k].file, a->evidence[k].line, "%s", a->evidence[k].text ?: "");
+        if (a->hint)
+                mc_result_hint(r, "%s", a->hint);
+}
+
+void mc_fix_merge_recheck(const struct mc_results *fixed, const struct mc_results *fresh, struct mc_results *out) {
+        /* Rows of nodes that could not be fixed at all ("fix" errors). */
+        for (size_t i = 0; i < fixed->n; i++)
+                if (streq(fixed->items[i].check, "fix"))
+                        copy_row(out, &fixed->items[i], fixed->items[i].status, "");
+        for (size_t i = 0; i < fresh->n; i++) {
+                const struct mc_result *a = &fresh->items[i];
+                bool addressed = false;
+
+                for (size_t j = 0; j < fixed->n && !addressed; j++) {
+                        const struct mc_result *b = &fixed->items[j];
+
+                        addressed = streq(b->check, a->check) && streq(b->node, a->node) &&
+                                    (b->status == MC_FIXED || (b->status == MC_FAIL && mc_startswith(b->summary, NOT_RESOLVED)));
+                }
+                if (addressed && (a->status == MC_PASS || a->status == MC_SKIP))
+                        copy_row(out, a, MC_FIXED, "");
+                else if (addressed && a->status != MC_ERROR)
+                        copy_row(out, a, MC_FAIL, NOT_RESOLVED);
+                else
+                        copy_row(out, a, a->status, "");
         }
 }
 

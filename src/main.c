@@ -690,6 +690,23 @@ static int fix_cluster(struct args *a) {
                                         mc_result_hint(res, "%s", mc_json_str(row, "hint"));
                         }
                 }
+                if (!a->dry_run) {
+                        /* Every node is fixed: check the cluster again as a
+                         * whole, as `migcheck check` would now. */
+                        struct mc_cluster again = {};
+                        struct mc_results fresh = {}, merged = {};
+
+                        a->inventory = NULL;   /* loaded once already */
+                        a->save_facts = NULL;  /* the facts before the fix are the ones saved */
+                        if (collect_cluster(a, &again) < 0) {
+                                mc_checks_run(&again, a->only, a->skip, &fresh);
+                                mc_fix_merge_recheck(&rs, &fresh, &merged);
+                                mc_results_done(&rs);
+                                rs = merged;
+                        }
+                        mc_results_done(&fresh);
+                        mc_cluster_done(&again);
+                }
                 if (a->format == MC_FORMAT_JSON)
                         mc_report_json(stdout, &fixed, &rs, NULL);
                 else {

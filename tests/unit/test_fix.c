@@ -275,6 +275,36 @@ static void test_unified_diff(void **state) {
         assert_string_equal(d3, "--- a/f\n+++ b/f\n@@ -1,1 +1,2 @@\n a\n+b\n\\ No newline at end of file\n");
 }
 
+/* A cluster fixed node by node, then checked again as a whole. */
+static void test_merge_recheck(void **state) {
+        struct mc_results fixed = {}, fresh = {}, out = {};
+        (void) state;
+
+        mc_results_add(&fixed, "libvirtd-listen", "a", MC_FIXED, "listens");
+        mc_results_add(&fixed, "nova-vnc-listen", "a", MC_FAIL, "the fix did not resolve it: still bound");
+        mc_results_add(&fixed, "reach-libvirt-port", "a", MC_FAIL, "nothing listens on b:16509");
+        mc_results_add(&fixed, "fix", "c", MC_ERROR, "not fixed: no answer");
+        /* b restarted after a's own re-check: the cluster check passes a's probe. */
+        mc_results_add(&fresh, "libvirtd-listen", "a", MC_PASS, "listens");
+        mc_results_add(&fresh, "nova-vnc-listen", "a", MC_FAIL, "still bound");
+        mc_results_add(&fresh, "reach-libvirt-port", "a", MC_PASS, "b:16509 accepts");
+        mc_results_add(&fresh, "libvirtd-auth", "b", MC_WARN, "auth_tcp = none");
+        mc_fix_merge_recheck(&fixed, &fresh, &out);
+
+        assert_int_equal(out.n, 5);
+        assert_string_equal(out.items[0].check, "fix");
+        assert_int_equal(out.items[0].status, MC_ERROR);
+        assert_int_equal(out.items[1].status, MC_FIXED);
+        assert_int_equal(out.items[2].status, MC_FAIL);
+        assert_string_equal(out.items[2].summary, "the fix did not resolve it: still bound");
+        /* Not addressed by a fix: the fresh verdict as it is. */
+        assert_int_equal(out.items[3].status, MC_PASS);
+        assert_int_equal(out.items[4].status, MC_WARN);
+        mc_results_done(&fixed);
+        mc_results_done(&fresh);
+        mc_results_done(&out);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -288,6 +318,7 @@ int main(void) {
                 T(test_unfixable_named_up_front),
                 T(test_instances_dir_created),
                 cmocka_unit_test(test_unified_diff),
+                cmocka_unit_test(test_merge_recheck),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
