@@ -22,6 +22,8 @@ struct mc_hosts_names {
         size_t n;
 };
 
+/* Each list holds only what must change: a name every line of the node
+ * already maps to its address is left out. */
 struct mc_hosts_wanted {
         /* hosts-consistent: every name of every node (inventory name,
          * hostname, nova host, libvirt hostname, their short forms), and
