@@ -64,6 +64,7 @@ static void hosts_done(struct hosts *h) {
 
 static void entry_set_addr(struct hentry *e, const char *addr) {
         e->addr = mc_strdup(addr);
+        e->af = 0;
         if (inet_pton(AF_INET, addr, e->bin) == 1)
                 e->af = AF_INET;
         else if (inet_pton(AF_INET6, addr, e->bin) == 1)
@@ -259,6 +260,21 @@ out:
         return r;
 }
 
+static const struct mc_edit *edit_of(const struct mc_edit *edits, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (strcasecmp(edits[i].path, name) == 0)
+                        return &edits[i];
+        return NULL;
+}
+
+/* The first line of addr, or NULL. */
+static struct hentry *line_of(struct hosts *h, const char *addr) {
+        for (size_t k = 0; k < h->n; k++)
+                if (!h->e[k].removed && addr_same(&h->e[k], addr))
+                        return &h->e[k];
+        return NULL;
+}
+
 int mc_hosts_edit(augeas *a, const char *tree, const struct mc_edit *edits, size_t n_edits, char **ret_error) {
         struct hosts h = { .a = a, .tree = tree };
         /* New lines, one per address, in the order the edits name them. */
@@ -272,17 +288,43 @@ int mc_hosts_edit(augeas *a, const char *tree, const struct mc_edit *edits, size
                 *ret_error = mc_strdup("cannot read the parsed entries");
                 goto out;
         }
-        /* Off the lines they must not be on, first: an entry whose only
-         * name moves away is removed before anything is added. */
-        for (size_t i = 0; i < n_edits; i++) {
-                const struct mc_edit *ed = &edits[i];
-
-                if (ed->kind != MC_EDIT_SET || !ed->value) {
+        for (size_t i = 0; i < n_edits; i++)
+                if (edits[i].kind != MC_EDIT_SET || !edits[i].value) {
                         *ret_error = mc_strdup_printf("'%s': only 'name resolves to address' edits apply to this file",
-                                                      ed->path);
+                                                      edits[i].path);
                         r = -EINVAL;
                         goto out;
                 }
+        /* A line whose names all move to one address no line has yet
+         * changes its address in place: one changed line, where the
+         * operator put it, comment and spacing kept. */
+        for (size_t k = 0; k < h.n; k++) {
+                struct hentry *e = &h.e[k];
+                const char *to = NULL;
+                bool all = e->n_names > 0;
+
+                for (size_t i = 0; i < e->n_names && all; i++) {
+                        const struct mc_edit *ed = edit_of(edits, n_edits, e->names[i]);
+
+                        all = ed && (!to || strcasecmp(to, ed->value) == 0);
+                        to = ed ? ed->value : to;
+                }
+                if (!all || addr_same(e, to) || line_of(&h, to))
+                        continue;
+                _cleanup_free_ char *p = mc_strdup_printf("%s/ipaddr", e->path);
+                if (aug_set(h.a, p, to) < 0) {
+                        *ret_error = mc_strdup_printf("cannot change the address of the line of '%s'", e->names[0]);
+                        r = -EIO;
+                        goto out;
+                }
+                free(e->addr);
+                entry_set_addr(e, to);
+        }
+        /* Off the lines they must not be on: an entry whose only name
+         * moves away is removed before anything is added. */
+        for (size_t i = 0; i < n_edits; i++) {
+                const struct mc_edit *ed = &edits[i];
+
                 for (size_t k = 0; k < h.n && r >= 0; k++)
                         if (!addr_same(&h.e[k], ed->value))
                                 r = entry_remove(&h, &h.e[k], ed->path);
