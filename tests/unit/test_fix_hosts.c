@@ -473,7 +473,7 @@ static void test_symlink_out_of_root_refused(void **state) {
         tree_symlink(t->root, "/etc/hosts", outside);
         assert_true(fix(t, ONLY, false, true) < 0);
         assert_non_null(t->o.error);
-        assert_non_null(strstr(t->o.error, "/etc/hosts"));
+        assert_non_null(strstr(t->o.error, "/etc/hosts: cannot read: symlink escapes the root"));
         assert_false(t->o.applied);
         assert_int_equal(mc_read_file(outside, 1024, &text, NULL), 0);
         assert_string_equal(text, content);
