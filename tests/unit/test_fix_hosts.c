@@ -388,6 +388,25 @@ static void test_no_agreed_address_unfixable(void **state) {
         assert_string_equal(status_of(t, "hosts-consistent"), "warn");
 }
 
+/* Two nodes with one hostname: the name is the operator's to settle, and
+ * the fix says so; the names that are clear are still written. */
+static void test_ambiguous_name_unfixable(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *text = NULL;
+
+        node_tree(t->root, "compute1.example.com", HOSTS_HEAD "10.0.0.1\tcompute1.example.com compute1\n");
+        add_peer(t, "compute2", "twin.example.com", HOSTS_OK, NULL);
+        add_peer(t, "compute3", "twin.example.com", HOSTS_OK, NULL);
+        assert_int_equal(fix(t, "hosts-consistent", false, true), 0);
+        assert_int_equal(t->o.plan.n_unfixable, 1);
+        assert_non_null(strstr(t->o.plan.unfixable[0].reason, "'twin.example.com' is claimed by more than one node"));
+        text = slurp(t->root, "/etc/hosts");
+        assert_null(strstr(text, "twin"));
+        /* Their inventory names are theirs alone: written (the cluster
+         * knows no other FQDN for them). */
+        assert_string_equal(text, HOSTS_HEAD "10.0.0.1\tcompute1.example.com compute1\n10.0.0.2\tcompute2\n10.0.0.3\tcompute3\n");
+}
+
 /* A peer that calls itself localhost is fixed on that peer, not here. */
 static void test_peer_named_localhost_unfixable(void **state) {
         struct t *t = *state;
@@ -490,6 +509,7 @@ int main(void) {
                 T(test_hand_kept_file),
                 T(test_inventory_address_from_peers),
                 T(test_no_agreed_address_unfixable),
+                T(test_ambiguous_name_unfixable),
                 T(test_peer_named_localhost_unfixable),
                 T(test_libvirt_name_added_as_alias),
                 T(test_parse_error_changes_nothing),
