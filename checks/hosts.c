@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "hosts.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -1173,4 +1174,260 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                       single ? "node (itself: a cluster of one)" : checked == 1 ? "peer" : "peers",
                       unknown ? " (peers without facts not judged)" : "");
         (void) r;
+}
+
+/* --- For the fixer: what one node's /etc/hosts must say ------------------
+ * (checks/hosts.h). Kept apart from the checks above, whose index it
+ * reuses as it is: the same names, owners and agreed addresses, so that
+ * what the fixer writes is what the checks then accept. */
+
+/* Node j and how its /etc/hosts maps each name: the first address, and
+ * whether another line gives another one. */
+struct listing {
+        const char *first;
+        bool mixed;
+};
+
+struct wanted {
+        struct hosts_index *x;
+        size_t j;
+        GHashTable *listed;  /* lower-case name -> struct listing */
+};
+
+static void wanted_index(struct wanted *w) {
+        json_object *entries = entries_of(w->x->n[w->j].facts);
+
+        w->listed = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
+                const char *addr = NULL;
+
+                if (!entry_get(en, &addr, &names))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        char buf[NAME_MAX_LEN + 1];
+                        struct listing *li;
+
+                        if (!name || !lower(name, buf))
+                                continue;
+                        li = g_hash_table_lookup(w->listed, buf);
+                        if (!li) {
+                                li = mc_assert_alloc(calloc(1, sizeof(*li)));
+                                li->first = addr;
+                                g_hash_table_insert(w->listed, mc_strdup(buf), li);
+                        } else if (!same_addr(li->first, addr))
+                                li->mixed = true;
+                }
+        }
+}
+
+/* Where node j's /etc/hosts answers name (lower case) first: 1 with an
+ * address that is not loopback, -1 with loopback, 0 not at all. */
+static int hosts_answers(const struct wanted *w, const char *name) {
+        const struct listing *li = g_hash_table_lookup(w->listed, name);
+
+        return !li ? 0 : addr_loopback(li->first) ? -1 : 1;
+}
+
+/* A name the node must map to address (NULL: why says why it cannot),
+ * unless every line of the node that has it already gives that address:
+ * then there is nothing to write, and a plan of edits that change nothing
+ * would make a fix that cannot succeed look like one that did. */
+static void wanted_add(const struct wanted *w, struct mc_hosts_names *l, const char *name, const char *address,
+                       const char *node, char *why) {
+        const struct listing *li = g_hash_table_lookup(w->listed, name);
+
+        if (address && li && !li->mixed && same_addr(li->first, address)) {
+                free(why);
+                return;
+        }
+        for (size_t i = 0; i < l->n; i++)
+                if (streq(l->v[i].name, name)) {
+                        free(why);
+                        return;
+                }
+        l->v = mc_assert_alloc(reallocarray(l->v, l->n + 1, sizeof(*l->v)));
+        l->v[l->n++] = (struct mc_hosts_name) {
+                .name = mc_strdup(name),
+                .address = address ? mc_strdup(address) : NULL,
+                .node = node ? mc_strdup(node) : NULL,
+                .why = why,
+        };
+}
+
+/* A name of the cluster with the address it belongs at, or with why it
+ * has none. must: a name the checks require (a short form is only judged
+ * where it is listed, so without an address it is left alone). A name
+ * without an address that node j lists anyway is no finding of the checks
+ * and no reason to report. */
+static void wanted_name(const struct wanted *w, struct mc_hosts_names *l, const struct hname *h, const char *as,
+                        bool must) {
+        const struct hnode *hn = &w->x->n[h->owner];
+        char buf[NAME_MAX_LEN + 1];
+
+        if (!lower(as, buf))
+                return;
+        if ((h->ambiguous || !hn->agreed) && hosts_answers(w, buf) > 0)
+                return;
+        if (h->ambiguous) {
+                if (must)
+                        wanted_add(w, l, buf, NULL, NULL,
+                                   mc_strdup_printf("'%s' is claimed by more than one node: which address it must have "
+                                                    "is the operator's decision", buf));
+        } else if (hn->agreed)
+                wanted_add(w, l, buf, hn->agreed, hn->node->name, NULL);
+        else if (must)
+                wanted_add(w, l, buf, NULL, hn->node->name,
+                           mc_strdup_printf("no address is agreed for %s ('%s'): the inventory gives none and no node "
+                                            "maps its names", hn->node->name, buf));
+}
+
+static void wanted_consistent(const struct wanted *w, struct mc_hosts_names *l) {
+        const struct hosts_index *x = w->x;
+        json_object *entries = entries_of(x->n[w->j].facts);
+
+        /* Node by node, each name followed by its short form, so that the
+         * lines written read "ADDRESS FQDN SHORT" in the cluster's order. */
+        for (size_t k = 0; k < x->n_nodes; k++) {
+                const char *must[5];
+
+                node_must_names(&x->n[k], must);
+                for (size_t i = 0; i < ELEMENTSOF(must); i++) {
+                        char buf[NAME_MAX_LEN + 1], *dot;
+                        struct hname *h = must[i] ? name_lookup(x, must[i]) : NULL;
+
+                        if (!h || h->owner != k)
+                                continue;
+                        wanted_name(w, l, h, h->name, h->prio == NAME_MUST);
+                        if (!lower(h->name, buf) || !(dot = strchr(buf, '.')) || dot == buf)
+                                continue;
+                        *dot = '\0';
+                        h = name_lookup(x, buf);
+                        if (h && h->owner == k)
+                                wanted_name(w, l, h, h->name, h->prio == NAME_MUST);
+                }
+        }
+        /* An FQDN the cluster knows only by its first label, listed at a
+         * wrong address: hosts-consistent fails it, so it moves too. */
+        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
+                const char *addr = NULL;
+
+                if (!entry_get(en, &addr, &names) || addr_loopback(addr))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        bool derived;
+                        struct hname *h = name_find(x, name, &derived);
+
+                        if (h && derived && !h->ambiguous && x->n[h->owner].agreed &&
+                            !same_addr(addr, x->n[h->owner].agreed))
+                                wanted_name(w, l, h, name, true);
+                }
+        }
+}
+
+static void wanted_loopback(const struct wanted *w, struct mc_hosts_names *l) {
+        const struct hosts_index *x = w->x;
+        json_object *entries = entries_of(x->n[w->j].facts), *resolve = resolve_of(x->n[w->j].facts);
+
+        /* As hosts-loopback-hostname judges: any name of the cluster, its
+         * FQDN by first label too, even one two nodes claim. */
+        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
+                const char *addr = NULL;
+
+                if (!entry_get(en, &addr, &names) || !addr_loopback(addr))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        bool derived;
+                        struct hname *h = name_find(x, name, &derived);
+
+                        if (h)
+                                wanted_name(w, l, h, name, true);
+                }
+        }
+        if (resolve) {
+                json_object_object_foreach(resolve, key, answer) {
+                        struct hname *h = name_lookup(x, key);
+                        const char *first = first_answer(answer);
+
+                        if (h && first && addr_loopback(first))
+                                wanted_name(w, l, h, key, true);
+                }
+        }
+}
+
+static void wanted_libvirt(const struct wanted *w, struct mc_hosts_names *l) {
+        const struct hosts_index *x = w->x;
+        size_t j = w->j;
+        bool single = x->n_nodes == 1;
+
+        for (size_t k = 0; k < x->n_nodes; k++) {
+                const struct hnode *hn = &x->n[k];
+                const char *name = hn->node->name;
+
+                if ((k == j && !single) || !hn->facts || !hn->target || (hn->target_ip && !hn->target_ip_loop))
+                        continue;
+                /* What only the peer itself can change. */
+                if (hn->target_localhost)
+                        wanted_add(w, l, hn->target, NULL, name,
+                                   mc_strdup_printf("%s names itself '%s' (%s): give it a real hostname on %s", name,
+                                                    hn->target, hn->target_from, name));
+                else if (hn->target_ip_loop)
+                        wanted_add(w, l, hn->target, NULL, name,
+                                   mc_strdup_printf("%s hands out loopback %s (%s): change it on %s", name, hn->target,
+                                                    hn->target_from, name));
+                else if (!hn->target_lc)
+                        continue;
+                else if (hn->target_shared > 0)
+                        wanted_add(w, l, hn->target_lc, NULL, name,
+                                   mc_strdup_printf("'%s' (%s) is also another node's name: rename one of them",
+                                                    hn->target, name));
+                else if (hn->target_is_name && hn->agreed)
+                        wanted_add(w, l, hn->target_lc, hn->agreed, name, NULL);
+                else if (hosts_answers(w, hn->target_lc) <= 0)
+                        wanted_add(w, l, hn->target_lc, NULL, name,
+                                   hn->target_is_name
+                                           ? mc_strdup_printf("no address is agreed for %s ('%s'): the inventory gives "
+                                                              "none and no node maps its names", name, hn->target)
+                                           : mc_strdup_printf("'%s' (%s, %s) is not one of %s's names: which address "
+                                                              "it must have is the operator's decision", hn->target,
+                                                              name, hn->target_from, name));
+        }
+}
+
+void mc_hosts_wanted(const struct mc_cluster *c, const struct mc_node *n, struct mc_hosts_wanted *ret) {
+        struct wanted w;
+
+        *ret = (struct mc_hosts_wanted) {};
+        if (!n || n < c->nodes || n >= c->nodes + c->n_nodes)
+                return;
+        w = (struct wanted) { .x = index_build(c), .j = (size_t) (n - c->nodes) };
+        index_agree(w.x);
+        wanted_index(&w);
+        wanted_consistent(&w, &ret->consistent);
+        wanted_loopback(&w, &ret->loopback);
+        wanted_libvirt(&w, &ret->libvirt);
+        g_hash_table_destroy(w.listed);
+        index_free(w.x);
+}
+
+static void names_done(struct mc_hosts_names *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->v[i].name);
+                free(l->v[i].address);
+                free(l->v[i].node);
+                free(l->v[i].why);
+        }
+        free(l->v);
+        *l = (struct mc_hosts_names) {};
+}
+
+void mc_hosts_wanted_done(struct mc_hosts_wanted *w) {
+        names_done(&w->consistent);
+        names_done(&w->loopback);
+        names_done(&w->libvirt);
 }

@@ -85,7 +85,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS,
                 .run = mc_check_hosts_consistent,
                 .doc = "The destination hands the source its hostname for the migration data connection, so every node must resolve every other node's names, short and fully qualified, to the address the cluster agrees on. Missing and conflicting /etc/hosts entries are named per node with the line.",
-                .fix_note = "migcheck does not edit /etc/hosts: the hint names the line to write",
+                .fix = mc_fix_hosts_consistent,
         },
         {
                 .id = "hosts-loopback-hostname",
@@ -94,7 +94,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS,
                 .run = mc_check_hosts_loopback_hostname,
                 .doc = "Debian and Ubuntu write \"127.0.1.1 HOSTNAME\" into /etc/hosts. A node name that resolves to loopback sends migration traffic to the source itself (\"hostname on destination resolved to localhost, but migration requires an FQDN\").",
-                .fix_note = "migcheck does not edit /etc/hosts: the hint names the line to write",
+                .fix = mc_fix_hosts_loopback_hostname,
         },
         {
                 .id = "instances-path-consistent",
@@ -124,7 +124,7 @@ const struct mc_check mc_checks[] = {
                 .needs = MC_NEED_HOSTS | MC_NEED_LIBVIRT_API,
                 .run = mc_check_libvirt_hostname_resolvable,
                 .doc = "libvirt on the destination names itself with its hostname in the migration URI it returns; the source must resolve that name to the destination (\"Unable to resolve address ... Name or service not known\").",
-                .fix_note = "name resolution is fixed in /etc/hosts or DNS, which the hint names",
+                .fix = mc_fix_libvirt_hostname_resolvable,
         },
         {
                 .id = "libvirtd-auth",

@@ -123,7 +123,7 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 free(text);
                 text = t;
         }
-        if (text && f->shape == MC_CONF_INI && strchr(text, '\r')) {
+        if (text && (f->shape == MC_CONF_INI || f->shape == MC_CONF_HOSTS) && strchr(text, '\r')) {
                 *ret_error = mc_strdup_printf("%s: has CR line endings; migcheck does not rewrite such a file", f->file);
                 return -EBADMSG;
         }
@@ -138,11 +138,19 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 *ret_error = mc_strdup_printf("%s:%s: parse error: %s", f->file, line ?: "?", msg ?: "unknown");
                 return -EBADMSG;
         }
-        for (size_t i = 0; i < f->n_edits; i++)
-                if (apply_edit(a, f->shape, &f->edits[i]) < 0) {
-                        *ret_error = mc_strdup_printf("%s: cannot apply '%s'", f->file, f->edits[i].path);
+        if (f->shape == MC_CONF_HOSTS) {
+                _cleanup_free_ char *err = NULL;
+
+                if (mc_hosts_edit(a, TREE, f->edits, f->n_edits, &err) < 0) {
+                        *ret_error = mc_strdup_printf("%s: %s", f->file, err ?: "cannot apply the change");
                         return -EINVAL;
                 }
+        } else
+                for (size_t i = 0; i < f->n_edits; i++)
+                        if (apply_edit(a, f->shape, &f->edits[i]) < 0) {
+                                *ret_error = mc_strdup_printf("%s: cannot apply '%s'", f->file, f->edits[i].path);
+                                return -EINVAL;
+                        }
         if (aug_text_retrieve(a, f->lens, TEXT, TREE, OUT) < 0 || aug_get(a, OUT, &out) != 1) {
                 const char *msg = NULL;
 

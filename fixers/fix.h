@@ -126,5 +126,9 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
  * negative errno. */
 int mc_fix_lock(const char *root, char **ret_error);
 
+/* The MC_CONF_HOSTS shape's edits on the /etc/hosts tree parsed at tree
+ * (apply_hosts.c, for the renderer). */
+int mc_hosts_edit(augeas *a, const char *tree, const struct mc_edit *edits, size_t n_edits, char **ret_error);
+
 /* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
 char *mc_unified_diff(const char *label, const char *a, const char *b);

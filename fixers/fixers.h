@@ -6,7 +6,10 @@
 #include "fix.h"
 
 int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx);
+int mc_fix_hosts_consistent(struct mc_fix_ctx *ctx);
+int mc_fix_hosts_loopback_hostname(struct mc_fix_ctx *ctx);
 int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx);
+int mc_fix_libvirt_hostname_resolvable(struct mc_fix_ctx *ctx);
 int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx);
 int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx);
 int mc_fix_libvirtd_startup(struct mc_fix_ctx *ctx);
@@ -28,3 +31,4 @@ void mc_uuid_random(char ret[static 37]);
 #define LENS_QEMU "Libvirtd_qemu.lns"
 #define LENS_SHELLVARS "Mc_shellvars.lns"
 #define LENS_NOVA "Mc_nova.lns"
+#define LENS_HOSTS "Hosts.lns"

@@ -129,6 +129,23 @@ static int check_node(const struct mc_fix_request *req, const char *name, struct
                         if (strlen(c->nodes[i].name) == (size_t) (eq - *p) && strncmp(c->nodes[i].name, *p, (size_t) (eq - *p)) == 0)
                                 c->nodes[i].address = mc_strdup(eq + 1);
         }
+        /* This node's own inventory address, as the coordinator told the
+         * others (their facts.peers): the hosts checks take the inventory's
+         * address as the cluster's, and a fixer must write what the
+         * coordinator's check asks for, not what this node's votes say. */
+        for (size_t i = 1; i < c->n_nodes && !c->nodes[0].address; i++) {
+                json_object *peers = mc_json_get(c->nodes[i].facts, "peers");
+
+                for (size_t k = 0; peers && json_object_is_type(peers, json_type_array) && k < json_object_array_length(peers); k++) {
+                        json_object *p = json_object_array_get_idx(peers, k);
+                        const char *addr = mc_json_str(p, "address");
+
+                        if (addr && streq_ptr(mc_json_str(p, "name"), c->nodes[0].name)) {
+                                c->nodes[0].address = mc_strdup(addr);
+                                break;
+                        }
+                }
+        }
         mc_checks_run(c, req->only, req->skip, rs);
         return 0;
 }
@@ -145,9 +162,19 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
 
         /* A file that does not parse may hold anything: change nothing on
-         * a node where one does. */
+         * a node where one does (/etc/hosts has facts of its own). */
         {
-                json_object *files = mc_json_get(c->nodes[0].facts, "files");
+                json_object *files = mc_json_get(c->nodes[0].facts, "files"), *hosts = mc_json_get(c->nodes[0].facts, "hosts");
+
+                if (streq_ptr(mc_json_str(hosts, "state"), "error") && !mc_plan_empty(&o->plan)) {
+                        json_object *e = mc_json_get(hosts, "error");
+
+                        o->error = mc_strdup_printf("/etc/hosts:%" PRId64 ": %s", mc_json_int(e, "line", 0),
+                                                    mc_json_str(e, "message") ?: "cannot be read");
+                        merge(c->nodes[0].name, &before, &before, NULL, out);
+                        mc_results_done(&before);
+                        return -EBADMSG;
+                }
 
                 if (files && json_object_is_type(files, json_type_object) && !mc_plan_empty(&o->plan)) {
                         json_object_object_foreach(files, path, f) {

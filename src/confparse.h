@@ -18,6 +18,7 @@ typedef struct augeas augeas;
 enum mc_conf_shape {
         MC_CONF_FLAT,  /* key = value (libvirtd.conf, /etc/default/...) */
         MC_CONF_INI,   /* [section] key = value (nova.conf) */
+        MC_CONF_HOSTS, /* /etc/hosts (Hosts.lns): edits name host names, not paths (fixers/apply_hosts.c) */
 };
 
 struct mc_conf_spec {
