@@ -577,6 +577,22 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
                 json_object_object_add(fix, "commands", cmds);
                 json_object_object_add(fix, "commands_failed", failed);
         }
+        {
+                /* The live inserts as iptables arguments, in the order libiptc makes them. */
+                json_object *live = json_object_new_array();
+                _cleanup_free_ size_t *order = mc_assert_alloc(calloc(o->plan.n_live + 1, sizeof(*order)));
+
+                mc_ipt_accept_order(o->plan.live, o->plan.n_live, order);
+                for (size_t k = 0; k < o->plan.n_live; k++) {
+                        const struct mc_ipt_accept *a = &o->plan.live[order[k]];
+                        _cleanup_free_ char *spec = mc_ipt_accept_spec(a);
+                        _cleanup_free_ char *args = a->before ? mc_strdup_printf("-I %s %u %s", a->chain, a->before, spec)
+                                                              : mc_strdup_printf("-A %s %s", a->chain, spec);
+
+                        json_object_array_add(live, json_object_new_string(args));
+                }
+                json_object_object_add(fix, "live", live);
+        }
         if (o->error)
                 json_object_object_add(fix, "error", json_object_new_string(o->error));
         json_object_object_add(extra, "fix", fix);

@@ -685,6 +685,21 @@ static void test_persistent_saved_only(void **state) {
         assert_has(t->plan.files[0].edits[1].value, "--dport 49152:49215 ");
 }
 
+/* Inserts from the highest position down, appends first, equal positions
+ * in reverse: each lands before the rule its plan named. */
+static void test_accept_order(void **state) {
+        const struct mc_ipt_accept r[] = { { .before = 5 }, { .before = 0 }, { .before = 5 }, { .before = 7 }, { .before = 2 } };
+        size_t order[ELEMENTSOF(r)];
+
+        (void) state;
+        mc_ipt_accept_order(r, ELEMENTSOF(r), order);
+        assert_int_equal(order[0], 1);
+        assert_int_equal(order[1], 3);
+        assert_int_equal(order[2], 2);
+        assert_int_equal(order[3], 0);
+        assert_int_equal(order[4], 4);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -706,6 +721,7 @@ int main(void) {
                 T(test_live_managers),
                 T(test_live_both_backends_not_fixed),
                 T(test_persistent_saved_only),
+                cmocka_unit_test(test_accept_order),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
