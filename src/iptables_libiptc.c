@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libiptc/libiptc.h>
 #include <linux/netfilter/xt_LOG.h>
 #include <linux/netfilter/xt_comment.h>
@@ -14,6 +15,8 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "facts.h"
 #include "iptables_rule.h"
@@ -576,13 +579,39 @@ static unsigned chain_rules(const char *chain, struct xtc_handle *h) {
         return n;
 }
 
+/* iptables' own lock (xtables.c, XT_LOCK_NAME): libiptc reads the whole
+ * table and commits the whole table back, so an iptables command that
+ * ran in between would be undone. Waits up to 10 s, as iptables -w 10. */
+static int xtables_lock(char **ret_error) {
+        int fd = open("/run/xtables.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+
+        if (fd < 0) {
+                *ret_error = mc_strdup_printf("cannot open /run/xtables.lock: %s", strerror(errno));
+                return -errno;
+        }
+        for (int i = 0; i < 100; i++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return fd;
+                if (errno != EWOULDBLOCK)
+                        break;
+                usleep(100 * 1000);
+        }
+        close(fd);
+        *ret_error = mc_strdup("another iptables holds /run/xtables.lock");
+        return -EBUSY;
+}
+
 int mc_ipt_insert_legacy(const struct mc_ipt_accept *rules, size_t n, char **ret_error) {
         _cleanup_free_ size_t *order = NULL;
+        _cleanup_close_ int lock = -1;
         struct xtc_handle *h;
         int r = 0;
 
         if (n == 0)
                 return 0;
+        lock = xtables_lock(ret_error);
+        if (lock < 0)
+                return lock;
         if (!legacy_filter_exists()) {
                 /* iptc_init() would create the table: never do that. */
                 *ret_error = mc_strdup("the kernel has no legacy filter table (/proc/net/ip_tables_names): "

@@ -41,7 +41,8 @@ char *mc_ipt_accept_spec(const struct mc_ipt_accept *a);
 void mc_ipt_accept_order(const struct mc_ipt_accept *rules, size_t n, size_t *ret_order);
 
 /* Insert the rules into the legacy filter table in that order and commit
- * once, so that the kernel gets all of them or none. Refuses, changing
+ * once, so that the kernel gets all of them or none, under iptables'
+ * /run/xtables.lock so that no iptables command runs in between. Refuses, changing
  * nothing, when the kernel has no legacy filter table (iptc_init() would
  * create one) or a chain no longer holds the number of rules the plan
  * counted (the positions would be wrong). */
