@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "firewall.h"
 #include "fw_eval.h"
 #include "nova_options.h"
 #include "peers.h"
@@ -1042,4 +1043,88 @@ void mc_check_firewall_backend(struct mc_check_ctx *ctx) {
                                       backend, streq(backend, "legacy") ? nl : nn, mc_json_str(fw, "source") ?: "?");
         }
         mc_result_evidence(r, "firewall", 0, "source: %s", mc_json_str(fw, "source") ?: "?");
+}
+
+/* ---- for the fixers ----------------------------------------------------- */
+
+static void gap_add(struct mc_fw_gap **g, size_t *n, uint16_t lo, uint16_t hi, unsigned before, const char *table) {
+        for (size_t i = 0; i < *n; i++)
+                if ((*g)[i].lo == lo && (*g)[i].hi == hi) {
+                        /* 0 is "after every rule": any number is earlier. */
+                        unsigned b = (*g)[i].before;
+                        (*g)[i].before = b == 0 ? before : before == 0 ? b : b < before ? b : before;
+                        return;
+                }
+        *g = mc_assert_alloc(reallocarray(*g, *n + 1, sizeof(**g)));
+        (*g)[(*n)++] = (struct mc_fw_gap) { .lo = lo, .hi = hi, .before = before, .table = table };
+}
+
+int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum mc_fw_ports ports, enum mc_fw_rules rules,
+                     struct mc_fw_gap **ret, size_t *ret_n, char **ret_error) {
+        struct mc_check_ctx ctx = { .cluster = c, .node = n, .facts = n->facts };
+        json_object *fw = mc_json_get(n->facts, "firewall");
+        _cleanup_(ruleset_done) struct ruleset s = {};
+        _cleanup_free_ char *missing = NULL;
+        const char *dst = mc_node_address(c, n), *table;
+        struct mc_fw_gap *g = NULL;
+        size_t ng = 0, np = 0;
+        unsigned n_input = 0;
+        long lo = 0, hi = 0;
+        struct peer *p;
+        int r;
+
+        if (!fw) {
+                *ret_error = mc_strdup("the firewall was not collected");
+                return -ENOENT;
+        }
+        r = rules == MC_FW_RULES_SAVED ? load_saved(fw, &s, ret_error) : load_live(fw, &s, ret_error);
+        if (r < 0)
+                return r;
+        if (s.n != 1) {
+                *ret_error = mc_strdup("both backends hold rules: a connection must pass the legacy and the nft table, "
+                                       "and migcheck does not choose which one to change (see firewall-backend)");
+                return -EOPNOTSUPP;
+        }
+        /* A literal: the table's own label goes with it. */
+        table = streq(mc_fw_table_policy(s.t[0])->table, "nft") ? "nft" : s.saved ? "saved" : "legacy";
+        while (mc_fw_table_input_rule(s.t[0], n_input + 1))
+                n_input++;
+        if (ports == MC_FW_PORTS_MIGRATION &&
+            (mc_qemu_migration_range(n->facts, &lo, &hi) < 0 || lo <= 0 || hi > 65535 || lo > hi)) {
+                *ret_error = mc_strdup("qemu.conf's migration port range is invalid (see qemu-migration-ports)");
+                return -EINVAL;
+        }
+        p = peers_of(&ctx, &np, &missing);
+        for (size_t i = 0; i < np; i++) {
+                struct mc_fw_result res = {};
+
+                if (p[i].addr && strchr(p[i].addr, ':'))
+                        continue;  /* ip6tables: not collected, not fixed */
+                if (ports == MC_FW_PORTS_LIBVIRT) {
+                        peer_port(&ctx, &p[i]);
+                        if (p[i].port == 0)
+                                continue;
+                        lo = hi = p[i].port;
+                }
+                if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &res)) {
+                        *ret_error = mc_strdup("the rules cannot be evaluated");
+                        peers_free(p, np);
+                        free(g);
+                        return -EINVAL;
+                }
+                for (size_t k = 0; k < res.n_spans; k++)
+                        for (size_t j = 0; j < res.spans[k].n_parts; j++) {
+                                const struct mc_fw_outcome *o = &res.spans[k].parts[j].o;
+
+                                if (o->verdict != MC_FW_ACCEPT)
+                                        gap_add(&g, &ng, (uint16_t) lo, (uint16_t) hi, o->before, table);
+                        }
+                mc_fw_result_done(&res);
+        }
+        peers_free(p, np);
+        for (size_t i = 0; i < ng; i++)
+                g[i].n_input = n_input;
+        *ret = g;
+        *ret_n = ng;
+        return 0;
 }

@@ -48,8 +48,8 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_libvirt_port,
-                .doc = "The INPUT chain is evaluated as netfilter would for a new TCP connection from every other node's address to the libvirt port of the migration URI (16509 tcp, 16514 tls, 22 ssh): first matching rule wins, jumps and returns followed, policy last. The deciding rule is named as iptables-save prints it. An ACCEPT after a REJECT, or for other sources only, fails.",
-                .fix_note = "migcheck writes no firewall rules: the hint names the exact iptables, firewall-cmd or ufw command",
+                .doc = "The INPUT chain is evaluated as netfilter would for a new TCP connection from every other node's address to the libvirt port of the migration URI (16509 tcp, 16514 tls, 22 ssh): first matching rule wins, jumps and returns followed, policy last. The deciding rule is named as iptables-save prints it. An ACCEPT after a REJECT, or for other sources only, fails. The fix inserts an ACCEPT for the port (any source, commented \"migcheck: libvirt migration\") where the evaluator says it wins: into the live legacy table through libiptc and into the saved rules file through the Iptables lens; for iptables-nft, firewalld and ufw it names the command, which `migcheck fix --apply-firewall-commands` runs.",
+                .fix = mc_fix_firewall_libvirt_port,
         },
         {
                 .id = "firewall-migration-ports",
@@ -57,8 +57,8 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU,
                 .run = mc_check_firewall_migration_ports,
-                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range must be open to every peer, since each concurrent migration takes the next free port. The sub-ranges accepted and refused are named with the deciding rule.",
-                .fix_note = "migcheck writes no firewall rules: the hint names the exact iptables, firewall-cmd or ufw command",
+                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range must be open to every peer, since each concurrent migration takes the next free port. The sub-ranges accepted and refused are named with the deciding rule. The fix opens the whole range with one ACCEPT (commented \"migcheck: qemu migration ports\"), placed and applied as for firewall-libvirt-port.",
+                .fix = mc_fix_firewall_migration_ports,
         },
         {
                 .id = "firewall-persistent",
@@ -66,8 +66,8 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_persistent,
-                .doc = "A rule added by hand vanishes at the next boot unless /etc/sysconfig/iptables or /etc/iptables/rules.v4 holds it too: the saved rules are evaluated like the live ones and any verdict that differs is named.",
-                .fix_note = "saving live rules is done with the distro's tool, which the hint names",
+                .doc = "A rule added by hand vanishes at the next boot unless /etc/sysconfig/iptables or /etc/iptables/rules.v4 holds it too: the saved rules are evaluated like the live ones and any verdict that differs is named. The fix adds to the saved file the ACCEPTs it lacks for the libvirt port and the migration range (through the Iptables lens, nothing else in the file changes); it never saves the whole live table over it.",
+                .fix = mc_fix_firewall_persistent,
         },
         {
                 .id = "host-uuid-unique",

@@ -17,6 +17,8 @@
 #define TREE "/fix/tree"
 #define TEXT "/fix/text"
 #define OUT "/fix/out"
+#define RULE_TEXT "/fix/rule/text"
+#define RULE_TREE "/fix/rule/tree"
 
 void mc_render_done(struct mc_render *r) {
         for (size_t i = 0; i < r->n; i++) {
@@ -103,6 +105,140 @@ static int apply_edit(augeas *a, enum mc_conf_shape shape, const struct mc_edit 
         return aug_set(a, node, e->value) < 0 ? -EIO : 0;
 }
 
+/* ---- iptables-save files ------------------------------------------------ */
+
+static void strv_matches_free(char **m, int n) {
+        for (int i = 0; i < n; i++)
+                free(m[i]);
+        free(m);
+}
+
+static int count_matches(augeas *a, const char *expr) {
+        char **m = NULL;
+        int n = aug_match(a, expr, &m);
+
+        strv_matches_free(m, n);
+        return n;
+}
+
+/* Two subtrees with the same labels and values in the same order: the
+ * same rule, whatever its spacing in the file. */
+static bool same_tree(augeas *a, const char *x, const char *y) {
+        const char *vx = NULL, *vy = NULL;
+        char **mx = NULL, **my = NULL;
+        int nx, ny;
+        bool same;
+
+        if (aug_get(a, x, &vx) < 0 || aug_get(a, y, &vy) < 0 || !streq_ptr(vx, vy))
+                return false;
+        _cleanup_free_ char *cx = mc_strdup_printf("%s/*", x), *cy = mc_strdup_printf("%s/*", y);
+        nx = aug_match(a, cx, &mx);
+        ny = aug_match(a, cy, &my);
+        same = nx >= 0 && nx == ny;
+        for (int i = 0; same && i < nx; i++) {
+                const char *lx = NULL, *ly = NULL;
+
+                same = aug_label(a, mx[i], &lx) == 1 && aug_label(a, my[i], &ly) == 1 && streq_ptr(lx, ly) &&
+                       same_tree(a, mx[i], my[i]);
+        }
+        strv_matches_free(mx, nx);
+        strv_matches_free(my, ny);
+        return same;
+}
+
+/* One rule into the *filter table, through the lens: the rule's own text
+ * is parsed by Iptables.lns into a scratch tree and copied in, so the
+ * lens writes it as iptables-save would and nothing is hand-formatted. */
+static int ipt_insert(augeas *a, const struct mc_file_fix *f, const struct mc_edit *e, char **ret_error) {
+        static const char filter[] = TREE "/table[.='filter']";
+        _cleanup_free_ char *rule_doc = mc_strdup_printf("*filter\n%s\nCOMMIT\n", e->value);
+        _cleanup_free_ char *rules = mc_strdup_printf("%s/append[.='%s']", filter, e->path);
+        _cleanup_free_ char *inserts = mc_strdup_printf("%s/insert[.='%s']", filter, e->path);
+        _cleanup_free_ char *dst = NULL;
+        const char *anchor;
+        int n, limit;
+        bool before_anchor;
+
+        if (count_matches(a, filter) != 1) {
+                *ret_error = mc_strdup_printf("%s: has no *filter table to put '%s' in", f->file, e->value);
+                return -ENOENT;
+        }
+        if (count_matches(a, inserts) > 0) {
+                /* -I lines go to the front of the chain when loaded: the
+                 * evaluator's numbers no longer follow the file's order. */
+                *ret_error = mc_strdup_printf("%s: has '-I %s' lines; migcheck does not place rules among them", f->file,
+                                              e->path);
+                return -EOPNOTSUPP;
+        }
+        aug_rm(a, "/fix/rule");
+        aug_rm(a, "/augeas/text/fix/rule");
+        if (aug_set(a, RULE_TEXT, rule_doc) < 0 || aug_text_store(a, "Iptables.lns", RULE_TEXT, RULE_TREE) < 0 ||
+            count_matches(a, RULE_TREE "/table/append") != 1) {
+                *ret_error = mc_strdup_printf("%s: the Iptables lens does not parse the rule '%s'", f->file, e->value);
+                return -EINVAL;
+        }
+        n = count_matches(a, rules);
+        if (n < 0 || e->before > (unsigned) n) {
+                *ret_error = mc_strdup_printf("%s: the %s chain has %d rules, not the %u or more it had when checked: "
+                                              "run the fix again", f->file, e->path, n, e->before);
+                return -ESTALE;
+        }
+        /* The rule is there already where it counts: nothing to add. */
+        limit = e->before == 0 ? n : (int) e->before - 1;
+        for (int i = 1; i <= limit; i++) {
+                _cleanup_free_ char *p = mc_strdup_printf("%s[%d]", rules, i);
+                if (same_tree(a, p, RULE_TREE "/table/append"))
+                        return 0;
+        }
+        if (e->before > 0) {
+                dst = mc_strdup_printf("%s[%u]", rules, e->before);
+                before_anchor = true;
+        } else if (n > 0) {
+                dst = mc_strdup_printf("%s[last()]", rules);
+                before_anchor = false;
+        } else if (count_matches(a, TREE "/table[.='filter']/chain") > 0) {
+                /* A chain without rules: after the chain declarations. */
+                dst = mc_strdup(TREE "/table[.='filter']/chain[last()]");
+                before_anchor = false;
+        } else {
+                *ret_error = mc_strdup_printf("%s: the *filter table declares no chain", f->file);
+                return -EINVAL;
+        }
+        if (aug_defvar(a, "mc_at", dst) != 1 || aug_insert(a, "$mc_at", "append", before_anchor) < 0) {
+                *ret_error = mc_strdup_printf("%s: cannot insert '%s'", f->file, e->value);
+                return -EIO;
+        }
+        anchor = before_anchor ? "$mc_at/preceding-sibling::*[1]" : "$mc_at/following-sibling::*[1]";
+        if (aug_cp(a, RULE_TREE "/table/append", anchor) < 0) {
+                *ret_error = mc_strdup_printf("%s: cannot insert '%s'", f->file, e->value);
+                return -EIO;
+        }
+        aug_defvar(a, "mc_at", NULL);
+        return 0;
+}
+
+static int apply_ipt_edits(augeas *a, const struct mc_file_fix *f, char **ret_error) {
+        _cleanup_free_ struct mc_ipt_accept *pos = mc_assert_alloc(calloc(f->n_edits + 1, sizeof(*pos)));
+        _cleanup_free_ size_t *order = mc_assert_alloc(calloc(f->n_edits + 1, sizeof(*order)));
+
+        /* Placed in the order that keeps every position valid, as the
+         * live inserts are (mc_ipt_accept_order). */
+        for (size_t i = 0; i < f->n_edits; i++) {
+                if (f->edits[i].kind != MC_EDIT_IPT_INSERT) {
+                        *ret_error = mc_strdup_printf("%s: cannot apply '%s'", f->file, f->edits[i].path);
+                        return -EINVAL;
+                }
+                pos[i].before = f->edits[i].before;
+        }
+        mc_ipt_accept_order(pos, f->n_edits, order);
+        for (size_t k = 0; k < f->n_edits; k++) {
+                int r = ipt_insert(a, f, &f->edits[order[k]], ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix *f, struct mc_rendered *ret,
                        char **ret_error) {
         _cleanup_free_ char *text = NULL;
@@ -145,6 +281,10 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                         *ret_error = mc_strdup_printf("%s: %s", f->file, err ?: "cannot apply the change");
                         return -EINVAL;
                 }
+        } else if (f->shape == MC_CONF_IPTABLES) {
+                r = apply_ipt_edits(a, f, ret_error);
+                if (r < 0)
+                        return r;
         } else
                 for (size_t i = 0; i < f->n_edits; i++)
                         if (apply_edit(a, f->shape, &f->edits[i]) < 0) {
@@ -216,6 +356,24 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan) {
                         fprintf(f, "directory %s owner %u:%u mode %04o\n", op->path, (unsigned) op->uid,
                                 (unsigned) op->gid, (unsigned) op->mode);
         }
+        if (plan->n_live > 0) {
+                _cleanup_free_ size_t *order = mc_assert_alloc(calloc(plan->n_live, sizeof(*order)));
+
+                /* As iptables commands, in the order libiptc inserts them. */
+                mc_ipt_accept_order(plan->live, plan->n_live, order);
+                for (size_t k = 0; k < plan->n_live; k++) {
+                        const struct mc_ipt_accept *a = &plan->live[order[k]];
+                        _cleanup_free_ char *spec = mc_ipt_accept_spec(a);
+
+                        if (a->before)
+                                fprintf(f, "live: iptables -I %s %u %s   (legacy filter table, through libiptc)\n", a->chain,
+                                        a->before, spec);
+                        else
+                                fprintf(f, "live: iptables -A %s %s   (legacy filter table, through libiptc)\n", a->chain, spec);
+                }
+        }
+        for (char **c = plan->commands; c && *c; c++)
+                fprintf(f, "run: %s\n", *c);
         fclose(f);
         return out;
 }
@@ -320,6 +478,17 @@ int mc_fix_lock(const char *root, char **ret_error) {
         close(fd);
         *ret_error = mc_strdup_printf("another migcheck fix holds the lock on '%s'", dir);
         return -EBUSY;
+}
+
+int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error) {
+        int r;
+
+        *ret_written = 0;
+        r = mc_ipt_insert_legacy(plan->live, plan->n_live, ret_error);
+        if (r < 0)
+                return r;
+        *ret_written = plan->n_live;
+        return 0;
 }
 
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,

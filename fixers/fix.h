@@ -3,8 +3,10 @@
 
 /* Fixing in place. A fix is a plan first: Augeas edits on named files and
  * a few file-system operations (a socket unit's enablement symlink, the
- * instances directory), the services to restart, and the failures no
- * fixer covers with the reason. The plan is shown as a unified diff (dry
+ * instances directory), ACCEPT rules for the live legacy filter table
+ * (libiptc), commands for firewalls migcheck does not edit itself
+ * (firewalld, ufw, iptables-nft), the services to restart, and the
+ * failures no fixer covers with the reason. The plan is shown as a unified diff (dry
  * run) or applied: every file re-parsed and re-rendered through its lens
  * in memory first, nothing written unless every file of the node parses,
  * then atomic writes (temporary file, fsync, rename) that keep mode and
@@ -15,17 +17,24 @@
 
 #include "check.h"
 #include "confparse.h"
+#include "iptables_libiptc.h"
 
 enum mc_edit_kind {
         MC_EDIT_SET,      /* set path (created where missing) to value */
         MC_EDIT_RM,       /* remove path */
+        /* MC_CONF_IPTABLES: put the rule value ("-A INPUT -p tcp ...") into
+         * the *filter table before INPUT rule `before` (1-based, as the
+         * evaluator numbers the file's rules; 0: after the last), unless
+         * an identical rule comes before that already. path: the chain. */
+        MC_EDIT_IPT_INSERT,
         _MC_EDIT_MAX,
 };
 
 struct mc_edit {
         enum mc_edit_kind kind;
-        char *path;   /* below the file's tree: "listen_tcp", "libvirt/cpu_mode" */
+        char *path;   /* below the file's tree: "listen_tcp", "libvirt/cpu_mode"; the chain */
         char *value;
+        unsigned before;  /* MC_EDIT_IPT_INSERT */
 };
 
 struct mc_file_fix {
@@ -61,6 +70,9 @@ struct mc_plan {
         size_t n_files;
         struct mc_fsop *fsops;
         size_t n_fsops;
+        struct mc_ipt_accept *live;  /* for the live legacy filter table, through libiptc */
+        size_t n_live;
+        char **commands;           /* firewall commands, run only with apply_firewall_commands */
         char **restart;            /* commands, e.g. "systemctl restart libvirtd" */
         char **fixed_checks;       /* the checks this plan addresses */
         struct mc_unfixable *unfixable;
@@ -71,6 +83,9 @@ struct mc_fix_opts {
         bool include_warnings;
         bool allow_insecure_auth;
         bool backup;
+        /* Run the firewall-cmd, ufw or iptables-nft commands a fix needs;
+         * without it they are named and the checks left not fixed. */
+        bool apply_firewall_commands;
 };
 
 struct mc_fix_ctx {
@@ -91,6 +106,13 @@ void mc_plan_rm(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum
 void mc_plan_symlink(struct mc_fix_ctx *ctx, const char *path, const char *target);
 void mc_plan_mkdir(struct mc_fix_ctx *ctx, const char *path, uid_t uid, gid_t gid, mode_t mode);
 void mc_plan_restart(struct mc_fix_ctx *ctx, const char *command);
+/* Insert rule ("-A CHAIN ...") into file's *filter table before rule
+ * before of chain (0: after the last). */
+void mc_plan_ipt_insert(struct mc_fix_ctx *ctx, const char *file, const char *chain, unsigned before, const char *rule);
+/* An ACCEPT for the live legacy filter table (copied). */
+void mc_plan_live_accept(struct mc_fix_ctx *ctx, const struct mc_ipt_accept *a);
+/* A firewall command for the shell (apply_firewall_commands). */
+void mc_plan_command(struct mc_fix_ctx *ctx, const char *command);
 /* Returns -EOPNOTSUPP, for fixers to return. */
 int mc_plan_unfixable(struct mc_plan *plan, const char *check, const char *fmt, ...) _printf_(3, 4);
 void mc_plan_done(struct mc_plan *plan);
@@ -117,6 +139,9 @@ int mc_fix_render(const char *root, const struct mc_plan *plan, struct mc_render
 void mc_render_done(struct mc_render *r);
 /* The unified diff of the rendered files and the file-system operations. */
 char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
+/* The live rules first: all of the plan's ACCEPTs in one libiptc commit,
+ * or none. */
+int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error);
 /* Write it: lock, backups (unless !backup), atomic writes, fs operations.
  * Refuses any path that leaves root. */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,

@@ -27,6 +27,7 @@ struct mc_fix_outcome {
         bool applied;
         size_t written;        /* files and operations written before any error */
         char **restart_failed;
+        char **commands_failed;  /* firewall commands that did not exit 0 */
 };
 
 /* Check the node, plan, render; unless dry_run write and check again.

@@ -5,6 +5,9 @@
 
 #include "fix.h"
 
+int mc_fix_firewall_libvirt_port(struct mc_fix_ctx *ctx);
+int mc_fix_firewall_migration_ports(struct mc_fix_ctx *ctx);
+int mc_fix_firewall_persistent(struct mc_fix_ctx *ctx);
 int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx);
 int mc_fix_hosts_consistent(struct mc_fix_ctx *ctx);
 int mc_fix_hosts_loopback_hostname(struct mc_fix_ctx *ctx);

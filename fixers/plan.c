@@ -40,28 +40,55 @@ static struct mc_file_fix *file_fix(struct mc_plan *plan, const char *file, cons
 }
 
 static void add_edit(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
-                     enum mc_edit_kind kind, const char *path, const char *value) {
+                     enum mc_edit_kind kind, const char *path, const char *value, unsigned before) {
         struct mc_file_fix *f = file_fix(ctx->plan, file, lens, shape);
 
         /* The same edit from two checks (listen_tcp for libvirtd-listen and
-         * nova-migration-uri) is made once. */
+         * nova-migration-uri; an ACCEPT for firewall-libvirt-port and
+         * firewall-persistent) is made once. */
         for (size_t i = 0; i < f->n_edits; i++)
                 if (f->edits[i].kind == kind && streq(f->edits[i].path, path) && streq_ptr(f->edits[i].value, value))
                         goto out;
         f->edits = mc_assert_alloc(reallocarray(f->edits, f->n_edits + 1, sizeof(*f->edits)));
-        f->edits[f->n_edits++] = (struct mc_edit) { .kind = kind, .path = mc_strdup(path), .value = mc_strdup(value) };
+        f->edits[f->n_edits++] =
+                (struct mc_edit) { .kind = kind, .path = mc_strdup(path), .value = mc_strdup(value), .before = before };
 out:
         strv_add_unique(&ctx->plan->fixed_checks, ctx->check->id);
 }
 
 void mc_plan_set(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
                  const char *path, const char *value) {
-        add_edit(ctx, file, lens, shape, MC_EDIT_SET, path, value);
+        add_edit(ctx, file, lens, shape, MC_EDIT_SET, path, value, 0);
 }
 
 void mc_plan_rm(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
                 const char *path) {
-        add_edit(ctx, file, lens, shape, MC_EDIT_RM, path, NULL);
+        add_edit(ctx, file, lens, shape, MC_EDIT_RM, path, NULL, 0);
+}
+
+void mc_plan_ipt_insert(struct mc_fix_ctx *ctx, const char *file, const char *chain, unsigned before, const char *rule) {
+        add_edit(ctx, file, "Iptables.lns", MC_CONF_IPTABLES, MC_EDIT_IPT_INSERT, chain, rule, before);
+}
+
+void mc_plan_live_accept(struct mc_fix_ctx *ctx, const struct mc_ipt_accept *a) {
+        struct mc_plan *p = ctx->plan;
+
+        for (size_t i = 0; i < p->n_live; i++)
+                if (streq(p->live[i].chain, a->chain) && streq(p->live[i].comment, a->comment) &&
+                    p->live[i].dport_lo == a->dport_lo && p->live[i].dport_hi == a->dport_hi)
+                        goto out;
+        p->live = mc_assert_alloc(reallocarray(p->live, p->n_live + 1, sizeof(*p->live)));
+        p->live[p->n_live] = *a;
+        p->live[p->n_live].chain = mc_strdup(a->chain);
+        p->live[p->n_live].comment = mc_strdup(a->comment);
+        p->n_live++;
+out:
+        strv_add_unique(&p->fixed_checks, ctx->check->id);
+}
+
+void mc_plan_command(struct mc_fix_ctx *ctx, const char *command) {
+        strv_add_unique(&ctx->plan->commands, command);
+        strv_add_unique(&ctx->plan->fixed_checks, ctx->check->id);
 }
 
 static void add_fsop(struct mc_fix_ctx *ctx, struct mc_fsop op) {
@@ -109,7 +136,7 @@ int mc_plan_unfixable(struct mc_plan *plan, const char *check, const char *fmt, 
 }
 
 bool mc_plan_empty(const struct mc_plan *plan) {
-        return plan->n_files == 0 && plan->n_fsops == 0;
+        return plan->n_files == 0 && plan->n_fsops == 0 && plan->n_live == 0 && !plan->commands;
 }
 
 void mc_plan_done(struct mc_plan *plan) {
@@ -132,6 +159,12 @@ void mc_plan_done(struct mc_plan *plan) {
                 free(plan->unfixable[i].reason);
         }
         free(plan->unfixable);
+        for (size_t i = 0; i < plan->n_live; i++) {
+                free(plan->live[i].chain);
+                free(plan->live[i].comment);
+        }
+        free(plan->live);
+        strv_free(plan->commands);
         strv_free(plan->restart);
         strv_free(plan->fixed_checks);
         *plan = (struct mc_plan) {};

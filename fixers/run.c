@@ -18,7 +18,16 @@ void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         free(o->diff);
         free(o->error);
         strv_free(o->restart_failed);
+        strv_free(o->commands_failed);
         *o = (struct mc_fix_outcome) {};
+}
+
+static void strv_push(char ***l, const char *s) {
+        size_t n = mc_strv_length(*l);
+
+        *l = mc_assert_alloc(reallocarray(*l, n + 2, sizeof(char *)));
+        (*l)[n] = mc_strdup(s);
+        (*l)[n + 1] = NULL;
 }
 
 /* A restart command's output goes to stderr: stdout carries the report
@@ -213,18 +222,35 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                 goto finish;
         }
 
-        r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &o->written, &o->error);
-        if (r < 0)
-                goto finish;
+        /* The kernel's rules first: one libiptc commit that either holds
+         * every ACCEPT or none, and fails (stale positions, no legacy
+         * table) before any file is touched. */
+        if (o->plan.n_live > 0) {
+                size_t n = 0;
+
+                r = mc_fix_apply_live(&o->plan, &n, &o->error);
+                if (r < 0)
+                        goto finish;
+                o->written += n;
+        }
+        {
+                size_t n = 0;
+
+                r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->error);
+                o->written += n;
+                if (r < 0)
+                        goto finish;
+        }
         o->applied = true;
+        /* Only there when the operator asked for them (fixers plan them
+         * under apply_firewall_commands alone). */
+        for (char **cmd = o->plan.commands; cmd && *cmd; cmd++)
+                if (run_command(*cmd) < 0)
+                        strv_push(&o->commands_failed, *cmd);
         if (req->restart)
                 for (char **cmd = o->plan.restart; cmd && *cmd; cmd++)
-                        if (run_command(*cmd) < 0) {
-                                size_t n = mc_strv_length(o->restart_failed);
-                                o->restart_failed = mc_assert_alloc(reallocarray(o->restart_failed, n + 2, sizeof(char *)));
-                                o->restart_failed[n] = mc_strdup(*cmd);
-                                o->restart_failed[n + 1] = NULL;
-                        }
+                        if (run_command(*cmd) < 0)
+                                strv_push(&o->restart_failed, *cmd);
 
         r = check_node(req, c->nodes[0].name, &again, &after, &o->error);
         if (r < 0)

@@ -19,6 +19,8 @@ enum mc_conf_shape {
         MC_CONF_FLAT,  /* key = value (libvirtd.conf, /etc/default/...) */
         MC_CONF_INI,   /* [section] key = value (nova.conf) */
         MC_CONF_HOSTS, /* /etc/hosts (Hosts.lns): edits name host names, not paths (fixers/apply_hosts.c) */
+        MC_CONF_IPTABLES,  /* iptables-save text (Iptables.lns); only the fix engine edits it this way:
+                            * the collector reads it through src/iptables_save.c */
 };
 
 struct mc_conf_spec {

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libiptc/libiptc.h>
 #include <linux/netfilter/xt_LOG.h>
 #include <linux/netfilter/xt_comment.h>
@@ -14,6 +15,8 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "facts.h"
 #include "iptables_rule.h"
@@ -474,4 +477,198 @@ int mc_ipt_read_legacy(json_object **ret_filter, char **ret_error) {
         iptc_free(h);
         *ret_filter = TAKE_PTR(table);
         return 0;
+}
+
+/* ---- inserting ---------------------------------------------------------- */
+
+char *mc_ipt_accept_spec(const struct mc_ipt_accept *a) {
+        struct text t = {};
+
+        add(&t, "-p tcp -m tcp");
+        add_range(&t, "dport", (const uint16_t[2]) { a->dport_lo, a->dport_hi }, false);
+        add(&t, " -m comment --comment");
+        add_string(&t, a->comment);
+        add(&t, " -j ACCEPT");
+        return t.s;
+}
+
+void mc_ipt_accept_order(const struct mc_ipt_accept *rules, size_t n, size_t *ret_order) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (rules[i].before == 0)
+                        ret_order[k++] = i;
+        /* A selection sort is plenty: a plan holds a handful of rules. */
+        for (size_t done = k; done < n;) {
+                size_t pick = SIZE_MAX;
+
+                for (size_t i = 0; i < n; i++) {
+                        bool taken = false;
+
+                        if (rules[i].before == 0)
+                                continue;
+                        for (size_t j = 0; j < done; j++)
+                                if (ret_order[j] == i)
+                                        taken = true;
+                        /* The highest position; among equals the later in the plan. */
+                        if (!taken && (pick == SIZE_MAX || rules[i].before >= rules[pick].before))
+                                pick = i;
+                }
+                ret_order[done++] = pick;
+        }
+}
+
+static bool legacy_filter_exists(void) {
+        _cleanup_free_ char *names = NULL;
+
+        if (mc_read_file("/proc/net/ip_tables_names", 64 * 1024, &names, NULL) < 0)
+                return false;
+        for (char *save = NULL, *l = strtok_r(names, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                if (streq(mc_strip(l), "filter"))
+                        return true;
+        return false;
+}
+
+/* The entry iptables builds for "-p tcp --dport LO:HI -m comment
+ * --comment C -j ACCEPT": the ip header part, the tcp match, the comment
+ * match, and the standard target, each aligned as the kernel wants. */
+static struct ipt_entry *accept_entry(const struct mc_ipt_accept *a) {
+        size_t tcp_size = XT_ALIGN(sizeof(struct xt_entry_match) + sizeof(struct xt_tcp));
+        size_t comment_size = XT_ALIGN(sizeof(struct xt_entry_match) + sizeof(struct xt_comment_info));
+        size_t target_size = XT_ALIGN(sizeof(struct xt_standard_target));
+        size_t head = XT_ALIGN(sizeof(struct ipt_entry));
+        struct ipt_entry *e = mc_assert_alloc(calloc(1, head + tcp_size + comment_size + target_size));
+        struct xt_entry_match *m;
+        struct xt_tcp *tcp;
+        struct xt_comment_info *ci;
+        struct xt_standard_target *t;
+
+        e->ip.proto = IPPROTO_TCP;  /* the tcp match requires it */
+        e->target_offset = (uint16_t) (head + tcp_size + comment_size);
+        e->next_offset = (uint16_t) (head + tcp_size + comment_size + target_size);
+
+        m = (struct xt_entry_match *) ((char *) e + head);
+        m->u.user.match_size = (uint16_t) tcp_size;
+        snprintf(m->u.user.name, sizeof(m->u.user.name), "tcp");
+        tcp = (struct xt_tcp *) m->data;
+        tcp->spts[0] = 0;
+        tcp->spts[1] = 0xFFFF;
+        tcp->dpts[0] = a->dport_lo;
+        tcp->dpts[1] = a->dport_hi;
+
+        m = (struct xt_entry_match *) ((char *) e + head + tcp_size);
+        m->u.user.match_size = (uint16_t) comment_size;
+        snprintf(m->u.user.name, sizeof(m->u.user.name), "comment");
+        ci = (struct xt_comment_info *) m->data;
+        snprintf(ci->comment, sizeof(ci->comment), "%s", a->comment);
+
+        /* Named "ACCEPT", not "": libiptc maps the name to the verdict
+         * (an empty name would be a fall-through rule). */
+        t = (struct xt_standard_target *) ((char *) e + e->target_offset);
+        t->target.u.user.target_size = (uint16_t) target_size;
+        snprintf(t->target.u.user.name, sizeof(t->target.u.user.name), "%s", IPTC_LABEL_ACCEPT);
+        t->verdict = -NF_ACCEPT - 1;
+        return e;
+}
+
+static unsigned chain_rules(const char *chain, struct xtc_handle *h) {
+        unsigned n = 0;
+
+        for (const struct ipt_entry *e = iptc_first_rule(chain, h); e; e = iptc_next_rule(e, h))
+                n++;
+        return n;
+}
+
+/* iptables' own lock (xtables.c, XT_LOCK_NAME): libiptc reads the whole
+ * table and commits the whole table back, so an iptables command that
+ * ran in between would be undone. Waits up to 10 s, as iptables -w 10. */
+static int xtables_lock(char **ret_error) {
+        int fd = open("/run/xtables.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+
+        if (fd < 0) {
+                *ret_error = mc_strdup_printf("cannot open /run/xtables.lock: %s", strerror(errno));
+                return -errno;
+        }
+        for (int i = 0; i < 100; i++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return fd;
+                if (errno != EWOULDBLOCK)
+                        break;
+                usleep(100 * 1000);
+        }
+        close(fd);
+        *ret_error = mc_strdup("another iptables holds /run/xtables.lock");
+        return -EBUSY;
+}
+
+int mc_ipt_insert_legacy(const struct mc_ipt_accept *rules, size_t n, char **ret_error) {
+        _cleanup_free_ size_t *order = NULL;
+        _cleanup_close_ int lock = -1;
+        struct xtc_handle *h;
+        int r = 0;
+
+        if (n == 0)
+                return 0;
+        lock = xtables_lock(ret_error);
+        if (lock < 0)
+                return lock;
+        if (!legacy_filter_exists()) {
+                /* iptc_init() would create the table: never do that. */
+                *ret_error = mc_strdup("the kernel has no legacy filter table (/proc/net/ip_tables_names): "
+                                       "migcheck does not create one");
+                return -ENOENT;
+        }
+        h = iptc_init("filter");
+        if (!h) {
+                int e = errno ?: EIO;
+                *ret_error = mc_strdup_printf("cannot open the legacy filter table: %s", iptc_strerror(e));
+                return -e;
+        }
+        /* The positions were counted on the rules as collected. */
+        for (size_t i = 0; i < n; i++) {
+                xt_chainlabel chain;
+                unsigned now;
+
+                snprintf(chain, sizeof(chain), "%s", rules[i].chain);
+                if (!iptc_is_chain(chain, h)) {
+                        *ret_error = mc_strdup_printf("the legacy filter table has no chain '%s'", chain);
+                        r = -ENOENT;
+                        goto out;
+                }
+                now = chain_rules(chain, h);
+                if (now != rules[i].n_rules) {
+                        *ret_error = mc_strdup_printf("the legacy %s chain changed since it was read (%u rules, now %u): "
+                                                      "nothing was inserted; run the fix again",
+                                                      chain, rules[i].n_rules, now);
+                        r = -ESTALE;
+                        goto out;
+                }
+        }
+        order = mc_assert_alloc(calloc(n, sizeof(*order)));
+        mc_ipt_accept_order(rules, n, order);
+        for (size_t k = 0; k < n; k++) {
+                const struct mc_ipt_accept *a = &rules[order[k]];
+                _cleanup_free_ struct ipt_entry *e = accept_entry(a);
+                xt_chainlabel chain;
+                int ok;
+
+                snprintf(chain, sizeof(chain), "%s", a->chain);
+                ok = a->before == 0 ? iptc_append_entry(chain, e, h) : iptc_insert_entry(chain, e, a->before - 1, h);
+                if (!ok) {
+                        int err = errno ?: EINVAL;
+                        _cleanup_free_ char *spec = mc_ipt_accept_spec(a);
+
+                        *ret_error = mc_strdup_printf("cannot insert '%s' into %s: %s", spec, chain, iptc_strerror(err));
+                        r = -err;
+                        goto out;
+                }
+        }
+        if (!iptc_commit(h)) {
+                int err = errno ?: EIO;
+                *ret_error = mc_strdup_printf("cannot commit the legacy filter table: %s", iptc_strerror(err));
+                r = -err;
+        }
+out:
+        iptc_free(h);
+        return r;
 }

@@ -50,6 +50,7 @@ struct args {
         bool no_backup;
         bool restart;
         bool allow_insecure_auth;
+        bool apply_firewall_commands;
 };
 
 static void help(void) {
@@ -81,6 +82,11 @@ static void help(void) {
                "      --no-backup   do not keep FILE.migcheck-bak\n"
                "      --allow-insecure-auth\n"
                "                    let a fix set auth_tcp = none (never done otherwise)\n"
+               "      --apply-firewall-commands\n"
+               "                    run the firewall-cmd, ufw or iptables-nft commands the\n"
+               "                    firewall fixes need; without it they are printed and those\n"
+               "                    checks are not fixed (legacy iptables rules are inserted\n"
+               "                    through libiptc and saved files edited without it)\n"
                "  with -n/-i, each node runs 'migcheck fix' itself through the transport, with\n"
                "  every node's facts on its standard input (--cluster-facts -), so that the\n"
                "  fixes of cluster checks (host UUIDs) agree across nodes; --timeout\n"
@@ -192,6 +198,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_NO_BACKUP,
                 ARG_RESTART,
                 ARG_ALLOW_INSECURE_AUTH,
+                ARG_APPLY_FIREWALL_COMMANDS,
                 ARG_NODE_NAME,
                 ARG_CLUSTER_FACTS,
         };
@@ -221,6 +228,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "no-backup", no_argument, NULL, ARG_NO_BACKUP },
                 { "restart", no_argument, NULL, ARG_RESTART },
                 { "allow-insecure-auth", no_argument, NULL, ARG_ALLOW_INSECURE_AUTH },
+                { "apply-firewall-commands", no_argument, NULL, ARG_APPLY_FIREWALL_COMMANDS },
                 { "node-name", required_argument, NULL, ARG_NODE_NAME },
                 { "cluster-facts", required_argument, NULL, ARG_CLUSTER_FACTS },
                 {},
@@ -286,6 +294,9 @@ static int parse_args(int argc, char **argv, struct args *a) {
                         break;
                 case ARG_ALLOW_INSECURE_AUTH:
                         a->allow_insecure_auth = true;
+                        break;
+                case ARG_APPLY_FIREWALL_COMMANDS:
+                        a->apply_firewall_commands = true;
                         break;
                 case ARG_NODE_NAME:
                         a->node_name = optarg;
@@ -357,10 +368,11 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 a->verb = "check";
         if (!streq(a->verb, "check") && !streq(a->verb, "collect") && !streq(a->verb, "list") && !streq(a->verb, "fix"))
                 return usage_error("unknown verb '%s' (check, collect, fix or list)", a->verb);
-        if ((a->dry_run || a->include_warnings || a->no_backup || a->restart || a->allow_insecure_auth) &&
+        if ((a->dry_run || a->include_warnings || a->no_backup || a->restart || a->allow_insecure_auth ||
+             a->apply_firewall_commands) &&
             !streq(a->verb, "fix"))
-                return usage_error("--dry-run, --include-warnings, --no-backup, --restart and --allow-insecure-auth "
-                                   "go with fix, not %s", a->verb);
+                return usage_error("--dry-run, --include-warnings, --no-backup, --restart, --allow-insecure-auth and "
+                                   "--apply-firewall-commands go with fix, not %s", a->verb);
         if (streq(a->verb, "fix") && a->from)
                 return usage_error("fix changes nodes: --from has only their facts; name the nodes with -n or -i");
 
@@ -555,6 +567,32 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
         for (char **c = o->plan.restart; c && *c; c++)
                 json_object_array_add(restart, json_object_new_string(*c));
         json_object_object_add(fix, "restart", restart);
+        {
+                json_object *cmds = json_object_new_array(), *failed = json_object_new_array();
+
+                for (char **c = o->plan.commands; c && *c; c++)
+                        json_object_array_add(cmds, json_object_new_string(*c));
+                for (char **c = o->commands_failed; c && *c; c++)
+                        json_object_array_add(failed, json_object_new_string(*c));
+                json_object_object_add(fix, "commands", cmds);
+                json_object_object_add(fix, "commands_failed", failed);
+        }
+        {
+                /* The live inserts as iptables arguments, in the order libiptc makes them. */
+                json_object *live = json_object_new_array();
+                _cleanup_free_ size_t *order = mc_assert_alloc(calloc(o->plan.n_live + 1, sizeof(*order)));
+
+                mc_ipt_accept_order(o->plan.live, o->plan.n_live, order);
+                for (size_t k = 0; k < o->plan.n_live; k++) {
+                        const struct mc_ipt_accept *a = &o->plan.live[order[k]];
+                        _cleanup_free_ char *spec = mc_ipt_accept_spec(a);
+                        _cleanup_free_ char *args = a->before ? mc_strdup_printf("-I %s %u %s", a->chain, a->before, spec)
+                                                              : mc_strdup_printf("-A %s %s", a->chain, spec);
+
+                        json_object_array_add(live, json_object_new_string(args));
+                }
+                json_object_object_add(fix, "live", live);
+        }
         if (o->error)
                 json_object_object_add(fix, "error", json_object_new_string(o->error));
         json_object_object_add(extra, "fix", fix);
@@ -623,6 +661,7 @@ static int fix_cluster(struct args *a) {
                         { offsetof(struct args, no_backup), "--no-backup" },
                         { offsetof(struct args, restart), "--restart" },
                         { offsetof(struct args, allow_insecure_auth), "--allow-insecure-auth" },
+                        { offsetof(struct args, apply_firewall_commands), "--apply-firewall-commands" },
                 };
                 for (size_t i = 0; i < ELEMENTSOF(flags); i++)
                         if (*(bool *) ((char *) a + flags[i].off)) {
@@ -732,6 +771,7 @@ static int verb_fix(struct args *a) {
         const struct mc_fix_opts fo = {
                 .include_warnings = a->include_warnings,
                 .allow_insecure_auth = a->allow_insecure_auth,
+                .apply_firewall_commands = a->apply_firewall_commands,
                 .backup = !a->no_backup,
         };
         struct mc_fix_request req = {
@@ -770,7 +810,9 @@ static int verb_fix(struct args *a) {
                         o.written ? "" : "; nothing was written");
         for (char **f = o.restart_failed; f && *f; f++)
                 fprintf(stderr, "migcheck: fix: restart failed: %s\n", *f);
-        rc = r < 0 || o.restart_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
+        for (char **f = o.commands_failed; f && *f; f++)
+                fprintf(stderr, "migcheck: fix: command failed: %s\n", *f);
+        rc = r < 0 || o.restart_failed || o.commands_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
         mc_fix_outcome_done(&o);
         mc_results_done(&rs);
         mc_cluster_done(&c);
