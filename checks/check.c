@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "peers.h"
 #include "util.h"
 
 static const char *const scope_table[_MC_SCOPE_MAX] = {
@@ -98,6 +99,12 @@ void *mc_check_scratch(struct mc_check_ctx *ctx, void *(*build)(const struct mc_
 void mc_checks_run_table(const struct mc_check *table, size_t n_table, const struct mc_cluster *c, char *const *only,
                          char *const *skip, struct mc_results *out) {
         _cleanup_free_ struct mc_scratch *scratch = mc_assert_alloc(calloc(n_table + 1, sizeof(*scratch)));
+        struct mc_cluster *mc = (struct mc_cluster *) c;
+        struct mc_address_memo *memo = mc_address_memo_new(c), *outer = c->address_memo;
+
+        /* Run state beside the const cluster: the facts do not change during
+         * a run, so what mc_node_address derives from them is indexed once. */
+        mc->address_memo = memo;
 
         for (size_t n = 0; n < c->n_nodes; n++) {
                 const struct mc_node *node = &c->nodes[n];
@@ -133,4 +140,6 @@ void mc_checks_run_table(const struct mc_check *table, size_t n_table, const str
         for (size_t i = 0; i < n_table; i++)
                 if (scratch[i].data && scratch[i].destroy)
                         scratch[i].destroy(scratch[i].data);
+        mc->address_memo = outer;
+        mc_address_memo_free(memo);
 }

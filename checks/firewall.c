@@ -11,6 +11,7 @@
  * route to the peer leaves through (net.routes, else firewall.ingress);
  * without it, -i rules are "maybe" and only matter where they change the
  * verdict. */
+#include <glib.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -24,6 +25,10 @@
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
 /* Peers named in a summary; the evidence lists every one. */
 #define SUMMARY_GROUPS 4
+/* Peers named per group of equal verdicts, and peers without an address
+ * named, before the rest is counted. */
+#define GROUP_NAMED 8
+#define MISSING_NAMED 8
 
 /* The rules a check evaluates: the live tables (legacy, and nft when
  * both hold rules) or the saved file. */
@@ -276,6 +281,7 @@ struct peer {
         enum mc_status st;
         char *text;                  /* the verdicts, without the peer (evidence) */
         char *brief;                 /* the same for the summary; NULL: text */
+        size_t rep;                  /* index + 1 of the peer whose evaluation this one shares; 0: none */
 };
 
 static void peers_free(struct peer *p, size_t n) {
@@ -297,52 +303,149 @@ static char *peer_name(const struct peer *p) {
 
 /* The interface this node's packets to the peer leave through, where the
  * peer's arrive (symmetric routing). */
-static const char *ingress_of(json_object *facts, const struct mc_node *peer, const char *addr) {
-        const char *dev = mc_json_str(mc_json_path(facts, "net", "routes", peer->name, NULL), "dev");
+static const char *ingress_of(json_object *routes, json_object *ingress, const struct mc_node *peer, const char *addr) {
+        const char *dev = mc_json_str(mc_json_get(routes, peer->name), "dev");
 
         if (dev)
                 return dev;
-        return addr ? mc_json_str(mc_json_path(facts, "firewall", "ingress", NULL), addr) : NULL;
+        return addr ? mc_json_str(ingress, addr) : NULL;
+}
+
+/* Each node's migration transport, read once per run: a row asks for
+ * every peer's, and nova's options take a dozen lookups to read. */
+struct transport_of {
+        bool own;            /* from the node's own nova.conf */
+        unsigned port;
+        const char *scheme;
+        uint16_t sport_lo, sport_hi;  /* its ephemeral ports; 0: the default */
+};
+
+static void transport_get(json_object *facts, struct transport_of *ret) {
+        struct mc_transport t;
+
+        if (mc_migration_transport(facts, &t) < 0)
+                *ret = (struct transport_of) { .port = 16509, .scheme = "tcp" };
+        else
+                *ret = (struct transport_of) { .port = t.port, .scheme = mc_scheme_to_string(t.scheme) };
+}
+
+static void *transports_build(const struct mc_cluster *c) {
+        struct transport_of *v = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*v)));
+
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                json_object *range = mc_json_path(c->nodes[i].facts, "firewall", "local_port_range", NULL);
+
+                if (c->nodes[i].facts && mc_nova_configured(c->nodes[i].facts)) {
+                        transport_get(c->nodes[i].facts, &v[i]);
+                        v[i].own = true;
+                }
+                /* A source's connections leave from its own ephemeral ports. */
+                if (range && json_object_is_type(range, json_type_array) && json_object_array_length(range) == 2) {
+                        int64_t lo = json_object_get_int64(json_object_array_get_idx(range, 0));
+                        int64_t hi = json_object_get_int64(json_object_array_get_idx(range, 1));
+                        if (lo > 0 && lo <= hi && hi <= 65535)
+                                v[i].sport_lo = (uint16_t) lo, v[i].sport_hi = (uint16_t) hi;
+                }
+        }
+        return v;
 }
 
 /* The peers and their addresses; a peer without one is an ERROR line. */
 static struct peer *peers_of(struct mc_check_ctx *ctx, size_t *ret_n, char **ret_missing) {
         const struct mc_cluster *c = ctx->cluster;
         struct peer *p = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*p)));
-        size_t n = 0;
+        size_t n = 0, n_missing = 0;
         char *missing = NULL;
+
+        const struct transport_of *v = mc_check_scratch(ctx, transports_build, free);
+        /* This node's routes and ingress map, looked up once for all peers. */
+        json_object *routes = mc_json_path(ctx->facts, "net", "routes", NULL);
+        json_object *ingress = mc_json_path(ctx->facts, "firewall", "ingress", NULL);
 
         for (size_t i = 0; i < c->n_nodes; i++) {
                 const struct mc_node *o = &c->nodes[i];
                 const char *addr;
-                json_object *range;
 
                 if (o == ctx->node)
                         continue;
                 addr = mc_node_address(c, o);
                 if (!addr) {
-                        char *old = missing;
-                        missing = mc_strdup_printf("%s%s%s", old ?: "", old ? ", " : "", o->name);
-                        free(old);
+                        /* Named up to a few, then counted: a row stays a line
+                         * however many peers lack an address. */
+                        if (n_missing++ < MISSING_NAMED)
+                                append(&missing, ", ", "%s", o->name);
                         continue;
                 }
-                p[n] = (struct peer) { .node = o, .addr = addr, .in = ingress_of(ctx->facts, o, addr) };
-                /* A source's connections leave from its own ephemeral ports. */
-                range = mc_json_path(o->facts, "firewall", "local_port_range", NULL);
-                if (range && json_object_is_type(range, json_type_array) && json_object_array_length(range) == 2) {
-                        int64_t lo = json_object_get_int64(json_object_array_get_idx(range, 0));
-                        int64_t hi = json_object_get_int64(json_object_array_get_idx(range, 1));
-                        if (lo > 0 && lo <= hi && hi <= 65535)
-                                p[n].sport_lo = (uint16_t) lo, p[n].sport_hi = (uint16_t) hi;
-                }
+                p[n] = (struct peer) { .node = o, .addr = addr, .in = ingress_of(routes, ingress, o, addr),
+                                       .sport_lo = v[i].sport_lo, .sport_hi = v[i].sport_hi };
                 n++;
         }
+        if (n_missing > MISSING_NAMED)
+                append(&missing, " ", "and %zu more", n_missing - MISSING_NAMED);
         if (c->n_nodes <= 1)
                 /* A node alone: from wherever a peer may come. */
                 p[n++] = (struct peer) { .node = NULL };
         *ret_n = n;
         *ret_missing = missing;
         return p;
+}
+
+/* Peers whose queries the rules cannot tell apart get one evaluation per
+ * row: key = source signature (mc_fw_src_signature), ingress, source and
+ * destination ports; value = index + 1 of the first peer evaluated. In a
+ * cluster whose rules accept a subnet, the thousand peers of a node are
+ * one evaluation, not a thousand. */
+/* "SIG|IN|a|b|c|d" into buf without printf (this runs for every peer of
+ * every node); false when it does not fit. */
+static bool memo_key(char *buf, size_t size, const char *sig, const char *in, const uint16_t num[static 4]) {
+        size_t ls = strlen(sig), li = strlen(in), k = 0;
+
+        if (ls + li + 2 + 4 * 6 + 1 > size)
+                return false;
+        memcpy(buf, sig, ls);
+        k = ls;
+        buf[k++] = '|';
+        memcpy(buf + k, in, li);
+        k += li;
+        for (int i = 0; i < 4; i++) {
+                char d[6];
+                int nd = 0;
+                unsigned v = num[i];
+
+                buf[k++] = '|';
+                do
+                        d[nd++] = (char) ('0' + v % 10);
+                while ((v /= 10) > 0);
+                while (nd > 0)
+                        buf[k++] = d[--nd];
+        }
+        buf[k] = '\0';
+        return true;
+}
+
+static size_t eval_memo_find(GHashTable *memo, const struct ruleset *s, const struct peer *p, uint16_t lo, uint16_t hi,
+                             char **ret_key) {
+        const struct mc_fw_table *const *t = (const struct mc_fw_table *const *) s->t;
+        const uint16_t num[4] = { p->sport_lo, p->sport_hi, lo, hi };
+        _cleanup_free_ char *heap = NULL, *big = NULL;
+        char sig[256], buf[512];
+        const char *key = buf;
+        size_t at;
+
+        /* Built and looked up on the stack: only a miss keeps a copy (one
+         * per distinct key, where a row has hundreds of peers). */
+        if (!mc_fw_src_signature_buf(t, s->n, p->addr, sig, sizeof(sig)))
+                heap = mc_fw_src_signature(t, s->n, p->addr);
+        if (!memo_key(buf, sizeof(buf), heap ?: sig, p->in ?: "", num)) {
+                size_t size = strlen(heap ?: sig) + strlen(p->in ?: "") + 64;
+
+                big = mc_assert_alloc(malloc(size));
+                memo_key(big, size, heap ?: sig, p->in ?: "", num);
+                key = big;
+        }
+        at = GPOINTER_TO_SIZE(g_hash_table_lookup(memo, key));
+        *ret_key = at ? NULL : mc_strdup(key);
+        return at;
 }
 
 /* An IPv6 peer's connections pass ip6tables, which is not collected. */
@@ -518,12 +621,21 @@ static void hint_open(struct mc_result *r, json_object *fw, const struct ruleset
 /* One row from the peers' verdicts: the worst status, the peers grouped
  * by identical verdicts, one evidence line per peer. what names the ports
  * ("migration ports"); NULL: each peer's libvirt port. */
+/* Peers with the same verdict on the same port, in order of first peer. */
+struct group {
+        size_t first, count;
+        char *names;  /* the first GROUP_NAMED */
+};
+
 static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct ruleset *s, struct peer *p, size_t n,
                                       const char *what, const char *missing, const char *caveat) {
+        g_autoptr(GHashTable) by_verdict = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+        _cleanup_free_ struct group *g = mc_assert_alloc(calloc(n + 1, sizeof(*g)));
+        _cleanup_free_ size_t *order = mc_assert_alloc(calloc(n + 1, sizeof(*order)));
+        _cleanup_free_ size_t *group_of = mc_assert_alloc(calloc(n + 1, sizeof(*group_of)));
         enum mc_status st = MC_PASS;
         char *summary = mc_strdup("");
-        bool *done = mc_assert_alloc(calloc(n + 1, sizeof(bool)));
-        size_t groups = 0, left = 0;
+        size_t n_groups = 0, k = 0, left = 0;
         struct mc_result *r;
 
         for (size_t i = 0; i < n; i++)
@@ -532,31 +644,58 @@ static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct rul
                 st = mc_status_worse(st, MC_ERROR);
         if (caveat && st == MC_PASS)
                 st = MC_WARN;
-        /* The worst first, so that the summary leads with what breaks. */
-        for (int pass = 0; pass < 2; pass++)
-                for (size_t i = 0; i < n; i++) {
-                        _cleanup_free_ char *names = NULL, *port = NULL;
+        /* One hash lookup per peer: grouping by comparing every pair was
+         * quadratic in the peers of a row. */
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *name = NULL;
+                size_t at;
 
-                        if (done[i] || (pass == 0 && p[i].st != st && !(st == MC_ERROR && p[i].st == MC_FAIL)))
-                                continue;
-                        done[i] = true;
-                        if (groups == SUMMARY_GROUPS) {
-                                left++;
-                                continue;
-                        }
-                        names = peer_name(&p[i]);
-                        for (size_t k = i + 1; k < n; k++)
-                                if (!done[k] && streq(p[k].brief ?: p[k].text, p[i].brief ?: p[i].text) &&
-                                    p[k].port == p[i].port) {
-                                        _cleanup_free_ char *nk = peer_name(&p[k]);
-                                        append(&names, ", ", "%s", nk);
-                                        done[k] = true;
-                                }
-                        if (!what)
-                                port = mc_strdup_printf("%u/tcp", p[i].port);
-                        append(&summary, "; ", "%s from %s: %s", what ?: port, names, p[i].brief ?: p[i].text);
-                        groups++;
+                if (p[i].rep && group_of[p[i].rep - 1]) {
+                        /* A shared evaluation: its representative's group. */
+                        at = group_of[p[i].rep - 1];
+                } else {
+                        /* The full text too: the evidence line shows it for all of the group. */
+                        char *key = mc_strdup_printf("%u|%s|%s", p[i].port, p[i].brief ?: "", p[i].text ?: "");
+
+                        at = GPOINTER_TO_SIZE(g_hash_table_lookup(by_verdict, key));
+                        if (at == 0) {
+                                g[n_groups] = (struct group) { .first = i };
+                                at = ++n_groups;
+                                g_hash_table_insert(by_verdict, key, GSIZE_TO_POINTER(at));
+                        } else
+                                free(key);
                 }
+                group_of[i] = at;
+                if (g[at - 1].count++ < GROUP_NAMED) {
+                        name = peer_name(&p[i]);
+                        append(&g[at - 1].names, ", ", "%s", name);
+                }
+        }
+        for (size_t i = 0; i < n_groups; i++)
+                if (g[i].count > GROUP_NAMED)
+                        append(&g[i].names, " ", "and %zu more", g[i].count - GROUP_NAMED);
+        /* The worst first, so that the summary leads with what breaks. */
+        for (size_t i = 0; i < n_groups; i++) {
+                enum mc_status gs = p[g[i].first].st;
+                if (gs == st || (st == MC_ERROR && gs == MC_FAIL))
+                        order[k++] = i;
+        }
+        for (size_t i = 0; i < n_groups; i++) {
+                enum mc_status gs = p[g[i].first].st;
+                if (!(gs == st || (st == MC_ERROR && gs == MC_FAIL)))
+                        order[k++] = i;
+        }
+        for (size_t o = 0; o < n_groups; o++) {
+                const struct group *x = &g[order[o]];
+                const struct peer *pi = &p[x->first];
+                _cleanup_free_ char *port = what ? NULL : mc_strdup_printf("%u/tcp", pi->port);
+
+                if (o >= SUMMARY_GROUPS) {
+                        left += x->count;
+                        continue;
+                }
+                append(&summary, "; ", "%s from %s: %s", what ?: port, x->names, pi->brief ?: pi->text);
+        }
         if (left)
                 append(&summary, "; ", "%zu more peers listed in the evidence", left);
         if (missing)
@@ -566,12 +705,17 @@ static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct rul
         if (s->saved)
                 append(&summary, " ", "(offline: evaluated from the saved rules in %s)", s->where);
         r = mc_report(ctx, st, "%s", summary);
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *name = peer_name(&p[i]), *port = what ? NULL : mc_strdup_printf("%u/tcp", p[i].port);
-                mc_result_evidence(r, s->where, 0, "%s from %s: %s", what ?: port, name, p[i].text);
+        /* One evidence line per verdict, naming its peers (the first few). */
+        for (size_t o = 0; o < n_groups; o++) {
+                const struct group *x = &g[order[o]];
+                const struct peer *pi = &p[x->first];
+                _cleanup_free_ char *port = what ? NULL : mc_strdup_printf("%u/tcp", pi->port);
+
+                mc_result_evidence(r, s->where, 0, "%s from %s: %s", what ?: port, x->names, pi->text);
         }
+        for (size_t i = 0; i < n_groups; i++)
+                free(g[i].names);
         free(summary);
-        free(done);
         return r;
 }
 
@@ -657,20 +801,24 @@ static char *missed_text(const struct ruleset *s, const struct peer *p, const ch
 
 /* The libvirt port a peer's migration URI connects to: its own nova.conf
  * says how it connects, this node's when the peer has no facts. */
-static void peer_port(const struct mc_check_ctx *ctx, struct peer *p) {
-        struct mc_transport t;
-        json_object *facts = p->node && p->node->facts && mc_nova_configured(p->node->facts) ? p->node->facts : ctx->facts;
+/* The peer's port: its own transport, else (no nova there) this node's. */
+static void peer_port(struct mc_check_ctx *ctx, struct peer *p) {
+        const struct transport_of *v = mc_check_scratch(ctx, transports_build, free);
+        size_t k = p->node ? (size_t) (p->node - ctx->cluster->nodes) : SIZE_MAX;
+        struct transport_of mine;
 
-        if (mc_migration_transport(facts, &t) < 0) {
-                p->port = 16509;
-                p->scheme = "tcp";
+        if (k < ctx->cluster->n_nodes && v[k].own) {
+                p->port = v[k].port;
+                p->scheme = v[k].scheme;
                 return;
         }
-        p->port = t.port;
-        p->scheme = mc_scheme_to_string(t.scheme);
+        transport_get(ctx->facts, &mine);
+        p->port = mine.port;
+        p->scheme = mine.scheme;
 }
 
 void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
+        g_autoptr(GHashTable) memo = NULL;
         json_object *fw = mc_json_get(ctx->facts, "firewall");
         _cleanup_free_ char *missing = NULL, *caveat = NULL;
         _cleanup_(ruleset_done) struct ruleset s = {};
@@ -685,6 +833,7 @@ void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
         if (!s.saved)
                 caveat = live_caveat(fw);
         p = peers_of(ctx, &n, &missing);
+        memo = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
         for (size_t i = 0; i < n; i++) {
                 peer_port(ctx, &p[i]);
                 if (p[i].port == 0) {
@@ -695,13 +844,28 @@ void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
                 any_port = true;
                 if (ipv6_peer(&p[i]))
                         continue;
-                if (!eval_peer(&s, dst, &p[i], (uint16_t) p[i].port, (uint16_t) p[i].port, &p[i].res)) {
-                        p[i].st = MC_ERROR;
-                        p[i].text = mc_strdup("cannot be evaluated");
-                        continue;
+                _cleanup_free_ char *key = NULL;
+                size_t same = eval_memo_find(memo, &s, &p[i], (uint16_t) p[i].port, (uint16_t) p[i].port, &key);
+
+                /* A refusal's text names the peer (missed_text): evaluated each time. */
+                if (same && p[same - 1].st != MC_FAIL) {
+                        /* p[i].res stays empty: only the worst peer's result is read
+                         * afterwards, and a peer sharing an earlier evaluation is never
+                         * worse than that earlier one. */
+                        p[i].st = p[same - 1].st;
+                        p[i].text = mc_strdup(p[same - 1].text);
+                        p[i].rep = same;
+                } else {
+                        if (!eval_peer(&s, dst, &p[i], (uint16_t) p[i].port, (uint16_t) p[i].port, &p[i].res)) {
+                                p[i].st = MC_ERROR;
+                                p[i].text = mc_strdup("cannot be evaluated");
+                                continue;
+                        }
+                        p[i].st = result_status(&p[i].res);
+                        p[i].text = spans_text(&s, &p[i].res, false);
+                        if (key)  /* NULL: a refusal evaluated again, its key already kept */
+                                g_hash_table_insert(memo, TAKE_PTR(key), GSIZE_TO_POINTER(i + 1));
                 }
-                p[i].st = result_status(&p[i].res);
-                p[i].text = spans_text(&s, &p[i].res, false);
                 if (p[i].st == MC_FAIL) {
                         const struct mc_fw_part *w = mc_fw_span_worst(&p[i].res.spans[0]);
                         _cleanup_free_ char *m = missed_text(&s, &p[i], dst, (uint16_t) p[i].port, &w->o);
@@ -759,6 +923,7 @@ static bool migration_range(struct mc_check_ctx *ctx, long *lo, long *hi) {
 }
 
 void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
+        g_autoptr(GHashTable) memo = NULL;
         json_object *fw = mc_json_get(ctx->facts, "firewall");
         _cleanup_free_ char *missing = NULL, *caveat = NULL, *what = NULL;
         _cleanup_(ruleset_done) struct ruleset s = {};
@@ -773,6 +938,7 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
         if (!s.saved)
                 caveat = live_caveat(fw);
         p = peers_of(ctx, &n, &missing);
+        memo = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
         what = mc_strdup_printf("%ld-%ld/tcp", lo, hi);
         if (!s.saved && ruleset_open(&s) && !caveat && !missing) {
                 r = mc_report(ctx, MC_PASS, "no filter rules and policy ACCEPT: every peer may connect to %s", what);
@@ -783,14 +949,29 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
         for (size_t i = 0; i < n; i++) {
                 if (ipv6_peer(&p[i]))
                         continue;
-                if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &p[i].res)) {
-                        p[i].st = MC_ERROR;
-                        p[i].text = mc_strdup("cannot be evaluated");
-                        continue;
+                _cleanup_free_ char *key = NULL;
+                size_t same = eval_memo_find(memo, &s, &p[i], (uint16_t) lo, (uint16_t) hi, &key);
+
+                if (same) {
+                        /* p[i].res stays empty: only the worst peer's result is read
+                         * afterwards, and a peer sharing an earlier evaluation is never
+                         * worse than that earlier one. */
+                        p[i].st = p[same - 1].st;
+                        p[i].text = mc_strdup(p[same - 1].text);
+                        p[i].brief = mc_strdup(p[same - 1].brief);
+                        p[i].rep = same;
+                } else {
+                        if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &p[i].res)) {
+                                p[i].st = MC_ERROR;
+                                p[i].text = mc_strdup("cannot be evaluated");
+                                continue;
+                        }
+                        p[i].st = result_status(&p[i].res);
+                        p[i].text = spans_text(&s, &p[i].res, true);
+                        p[i].brief = spans_brief(&s, &p[i].res);
+                        if (key)  /* NULL: a refusal evaluated again, its key already kept */
+                                g_hash_table_insert(memo, TAKE_PTR(key), GSIZE_TO_POINTER(i + 1));
                 }
-                p[i].st = result_status(&p[i].res);
-                p[i].text = spans_text(&s, &p[i].res, true);
-                p[i].brief = spans_brief(&s, &p[i].res);
                 if (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st)
                         worst = i;
         }

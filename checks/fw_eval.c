@@ -997,6 +997,55 @@ static void eval_one(const struct mc_fw_table *t, const struct qctx *q, const st
         free(ev.why);
 }
 
+static size_t src_signature_len(const struct mc_fw_table *const *tables, size_t n_tables) {
+        size_t len = 1;
+
+        for (size_t t = 0; t < n_tables; t++)
+                len += tables[t]->n_rules + 1;
+        return len;
+}
+
+static void src_signature(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *sig,
+                          size_t len) {
+        uint32_t a = 0;
+        bool have = parse_host(src, &a);
+        size_t k = 0;
+
+        sig[k++] = have ? 'a' : 'n';
+        for (size_t t = 0; t < n_tables; t++) {
+                for (size_t i = 0; i < tables[t]->n_chains; i++)
+                        for (size_t j = 0; j < tables[t]->chains[i].n; j++) {
+                                const struct crule *r = &tables[t]->chains[i].rules[j];
+                                const char *why;
+
+                                if (!r->src.set || k >= len)
+                                        continue;
+                                sig[k++] = "01?"[addr_match(&r->src, have, a, NULL, NULL, &why)];
+                        }
+                if (k < len)
+                        sig[k++] = '|';
+        }
+        sig[k] = '\0';
+}
+
+char *mc_fw_src_signature(const struct mc_fw_table *const *tables, size_t n_tables, const char *src) {
+        size_t len = src_signature_len(tables, n_tables);
+        char *sig = mc_assert_alloc(malloc(len + 1));
+
+        src_signature(tables, n_tables, src, sig, len);
+        return sig;
+}
+
+bool mc_fw_src_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *buf,
+                             size_t size) {
+        size_t len = src_signature_len(tables, n_tables);
+
+        if (len + 1 > size)
+                return false;
+        src_signature(tables, n_tables, src, buf, len);
+        return true;
+}
+
 static void make_qctx(const struct mc_fw_query *q, struct qctx *ret) {
         *ret = (struct qctx) { .in = q->in };
         ret->have_src = parse_host(q->src, &ret->src);

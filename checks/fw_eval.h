@@ -110,6 +110,18 @@ int mc_fw_eval(const struct mc_fw_table *const *tables, size_t n_tables, const s
                struct mc_fw_result *ret);
 void mc_fw_result_done(struct mc_fw_result *r);
 
+/* What the tables can tell of a source address: for each rule with -s, in
+ * table order, whether the address matches ('1'), does not ('0') or cannot
+ * be decided ('?'), after whether the address parses. Two sources with the
+ * same signature get the same result from mc_fw_eval() for otherwise equal
+ * queries, as the source address reaches the walk only through these
+ * matches: the firewall checks evaluate each distinct signature once per
+ * node instead of once per peer. */
+char *mc_fw_src_signature(const struct mc_fw_table *const *tables, size_t n_tables, const char *src);
+/* The same into buf; false (buf untouched) when it needs more than size bytes. */
+bool mc_fw_src_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *buf,
+                             size_t size);
+
 /* The part that matters most: a refusal over uncertainty over acceptance,
  * the widest source-port range among equals. */
 const struct mc_fw_part *mc_fw_span_worst(const struct mc_fw_span *s);

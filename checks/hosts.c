@@ -66,10 +66,7 @@ struct hnode {
         unsigned target_shared;   /* other nodes with the same target name */
         long port;                /* first migration port, for libvirt's message */
         /* libvirt-hostname-resolvable scratch for the source being checked */
-        unsigned seen, ok, nss_seen;
-        const char *first_addr;
-        int first_line;
-        bool first_loop;
+        unsigned nss_seen;
         json_object *nss;
 };
 
@@ -86,7 +83,33 @@ struct hosts_index {
         GHashTable *targets;      /* lower-case libvirt target -> GArray of node indices */
         unsigned gen;
         bool agreed;              /* votes counted and addresses agreed (index_agree) */
+        /* Rows of nodes without NSS answers, by their shared /etc/hosts list
+         * (json-c array -> index + 1 of the row in the results): such a row
+         * depends on nothing else, so the others copy it. */
+        GHashTable *rows;
+        /* libvirt-hostname-resolvable: what each shared list says of each
+         * node's libvirt name, scanned once per list. */
+        GHashTable *scans;
 };
+
+struct lhr_scan {
+        unsigned char *seen, *ok, *loop;
+        const char **addr;
+        int *line;
+};
+
+static void lhr_scan_free(void *p) {
+        struct lhr_scan *sc = p;
+
+        if (!sc)
+                return;
+        free(sc->seen);
+        free(sc->ok);
+        free(sc->loop);
+        free(sc->addr);
+        free(sc->line);
+        free(sc);
+}
 
 static void index_free(struct hosts_index *x) {
         if (!x)
@@ -106,6 +129,10 @@ static void index_free(struct hosts_index *x) {
                 g_hash_table_destroy(x->targets);
         free(x->must);
         free(x->present);
+        if (x->rows)
+                g_hash_table_destroy(x->rows);
+        if (x->scans)
+                g_hash_table_destroy(x->scans);
         free(x);
 }
 
@@ -361,52 +388,88 @@ static void node_must_names(const struct hnode *hn, const char *out[static 5]) {
         out[4] = hostname && !strchr(hostname, '.') ? own_canonical(hn->facts, hostname) : NULL;
 }
 
-static void vote(struct hnode *hn, const char *address) {
+static void vote(struct hnode *hn, const char *address, unsigned weight) {
         /* Few distinct answers per node (one when all agree): a list. */
         for (size_t v = 0; v < hn->n_votes; v++)
                 if (same_addr(address, hn->votes[v].address)) {
-                        hn->votes[v].count++;
+                        hn->votes[v].count += weight;
                         return;
                 }
         hn->votes = mc_assert_alloc(reallocarray(hn->votes, hn->n_votes + 1, sizeof(*hn->votes)));
-        hn->votes[hn->n_votes++] = (struct vote) { .address = addr_norm(address), .count = 1 };
+        hn->votes[hn->n_votes++] = (struct vote) { .address = addr_norm(address), .count = weight };
+}
+
+/* One voter's /etc/hosts: each node named gets the first address given for
+ * it, weighted by the voters that share this list (the same json-c array:
+ * src/offline.c shares identical lists). stamp: the voters' own (index + 1),
+ * which no other voter uses; member[k] == stamp: node k is one of them. */
+static void vote_entries(struct hosts_index *x, json_object *entries, size_t stamp, unsigned weight, size_t *voted,
+                         const size_t *member) {
+        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
+                const char *addr = NULL;
+                entry_get(en, &addr, &names);
+                bool loop = addr_loopback(addr);
+
+                for (size_t i = 0; addr && names && i < json_object_array_length(names); i++) {
+                        bool derived;
+                        struct hname *h = name_find(x, mc_json_str(json_object_array_get_idx(names, i), NULL),
+                                                    &derived);
+
+                        if (!h || h->ambiguous)
+                                continue;
+                        if (!derived && h->listed_by != stamp) {
+                                h->listed_by = stamp;
+                                h->listed += weight;
+                        }
+                        if (loop || voted[h->owner] == stamp)
+                                continue;
+                        voted[h->owner] = stamp;
+                        vote(&x->n[h->owner], addr, weight);
+                        if (member[h->owner] == stamp && !x->n[h->owner].own_vote)
+                                x->n[h->owner].own_vote = addr_norm(addr);
+                }
+        }
 }
 
 /* Each node votes once per node of the cluster: the first address its
  * /etc/hosts gives for any of that node's names (what getaddrinfo() tries
  * first), else the first address NSS gave. Loopback answers are
- * hosts-loopback-hostname's finding and no vote. */
+ * hosts-loopback-hostname's finding and no vote.
+ *
+ * Nodes without NSS answers that share one /etc/hosts list vote together,
+ * the list walked once with their number as weight: the same votes as one
+ * walk per node, without n walks of n lines. */
 static void collect_votes(struct hosts_index *x) {
-        _cleanup_free_ size_t *voted = mc_assert_alloc(calloc(x->n_nodes, sizeof(size_t)));
+        _cleanup_free_ size_t *voted = mc_assert_alloc(calloc(x->n_nodes + 1, sizeof(size_t)));
+        _cleanup_free_ size_t *member = mc_assert_alloc(calloc(x->n_nodes + 1, sizeof(size_t)));
+        _cleanup_free_ unsigned *weight = mc_assert_alloc(calloc(x->n_nodes + 1, sizeof(unsigned)));
+        g_autoptr(GHashTable) lists = g_hash_table_new(g_direct_hash, g_direct_equal);
 
+        /* The first node of each shared list stands for the others. */
+        for (size_t j = 0; j < x->n_nodes; j++) {
+                json_object *entries = entries_of(x->n[j].facts);
+                gpointer first;
+
+                if (!entries || resolve_of(x->n[j].facts))
+                        continue;
+                if (!g_hash_table_lookup_extended(lists, entries, NULL, &first)) {
+                        first = GSIZE_TO_POINTER(j + 1);
+                        g_hash_table_insert(lists, entries, first);
+                }
+                member[j] = GPOINTER_TO_SIZE(first);
+                weight[GPOINTER_TO_SIZE(first) - 1]++;
+        }
         for (size_t j = 0; j < x->n_nodes; j++) {
                 json_object *entries = entries_of(x->n[j].facts), *resolve = resolve_of(x->n[j].facts);
 
-                for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
-                        json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
-                        const char *addr = NULL;
-                        entry_get(en, &addr, &names);
-                        bool loop = addr_loopback(addr);
-
-                        for (size_t i = 0; addr && names && i < json_object_array_length(names); i++) {
-                                bool derived;
-                                struct hname *h = name_find(x, mc_json_str(json_object_array_get_idx(names, i), NULL),
-                                                            &derived);
-
-                                if (!h || h->ambiguous)
-                                        continue;
-                                if (!derived && h->listed_by != j + 1) {
-                                        h->listed_by = j + 1;
-                                        h->listed++;
-                                }
-                                if (loop || voted[h->owner] == j + 1)
-                                        continue;
-                                voted[h->owner] = j + 1;
-                                vote(&x->n[h->owner], addr);
-                                if (h->owner == j && !x->n[j].own_vote)
-                                        x->n[j].own_vote = addr_norm(addr);
-                        }
+                if (member[j]) {
+                        if (member[j] == j + 1)
+                                vote_entries(x, entries, j + 1, weight[j], voted, member);
+                        continue;
                 }
+                member[j] = j + 1;
+                vote_entries(x, entries, j + 1, 1, voted, member);
                 if (!resolve)
                         continue;
                 json_object_object_foreach(resolve, key, answer) {
@@ -416,7 +479,7 @@ static void collect_votes(struct hosts_index *x) {
                         if (!h || h->ambiguous || !addr || voted[h->owner] == j + 1)
                                 continue;
                         voted[h->owner] = j + 1;
-                        vote(&x->n[h->owner], addr);
+                        vote(&x->n[h->owner], addr, 1);
                         if (h->owner == j && !x->n[j].own_vote)
                                 x->n[j].own_vote = addr_norm(addr);
                 }
@@ -572,6 +635,8 @@ static struct hosts_index *index_build(const struct mc_cluster *c) {
                 }
         }
         x->present = mc_assert_alloc(calloc(x->n_must + 1, sizeof(*x->present)));
+        x->rows = g_hash_table_new(g_direct_hash, g_direct_equal);
+        x->scans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, lhr_scan_free);
         index_targets(x);
         return x;
 }
@@ -727,6 +792,23 @@ static char *agreed_text(const struct hnode *hn) {
                                 hn->total_votes, hn->tie ? ", a tie" : "");
 }
 
+/* A row already made for a node with the same shared /etc/hosts list and
+ * no NSS answers: copied, and true. */
+static bool row_shared(struct mc_check_ctx *ctx, struct hosts_index *x, json_object *entries, json_object *resolve) {
+        size_t at;
+
+        if (!entries || resolve || !(at = GPOINTER_TO_SIZE(g_hash_table_lookup(x->rows, entries))))
+                return false;
+        mc_report_copy(ctx, ctx->out->items[at - 1].status, NULL, &ctx->out->items[at - 1]);
+        return true;
+}
+
+/* Remember the row just made, for row_shared(). */
+static void row_made(struct mc_check_ctx *ctx, struct hosts_index *x, json_object *entries, json_object *resolve) {
+        if (entries && !resolve && ctx->out->n > 0)
+                g_hash_table_insert(x->rows, entries, GSIZE_TO_POINTER(ctx->out->n));
+}
+
 /* The common prelude: /etc/hosts facts present and parsed. */
 static bool hosts_ready(struct mc_check_ctx *ctx) {
         json_object *h = mc_json_get(ctx->facts, "hosts");
@@ -765,6 +847,8 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
         entries = entries_of(ctx->facts);
         resolve = resolve_of(ctx->facts);
         absent = streq_ptr(mc_json_str(mc_json_get(ctx->facts, "hosts"), "state"), "absent");
+        if (row_shared(ctx, x, entries, resolve))
+                return;
 
         /* Every line that names a node of the cluster must give the
          * cluster's address for it. */
@@ -880,6 +964,7 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
                         mc_result_hint(r, "add the names to " HOSTS " on this node (as the other nodes have them), or "
                                           "run migcheck on the live nodes so that it can ask NSS/DNS");
                 findings_done(&f);
+                row_made(ctx, x, entries, resolve);
                 return;
         }
         r = mc_report(ctx, MC_PASS, "%zu name%s of %zu node%s %s to the cluster's addresses (%zu from " HOSTS
@@ -889,6 +974,7 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
                       x->n_ambiguous ? "; names claimed by several nodes were not judged" : "");
         if (x->n_ambiguous)
                 mc_result_evidence(r, "cluster", 0, "%zu names are claimed by more than one node", x->n_ambiguous);
+        row_made(ctx, x, entries, resolve);
 }
 
 void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
@@ -906,6 +992,8 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
         x = index_get(ctx);
         entries = entries_of(ctx->facts);
         resolve = resolve_of(ctx->facts);
+        if (row_shared(ctx, x, entries, resolve))
+                return;
 
         /* NSS on a live node: the cluster's names answered first with
          * loopback (nss-myhostname does that on a node without an address
@@ -992,34 +1080,26 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                                              "node (libvirt: \"hostname on destination resolved to localhost\")");
                 mc_result_hint(r, "%s", first_hint);
                 findings_done(&f);
+                row_made(ctx, x, entries, resolve);
                 return;
         }
         mc_report(ctx, MC_PASS, "no name of the cluster's %zu node%s maps to loopback (%zu " HOSTS " lines%s)",
                   ctx->cluster->n_nodes, ctx->cluster->n_nodes == 1 ? "" : "s", n_lines,
                   resolve ? ", and NSS's answers" : "");
+        row_made(ctx, x, entries, resolve);
 }
 
-/* libvirt-hostname-resolvable: this node as the source, each peer as the
- * destination whose name it must resolve. */
-void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
-        struct hosts_index *x;
-        json_object *entries, *resolve;
-        struct findings f = {};
-        struct mc_result *r;
-        size_t j, checked = 0, unknown = 0;
-        bool single;
+/* What an /etc/hosts list says of each node's libvirt name, in file order:
+ * the first line naming it is what getaddrinfo() returns first. */
+static struct lhr_scan *lhr_scan_new(const struct hosts_index *x, json_object *entries) {
+        struct lhr_scan *sc = mc_assert_alloc(calloc(1, sizeof(*sc)));
+        size_t n = x->n_nodes + 1;
 
-        if (!hosts_ready(ctx))
-                return;
-        x = index_get(ctx);
-        index_agree(x);
-        j = (size_t) (ctx->node - ctx->cluster->nodes);
-        entries = entries_of(ctx->facts);
-        resolve = resolve_of(ctx->facts);
-        single = x->n_nodes == 1;
-
-        /* This node's /etc/hosts lines for the peers' names, in file
-         * order: the first line is what getaddrinfo() returns first. */
+        sc->seen = mc_assert_alloc(calloc(n, 1));
+        sc->ok = mc_assert_alloc(calloc(n, 1));
+        sc->loop = mc_assert_alloc(calloc(n, 1));
+        sc->addr = mc_assert_alloc(calloc(n, sizeof(*sc->addr)));
+        sc->line = mc_assert_alloc(calloc(n, sizeof(*sc->line)));
         for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
                 const char *addr = NULL;
@@ -1035,18 +1115,52 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                         if (!name || !lower(name, buf) || !(a = g_hash_table_lookup(x->targets, buf)))
                                 continue;
                         for (guint t = 0; t < a->len; t++) {
-                                struct hnode *hn = &x->n[g_array_index(a, size_t, t)];
+                                size_t k = g_array_index(a, size_t, t);
+                                const struct hnode *hn = &x->n[k];
 
-                                if (hn->seen != x->gen) {
-                                        hn->seen = x->gen;
-                                        hn->first_addr = addr;
-                                        hn->first_line = (int) mc_json_int(en, "line", 0);
-                                        hn->first_loop = addr_loopback(addr);
+                                if (!sc->seen[k]) {
+                                        sc->seen[k] = 1;
+                                        sc->addr[k] = addr;
+                                        sc->line[k] = (int) mc_json_int(en, "line", 0);
+                                        sc->loop[k] = addr_loopback(addr);
                                 }
                                 if (hn->agreed && same_addr(addr, hn->agreed))
-                                        hn->ok = x->gen;
+                                        sc->ok[k] = 1;
                         }
                 }
+        }
+        return sc;
+}
+
+/* libvirt-hostname-resolvable: this node as the source, each peer as the
+ * destination whose name it must resolve. */
+void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
+        struct hosts_index *x;
+        json_object *entries, *resolve;
+        struct findings f = {};
+        struct mc_result *r;
+        size_t j, checked = 0, unknown = 0;
+        bool single;
+        struct lhr_scan *sc, *mine = NULL;
+
+        if (!hosts_ready(ctx))
+                return;
+        x = index_get(ctx);
+        index_agree(x);
+        j = (size_t) (ctx->node - ctx->cluster->nodes);
+        entries = entries_of(ctx->facts);
+        resolve = resolve_of(ctx->facts);
+        single = x->n_nodes == 1;
+
+        /* This node's /etc/hosts lines for the peers' names: one scan per
+         * shared list (nodes without NSS answers), else one for this node. */
+        sc = entries && !resolve ? g_hash_table_lookup(x->scans, entries) : NULL;
+        if (!sc) {
+                sc = lhr_scan_new(x, entries);
+                if (entries && !resolve)
+                        g_hash_table_insert(x->scans, entries, sc);
+                else
+                        mine = sc;
         }
         if (resolve) {
                 json_object_object_foreach(resolve, key, answer) {
@@ -1099,18 +1213,18 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                                                      hn->node->name, hn->target), NULL);
                         continue;
                 }
-                if (hn->seen == x->gen) {
-                        if (hn->first_loop)
-                                FINDING(&f, MC_FAIL, HOSTS, (unsigned) hn->first_line,
-                                            mc_strdup_printf("%s (%s: %s)", hn->first_addr, hn->node->name, hn->target_from),
+                if (sc->seen[k]) {
+                        if (sc->loop[k])
+                                FINDING(&f, MC_FAIL, HOSTS, (unsigned) sc->line[k],
+                                            mc_strdup_printf("%s (%s: %s)", sc->addr[k], hn->node->name, hn->target_from),
                                             mc_strdup_printf("'%s' (%s) resolves to loopback %s on line %d", hn->target,
-                                                             hn->node->name, hn->first_addr, hn->first_line), NULL);
-                        else if (hn->target_is_name && hn->agreed && hn->ok != x->gen)
-                                FINDING(&f, MC_FAIL, HOSTS, (unsigned) hn->first_line,
-                                            mc_strdup_printf("%s %s; %s", hn->first_addr, hn->target, hn->target_from),
+                                                             hn->node->name, sc->addr[k], sc->line[k]), NULL);
+                        else if (hn->target_is_name && hn->agreed && !sc->ok[k])
+                                FINDING(&f, MC_FAIL, HOSTS, (unsigned) sc->line[k],
+                                            mc_strdup_printf("%s %s; %s", sc->addr[k], hn->target, hn->target_from),
                                             mc_strdup_printf("'%s' (%s) resolves to %s on line %d, not to its address %s",
-                                                             hn->target, hn->node->name, hn->first_addr,
-                                                             hn->first_line, hn->agreed), NULL);
+                                                             hn->target, hn->node->name, sc->addr[k], sc->line[k],
+                                                             hn->agreed), NULL);
                         continue;
                 }
                 if (hn->nss_seen == x->gen) {
@@ -1164,8 +1278,10 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                                   "address in " HOSTS " on every node, or set migration_host in qemu.conf / "
                                   "live_migration_inbound_addr in nova.conf to a name or address every peer reaches");
                 findings_done(&f);
+                lhr_scan_free(mine);
                 return;
         }
+        lhr_scan_free(mine);
         if (checked == 0) {
                 mc_report(ctx, MC_SKIP, "no peer's libvirt hostname is known (%zu without facts)", unknown);
                 return;

@@ -2,6 +2,7 @@
 #include "peers.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
 #include <strings.h>
 
 #include "results.h"
@@ -119,15 +120,106 @@ struct vote {
         size_t count;
 };
 
-const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n) {
-        size_t idx = n >= c->nodes && n < c->nodes + c->n_nodes ? (size_t) (n - c->nodes) : SIZE_MAX;
-        _cleanup_free_ struct vote *votes = NULL;
-        size_t n_votes = 0, best = SIZE_MAX;
+/* Votes for one node, in the order the voters come (cluster order): best
+ * is the first address to reach the highest count, as the scan did. */
+struct ballot {
+        struct vote *v;
+        size_t n, best;
+};
 
-        if (n->address)
-                return n->address;
-        if (mc_address_is_numeric(n->name))
-                return n->name;
+static void ballot_add(struct ballot *b, const char *a) {
+        size_t k;
+
+        for (k = 0; k < b->n && !streq(b->v[k].address, a); k++)
+                ;
+        if (k == b->n) {
+                b->v = mc_assert_alloc(reallocarray(b->v, b->n + 1, sizeof(*b->v)));
+                b->v[b->n++] = (struct vote) { .address = a };
+        }
+        b->v[k].count++;
+        if (b->best == SIZE_MAX || b->v[k].count > b->v[b->best].count)
+                b->best = k;
+}
+
+struct mc_address_memo {
+        const struct mc_cluster *cluster;
+        size_t n_nodes;
+        bool built;
+        const char **given;     /* per node: the --peer address in another node's facts.peers (schema 1) */
+        struct ballot *ballots; /* per node: the others' NSS answers for its name */
+};
+
+struct mc_address_memo *mc_address_memo_new(const struct mc_cluster *c) {
+        struct mc_address_memo *m = mc_assert_alloc(calloc(1, sizeof(*m)));
+
+        m->cluster = c;
+        m->n_nodes = c->n_nodes;
+        return m;
+}
+
+void mc_address_memo_free(struct mc_address_memo *m) {
+        if (!m)
+                return;
+        for (size_t k = 0; m->ballots && k < m->n_nodes; k++)
+                free(m->ballots[k].v);
+        free(m->ballots);
+        free(m->given);
+        free(m);
+}
+
+/* One pass over what the facts hold (every node's peers list and NSS
+ * answers), however many nodes ask: O(size of the facts), where asking
+ * each node about each node was O(n) per call and O(n^3) for a check
+ * that asks for every peer of every node. */
+static void memo_build(struct mc_address_memo *m) {
+        const struct mc_cluster *c = m->cluster;
+        g_autoptr(GHashTable) by_name = g_hash_table_new(g_str_hash, g_str_equal);
+        _cleanup_free_ size_t *seen = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*seen)));
+
+        m->given = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*m->given)));
+        m->ballots = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*m->ballots)));
+        for (size_t k = c->n_nodes; k-- > 0;) {
+                /* The first node of a name answers for it, as the scan did. */
+                g_hash_table_insert(by_name, c->nodes[k].name, GSIZE_TO_POINTER(k + 1));
+                m->ballots[k].best = SIZE_MAX;
+        }
+        for (size_t j = 0; j < c->n_nodes; j++) {
+                json_object *peers = mc_json_get(c->nodes[j].facts, "peers");
+
+                for (size_t i = 0; peers && json_object_is_type(peers, json_type_array) &&
+                                   i < json_object_array_length(peers); i++) {
+                        json_object *p = json_object_array_get_idx(peers, i);
+                        const char *name = mc_json_str(p, "name"), *a = mc_json_str(p, "address");
+                        size_t k = name ? GPOINTER_TO_SIZE(g_hash_table_lookup(by_name, name)) : 0;
+
+                        /* Only the first entry of a name in j's list counts. */
+                        if (k == 0 || k - 1 == j || seen[k - 1] == j + 1)
+                                continue;
+                        seen[k - 1] = j + 1;
+                        if (a && !m->given[k - 1])
+                                m->given[k - 1] = a;
+                }
+        }
+        for (size_t j = 0; j < c->n_nodes; j++) {
+                json_object *resolve = mc_json_get(c->nodes[j].facts, "resolve");
+
+                if (!resolve || !json_object_is_type(resolve, json_type_object))
+                        continue;
+                json_object_object_foreach(resolve, key, answer) {
+                        size_t k = GPOINTER_TO_SIZE(g_hash_table_lookup(by_name, key));
+                        const char *a;
+
+                        if (k == 0 || k - 1 == j || !(a = mc_resolve_first(answer)))
+                                continue;
+                        ballot_add(&m->ballots[k - 1], a);
+                }
+        }
+        m->built = true;
+}
+
+static const char *address_scan(const struct mc_cluster *c, const struct mc_node *n, size_t idx) {
+        struct ballot b = { .best = SIZE_MAX };
+        const char *ret;
 
         /* The coordinator told every node its peers' addresses; with --from
          * the saved facts still carry them. */
@@ -145,24 +237,34 @@ const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n)
          * maps the name to loopback (127.0.1.1 HOSTNAME) has no vote. */
         for (size_t j = 0; j < c->n_nodes; j++) {
                 const char *a;
-                size_t k;
 
                 if (j == idx)
                         continue;
                 a = mc_resolve_first(mc_json_path(c->nodes[j].facts, "resolve", n->name, NULL));
-                if (!a)
-                        continue;
-                if (!votes)
-                        votes = mc_assert_alloc(calloc(c->n_nodes, sizeof(*votes)));
-                for (k = 0; k < n_votes && !streq(votes[k].address, a); k++)
-                        ;
-                if (k == n_votes)
-                        votes[n_votes++] = (struct vote) { .address = a };
-                votes[k].count++;
-                if (best == SIZE_MAX || votes[k].count > votes[best].count)
-                        best = k;
+                if (a)
+                        ballot_add(&b, a);
         }
-        return best == SIZE_MAX ? NULL : votes[best].address;
+        ret = b.best == SIZE_MAX ? NULL : b.v[b.best].address;
+        free(b.v);
+        return ret;
+}
+
+const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n) {
+        size_t idx = n >= c->nodes && n < c->nodes + c->n_nodes ? (size_t) (n - c->nodes) : SIZE_MAX;
+        struct mc_address_memo *m = c->address_memo;
+
+        if (n->address)
+                return n->address;
+        if (mc_address_is_numeric(n->name))
+                return n->name;
+        /* Outside a run (or a node not of this cluster): ask the facts directly. */
+        if (!m || m->cluster != c || m->n_nodes != c->n_nodes || idx == SIZE_MAX)
+                return address_scan(c, n, idx);
+        if (!m->built)
+                memo_build(m);
+        if (m->given[idx])
+                return m->given[idx];
+        return m->ballots[idx].best == SIZE_MAX ? NULL : m->ballots[idx].v[m->ballots[idx].best].address;
 }
 
 bool mc_node_has_address(const struct mc_cluster *c, const struct mc_node *n, const char *addr) {

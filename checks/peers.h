@@ -16,9 +16,14 @@
  *  4. what the other nodes resolve its name to: the most common first
  *     non-loopback address of their "resolve" facts (ties: the first node's).
  * NULL when unknown; a check that needs it then reports ERROR, never PASS.
- * O(n) per call: facts.peers is probed at the position the coordinator
- * writes n at (cluster order without the node itself) before any scan. */
+ * During a run (mc_checks_run_table sets c->address_memo) 3 and 4 are
+ * indexed once for all nodes in one pass over the facts, and each call is
+ * O(1); outside a run, O(n) per call. */
 const char *mc_node_address(const struct mc_cluster *c, const struct mc_node *n);
+
+/* The per-run index behind mc_node_address, built on its first use. */
+struct mc_address_memo *mc_address_memo_new(const struct mc_cluster *c);
+void mc_address_memo_free(struct mc_address_memo *m);
 
 /* Whether addr is n's agreed address (mc_node_address) or one of the
  * addresses on its own interfaces (net.addresses of its live facts): how

@@ -6,6 +6,7 @@
  * releases, with limits; nova releases that differ only work across one
  * step of a rolling upgrade. */
 #include <ctype.h>
+#include <glib.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -113,11 +114,96 @@ static void evidence_version(struct mc_result *r, const char *node, const char *
         mc_result_evidence(r, f ?: v->source, 0, "%s %s", what, v->raw);
 }
 
+/* Each node's versions, read once per run, and the nodes grouped by what
+ * compares (few groups: a cluster runs a handful of builds), so that a row
+ * compares this node with each group once and walks the others with
+ * integer compares. */
+struct vs_node {
+        struct node_versions v;
+        size_t group;
+};
+
+struct vs_index {
+        struct vs_node *n;
+        size_t n_groups;
+};
+
+static void *vs_build(const struct mc_cluster *c) {
+        struct vs_index *x = mc_assert_alloc(calloc(1, sizeof(*x)));
+        g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+
+        x->n = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*x->n)));
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                struct node_versions *v = &x->n[i].v;
+                _cleanup_free_ char *key = NULL;
+                gpointer g;
+
+                if (!c->nodes[i].facts) {
+                        x->n[i].group = SIZE_MAX;
+                        continue;
+                }
+                versions_of(c->nodes[i].facts, v);
+                key = mc_strdup_printf("%d%s|%d%s|%s|%s", v->qemu.raw != NULL, v->qemu.upstream, v->libvirt.raw != NULL,
+                                       v->libvirt.upstream, v->hv_type ?: "", v->nova ?: "");
+                if (g_hash_table_lookup_extended(groups, key, NULL, &g))
+                        x->n[i].group = GPOINTER_TO_SIZE(g);
+                else {
+                        x->n[i].group = x->n_groups++;
+                        g_hash_table_insert(groups, TAKE_PTR(key), GSIZE_TO_POINTER(x->n[i].group));
+                }
+        }
+        return x;
+}
+
+static void vs_free(void *p) {
+        struct vs_index *x = p;
+
+        free(x->n);
+        free(x);
+}
+
+/* Nodes named in a list before the rest is counted. */
+#define VS_NAMED 8
+
+struct namelist {
+        char *s;
+        size_t n;
+        size_t first[VS_NAMED];  /* node indices of the named ones */
+};
+
+static void namelist_add(struct namelist *l, size_t node, const char *fmt, ...) _printf_(3, 4);
+static void namelist_add(struct namelist *l, size_t node, const char *fmt, ...) {
+        _cleanup_free_ char *piece = NULL;
+        va_list ap;
+
+        if (l->n < VS_NAMED) {
+                va_start(ap, fmt);
+                if (vasprintf(&piece, fmt, ap) < 0)
+                        mc_oom();
+                va_end(ap);
+                mc_strappendf(&l->s, "%s%s", l->s ? ", " : "", piece);
+                l->first[l->n] = node;
+        }
+        l->n++;
+}
+
+/* The text, with "and N more" when some were not named; NULL when empty. */
+static char *namelist_text(const struct namelist *l) {
+        if (l->n == 0)
+                return NULL;
+        if (l->n > VS_NAMED)
+                return mc_strdup_printf("%s and %zu more", l->s, l->n - VS_NAMED);
+        return mc_strdup(l->s);
+}
+
 void mc_check_version_skew(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         _cleanup_free_ char *qemu_newer = NULL, *libvirt_newer = NULL, *nova_other = NULL, *unknown = NULL,
                             *type_other = NULL, *summary = NULL;
-        struct node_versions me, p;
+        _cleanup_free_ signed char *cmp_q = NULL, *cmp_l = NULL;
+        struct namelist lq = {}, ll = {}, lt = {}, ln = {}, lu = {};
+        const struct vs_index *x;
+        struct node_versions me;
         enum mc_status st = MC_PASS;
         struct mc_result *r;
 
@@ -132,27 +218,45 @@ void mc_check_version_skew(struct mc_check_ctx *ctx) {
                 return;
         }
 
+        x = mc_check_scratch(ctx, vs_build, vs_free);
+        /* Per group: 0 not compared yet, 1 newer than here, -1 not. */
+        cmp_q = mc_assert_alloc(calloc(x->n_groups + 1, 1));
+        cmp_l = mc_assert_alloc(calloc(x->n_groups + 1, 1));
         for (size_t i = 0; i < c->n_nodes; i++) {
                 const struct mc_node *n = &c->nodes[i];
+                const struct node_versions *p = &x->n[i].v;
+                size_t g = x->n[i].group;
 
                 if (n == ctx->node)
                         continue;
                 if (!n->facts) {
-                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? ", " : "", n->name);
+                        namelist_add(&lu, i, "%s (no facts)", n->name);
                         continue;
                 }
-                versions_of(n->facts, &p);
-                if (me.qemu.raw && p.qemu.raw && upstream_cmp(me.qemu.upstream, p.qemu.upstream) < 0)
-                        mc_strappendf(&qemu_newer, "%s%s (%s)", qemu_newer ? ", " : "", n->name, p.qemu.upstream);
-                if (me.libvirt.raw && p.libvirt.raw && upstream_cmp(me.libvirt.upstream, p.libvirt.upstream) < 0)
-                        mc_strappendf(&libvirt_newer, "%s%s (%s)", libvirt_newer ? ", " : "", n->name, p.libvirt.upstream);
-                if (me.hv_type && p.hv_type && !streq(me.hv_type, p.hv_type))
-                        mc_strappendf(&type_other, "%s%s (%s)", type_other ? ", " : "", n->name, p.hv_type);
-                if (me.nova && p.nova && !streq(me.nova, p.nova))
-                        mc_strappendf(&nova_other, "%s%s %s", nova_other ? ", " : "", n->name, p.nova);
-                if (!p.qemu.raw)
-                        mc_strappendf(&unknown, "%s%s (QEMU version unknown)", unknown ? ", " : "", n->name);
+                if (me.qemu.raw && p->qemu.raw) {
+                        if (!cmp_q[g])
+                                cmp_q[g] = upstream_cmp(me.qemu.upstream, p->qemu.upstream) < 0 ? 1 : -1;
+                        if (cmp_q[g] > 0)
+                                namelist_add(&lq, i, "%s (%s)", n->name, p->qemu.upstream);
+                }
+                if (me.libvirt.raw && p->libvirt.raw) {
+                        if (!cmp_l[g])
+                                cmp_l[g] = upstream_cmp(me.libvirt.upstream, p->libvirt.upstream) < 0 ? 1 : -1;
+                        if (cmp_l[g] > 0)
+                                namelist_add(&ll, i, "%s (%s)", n->name, p->libvirt.upstream);
+                }
+                if (me.hv_type && p->hv_type && !streq(me.hv_type, p->hv_type))
+                        namelist_add(&lt, i, "%s (%s)", n->name, p->hv_type);
+                if (me.nova && p->nova && !streq(me.nova, p->nova))
+                        namelist_add(&ln, i, "%s %s", n->name, p->nova);
+                if (!p->qemu.raw)
+                        namelist_add(&lu, i, "%s (QEMU version unknown)", n->name);
         }
+        qemu_newer = namelist_text(&lq);
+        libvirt_newer = namelist_text(&ll);
+        type_other = namelist_text(&lt);
+        nova_other = namelist_text(&ln);
+        unknown = namelist_text(&lu);
 
         if (type_other) {
                 st = MC_FAIL;
@@ -193,18 +297,16 @@ void mc_check_version_skew(struct mc_check_ctx *ctx) {
                 evidence_version(r, NULL, "qemu", &me.qemu);
         if (me.libvirt.raw)
                 evidence_version(r, NULL, "libvirt", &me.libvirt);
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct mc_node *n = &c->nodes[i];
-
-                if (n == ctx->node || !n->facts)
-                        continue;
-                versions_of(n->facts, &p);
-                if (qemu_newer && p.qemu.raw && me.qemu.raw && upstream_cmp(me.qemu.upstream, p.qemu.upstream) < 0)
-                        evidence_version(r, n->name, "qemu", &p.qemu);
-                if (libvirt_newer && p.libvirt.raw && me.libvirt.raw &&
-                    upstream_cmp(me.libvirt.upstream, p.libvirt.upstream) < 0)
-                        evidence_version(r, n->name, "libvirt", &p.libvirt);
-        }
+        /* The versions of the nodes named. */
+        for (size_t k = 0; qemu_newer && k < lq.n && k < VS_NAMED; k++)
+                evidence_version(r, c->nodes[lq.first[k]].name, "qemu", &x->n[lq.first[k]].v.qemu);
+        for (size_t k = 0; libvirt_newer && k < ll.n && k < VS_NAMED; k++)
+                evidence_version(r, c->nodes[ll.first[k]].name, "libvirt", &x->n[ll.first[k]].v.libvirt);
+        free(lq.s);
+        free(ll.s);
+        free(lt.s);
+        free(ln.s);
+        free(lu.s);
         if (qemu_newer)
                 mc_result_hint(r, "upgrade QEMU here to at least the version of %s, or migrate to this node only from "
                                   "nodes whose QEMU is not newer", qemu_newer);

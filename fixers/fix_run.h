@@ -13,7 +13,7 @@ struct mc_fix_request {
         bool dry_run;
         bool restart;   /* run the plan's restart commands */
         /* Run as a node of a cluster: the name the coordinator knows it
-         * by, and every node's facts ({"schema_version":1,"cluster":[...]})
+         * by, and every node's facts ({"schema_version":2,"cluster":[...]})
          * so that cluster checks and their fixers see the others. */
         const char *node_name;
         json_object *cluster_facts;

@@ -12,9 +12,15 @@ struct mc_node {
         char *error;           /* why there are no facts */
 };
 
+struct mc_address_memo;
+
 struct mc_cluster {
         struct mc_node *nodes;
         size_t n_nodes;
+        /* Run state, not data: set by mc_checks_run_table for one run so
+         * that mc_node_address (checks/peers.c) indexes the cluster once
+         * instead of scanning it per call. NULL outside a run. */
+        struct mc_address_memo *address_memo;
 };
 
 struct mc_node *mc_cluster_add(struct mc_cluster *c, const char *name);

@@ -52,7 +52,9 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 json_object *peers = json_object_new_array();
 
                 /* The coordinator tells each node who its peers are, so that
-                 * the node can resolve and probe them from where it stands. */
+                 * the node can resolve and probe them from where it stands.
+                 * The collectors read them from here; the list leaves the
+                 * document at the end (below). */
                 for (char *const *p = o->peers; *p; p++) {
                         json_object *e = json_object_new_object();
                         const char *eq = strchr(*p, '=');
@@ -97,6 +99,12 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 mc_collect_probes(&c);
         if (o->needs & MC_NEED_FIREWALL)
                 mc_collect_firewall(&c);
+        /* Schema 2 does not echo the peers: every node would carry the whole
+         * cluster, n^2 in all, for what the coordinator already knows (it
+         * records each node's own address under "inventory"). What was
+         * measured per peer (resolve, net.routes, probes) stays, keyed by
+         * the peer's name. */
+        json_object_object_del(facts, "peers");
 
         *ret = TAKE_PTR(facts);
         return 0;

@@ -147,6 +147,15 @@ int mc_facts_nova(json_object *facts, const char *section, const char *key, stru
         return r;
 }
 
+void mc_facts_set_inventory(json_object *facts, const char *name, const char *address) {
+        json_object *inv = json_object_new_object();
+
+        json_object_object_add(inv, "name", json_object_new_string(name));
+        if (address)
+                json_object_object_add(inv, "address", json_object_new_string(address));
+        json_object_object_add(facts, "inventory", inv);
+}
+
 int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_error) {
         return mc_facts_parse_max(text, len, MC_FACTS_MAX_SIZE, ret, ret_error);
 }
@@ -187,10 +196,10 @@ int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **r
                 return -EBADMSG;
         }
         v = mc_json_int(o, "schema_version", -1);
-        if (v != MC_FACTS_SCHEMA_VERSION) {
+        if (v < MC_FACTS_SCHEMA_VERSION_MIN || v > MC_FACTS_SCHEMA_VERSION) {
                 json_object_put(o);
-                *ret_error = mc_strdup_printf("unsupported facts schema_version %" PRId64 " (this migcheck reads %d)",
-                                              v, MC_FACTS_SCHEMA_VERSION);
+                *ret_error = mc_strdup_printf("unsupported facts schema_version %" PRId64 " (this migcheck reads %d to %d)",
+                                              v, MC_FACTS_SCHEMA_VERSION_MIN, MC_FACTS_SCHEMA_VERSION);
                 return -EPROTO;
         }
         *ret = o;

@@ -9,7 +9,7 @@
  * below, which treat a value of the wrong type as absent: a hostile or
  * truncated facts file degrades to "not known", never to a crash.
  *
- * The layout (schema_version 1) is documented member by member in
+ * The layout (schema_version 2; 1 is still read) is documented member by member in
  * docs/facts.md: node, os, distro, versions, collection, peers, files
  * (each config file with its settings or sections, every value with line
  * and text), nova (files in read order, instances_path), systemd, runtime
@@ -19,7 +19,12 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#define MC_FACTS_SCHEMA_VERSION 1
+/* What collect writes. 2: no "peers" echo (the coordinator records each
+ * node's own inventory name and address under "inventory"), and saved
+ * facts may keep /etc/hosts entries in a file shared by the nodes whose
+ * /etc/hosts is the same (hosts.entries_sha256). Readers take 1 too. */
+#define MC_FACTS_SCHEMA_VERSION 2
+#define MC_FACTS_SCHEMA_VERSION_MIN 1
 
 /* A facts file larger than this is refused rather than parsed: a real
  * node's facts are a few tens of KiB. */
@@ -67,6 +72,11 @@ int mc_facts_setting(json_object *facts, const char *path, const char *section, 
 /* nova: the option as nova reads it, last definition across nova.conf and
  * nova.conf.d winning. -ENOENT when no file sets it. */
 int mc_facts_nova(json_object *facts, const char *section, const char *key, struct mc_setting *ret);
+
+/* What the coordinator knows of the node: the name and address it was given
+ * (-n NAME=ADDRESS, -i), recorded as "inventory" so that saved facts read
+ * back with --from name and address the node as the run did. */
+void mc_facts_set_inventory(json_object *facts, const char *name, const char *address);
 
 /* Loading and saving facts files. */
 int mc_facts_load(const char *path, json_object **ret, char **ret_error);

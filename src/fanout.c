@@ -268,8 +268,10 @@ static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_o
                 n->error = mc_strdup_printf("returned an invalid %s: %s", report ? "report" : "facts document", err);
         else if (report)
                 n->report = doc;
-        else
+        else {
+                mc_facts_set_inventory(doc, n->name, n->address);
                 n->facts = doc;
+        }
         if (j->in >= 0)
                 close(j->in);
         if (j->out >= 0)

@@ -45,7 +45,7 @@ struct mc_fanout_opts {
  * that has no error yet. */
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);
 
-/* Every node's facts in one document, {"schema_version":1,"cluster":[...]}
+/* Every node's facts in one document, {"schema_version":2,"cluster":[...]}
  * with "node_name" added to each, for a node-side fix to see the cluster. */
 char *mc_cluster_facts_json(const struct mc_cluster *c);
 

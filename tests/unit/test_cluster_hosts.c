@@ -7,11 +7,14 @@
  * Nodes are real trees collected by the real collectors where the facts
  * come from files; facts only a live node has (NSS answers, libvirt's
  * hostname) come as JSON. */
+#include <dirent.h>
+#include <glib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mc_test.h"
+#include "offline.h"
 #include "util.h"
 
 #define MAX_TREES 6
@@ -706,6 +709,153 @@ static void test_scale(void **state) {
                       (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9);
 }
 
+/* --- saved facts: shared /etc/hosts entries (facts schema 2) ------------- */
+
+#define HOSTS4(addr4) \
+        HOSTS_HEAD \
+        "10.0.0.1\tcompute1.example.com compute1\n" \
+        "10.0.0.2\tcompute2.example.com compute2\n" \
+        "10.0.0.3\tcompute3.example.com compute3\n" \
+        addr4 "\tcompute4.example.com compute4\n"
+
+static size_t count_entries_files(const char *dir) {
+        DIR *d = opendir(dir);
+        size_t n = 0;
+
+        assert_non_null(d);
+        for (struct dirent *de; (de = readdir(d));)
+                if (mc_startswith(de->d_name, "hosts-sha256-") && strstr(de->d_name, ".entries"))
+                        n++;
+        closedir(d);
+        return n;
+}
+
+/* Four nodes, two of them with the same wrong /etc/hosts: saved, the list
+ * is written once per distinct content; read back, the two share one
+ * array and each still gets its own row naming file and line. */
+static char *save_four(struct t *t) {
+        _cleanup_free_ char *err = NULL;
+        char *dir = tree_new();
+
+        add_node(t, &(struct node_spec) { .name = "compute1", .hosts = HOSTS4("10.0.0.99") });
+        add_node(t, &(struct node_spec) { .name = "compute2", .hosts = HOSTS4("10.0.0.99") });
+        add_node(t, &(struct node_spec) { .name = "compute3", .hosts = HOSTS4("10.0.0.4") });
+        add_node(t, &(struct node_spec) { .name = "compute4", .hosts = HOSTS4("10.0.0.4") });
+        assert_int_equal(mc_cluster_save_facts(&t->c, dir, &err), 0);
+        /* The facts in memory keep their entries after the save. */
+        assert_non_null(mc_json_path(t->c.nodes[0].facts, "hosts", "entries", NULL));
+        assert_int_equal(count_entries_files(dir), 2);
+        t->roots[t->n_roots++] = dir;
+        return dir;
+}
+
+static void test_saved_hosts_shared(void **state) {
+        struct t *t = *state;
+        const struct mc_collect_opts o = { .needs = MC_NEED_ALL };
+        _cleanup_free_ char *err = NULL, *path = NULL;
+        _cleanup_json_ json_object *saved = NULL;
+        const char *dir = save_four(t);
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        const struct mc_result *r;
+
+        /* On disk: the digest instead of the entries, schema 2. */
+        path = mc_strdup_printf("%s/compute1.json", dir);
+        assert_int_equal(mc_facts_load(path, &saved, &err), 0);
+        assert_int_equal(mc_json_int(saved, "schema_version", 0), 2);
+        assert_null(mc_json_path(saved, "hosts", "entries", NULL));
+        assert_non_null(mc_json_str(mc_json_get(saved, "hosts"), "entries_sha256"));
+        assert_null(mc_json_get(saved, "peers"));
+
+        assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
+        assert_int_equal(c.n_nodes, 4);
+        assert_string_equal(c.nodes[0].name, "compute1");
+        /* One array for the nodes with the same list. */
+        assert_ptr_equal(mc_json_path(c.nodes[0].facts, "hosts", "entries", NULL),
+                         mc_json_path(c.nodes[1].facts, "hosts", "entries", NULL));
+        assert_ptr_equal(mc_json_path(c.nodes[2].facts, "hosts", "entries", NULL),
+                         mc_json_path(c.nodes[3].facts, "hosts", "entries", NULL));
+        assert_ptr_not_equal(mc_json_path(c.nodes[0].facts, "hosts", "entries", NULL),
+                             mc_json_path(c.nodes[2].facts, "hosts", "entries", NULL));
+
+        run_cluster_check(&c, "hosts-consistent", &rs);
+        /* A tie of answers: compute4's own answer decides. Each of the two
+         * sharing the wrong line gets its row, with file and line. */
+        for (const char *const *n = (const char *const[]) { "compute1", "compute2", NULL }; *n; n++) {
+                r = row_of(&rs, *n);
+                assert_row(r, MC_FAIL, "'compute4' maps to 10.0.0.99 on line 9");
+                assert_evidence(r, "/etc/hosts", 9, "10.0.0.99 compute4.example.com compute4");
+                assert_int_equal(r->n_evidence, 4);  /* two names, each with the cluster's address */
+        }
+        assert_row(row_of(&rs, "compute3"), MC_PASS, NULL);
+        mc_results_done(&rs);
+        rs = (struct mc_results) {};
+        run_cluster_check(&c, "libvirt-hostname-resolvable", &rs);
+        assert_row(row_of(&rs, "compute2"), MC_FAIL, "'compute4' (compute4) resolves to 10.0.0.99 on line 9");
+        assert_row(row_of(&rs, "compute4"), MC_PASS, "3 peers");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+/* A shared entries file that is missing, altered, not an array, or named
+ * by something that is no digest: that node's /etc/hosts is an error with
+ * the reason, the other checks run, nothing crashes. */
+static void test_saved_hosts_hostile(void **state) {
+        struct t *t = *state;
+        const struct mc_collect_opts o = { .needs = MC_NEED_ALL };
+        _cleanup_free_ char *err = NULL;
+        const char *dir = save_four(t);
+        static const char not_array[] = "{\"a\": 1}";
+        g_autofree char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, not_array, -1);
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        DIR *d;
+
+        /* compute1/2's shared file gone, compute3/4's altered. */
+        d = opendir(dir);
+        assert_non_null(d);
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *p = NULL, *text = NULL;
+                size_t len;
+
+                if (!mc_startswith(de->d_name, "hosts-sha256-"))
+                        continue;
+                p = mc_strdup_printf("%s/%s", dir, de->d_name);
+                assert_int_equal(mc_read_file(p, 1 << 20, &text, &len), 0);
+                if (strstr(text, "10.0.0.99"))
+                        assert_int_equal(unlink(p), 0);
+                else
+                        assert_int_equal(mc_write_file_atomic(p, "[]", 2, 0600), 0);
+        }
+        closedir(d);
+        /* x5 names a file that holds no array; x6 something that is no digest,
+         * beside an "entries" of the wrong type. */
+        {
+                _cleanup_free_ char *p5 = mc_strdup_printf("%s/x5.json", dir), *p6 = mc_strdup_printf("%s/x6.json", dir);
+                _cleanup_free_ char *f5 = mc_strdup_printf("%s/hosts-sha256-%s.entries", dir, digest);
+                _cleanup_free_ char *bad5 = mc_strdup_printf(
+                        "{\"schema_version\": 2, \"node\": {\"hostname\": \"x5\"}, \"hosts\": "
+                        "{\"state\": \"ok\", \"entries_sha256\": \"%s\"}}", digest);
+                static const char bad6[] = "{\"schema_version\": 2, \"node\": {\"hostname\": \"x6\"}, \"hosts\": "
+                                           "{\"state\": \"ok\", \"entries_sha256\": \"../../etc/passwd\", "
+                                           "\"entries\": 7}}";
+
+                assert_int_equal(mc_write_file_atomic(f5, not_array, strlen(not_array), 0600), 0);
+                assert_int_equal(mc_write_file_atomic(p5, bad5, strlen(bad5), 0600), 0);
+                assert_int_equal(mc_write_file_atomic(p6, bad6, strlen(bad6), 0600), 0);
+        }
+        assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
+        assert_int_equal(c.n_nodes, 6);
+        run_cluster_check(&c, "hosts-consistent", &rs);
+        assert_row(row_of(&rs, "compute1"), MC_ERROR, "did not parse");
+        assert_evidence(row_of(&rs, "compute1"), "/etc/hosts", 0, "cannot read");
+        assert_evidence(row_of(&rs, "compute3"), "/etc/hosts", 0, "does not hold what the facts name");
+        assert_evidence(row_of(&rs, "x5"), "/etc/hosts", 0, "is not a JSON array of /etc/hosts entries");
+        assert_evidence(row_of(&rs, "x6"), "/etc/hosts", 0, "is not a SHA-256 digest");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -734,6 +884,8 @@ int main(void) {
                 T(test_hostile_facts),
                 T(test_index_per_run),
                 T(test_scale),
+                T(test_saved_hosts_shared),
+                T(test_saved_hosts_hostile),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
