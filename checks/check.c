@@ -96,6 +96,12 @@ void *mc_check_scratch(struct mc_check_ctx *ctx, void *(*build)(const struct mc_
         return ctx->scratch->data;
 }
 
+void mc_scratch_done(struct mc_scratch *s) {
+        if (s->data && s->destroy)
+                s->destroy(s->data);
+        *s = (struct mc_scratch) {};
+}
+
 void mc_checks_run_table(const struct mc_check *table, size_t n_table, const struct mc_cluster *c, char *const *only,
                          char *const *skip, struct mc_results *out) {
         _cleanup_free_ struct mc_scratch *scratch = mc_assert_alloc(calloc(n_table + 1, sizeof(*scratch)));
@@ -138,8 +144,7 @@ void mc_checks_run_table(const struct mc_check *table, size_t n_table, const str
                 }
         }
         for (size_t i = 0; i < n_table; i++)
-                if (scratch[i].data && scratch[i].destroy)
-                        scratch[i].destroy(scratch[i].data);
+                mc_scratch_done(&scratch[i]);
         mc->address_memo = outer;
         mc_address_memo_free(memo);
 }

@@ -71,6 +71,8 @@ struct mc_check_ctx {
  * the first node, handed back at the others, destroyed when the run ends.
  * Cluster checks index all nodes once instead of once per node. */
 void *mc_check_scratch(struct mc_check_ctx *ctx, void *(*build)(const struct mc_cluster *c), void (*destroy)(void *data));
+/* Destroy a scratch a caller outside mc_checks_run gave its context. */
+void mc_scratch_done(struct mc_scratch *s);
 
 /* Report one row for ctx's check and node. */
 struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const char *fmt, ...) _printf_(3, 4);

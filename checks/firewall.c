@@ -1242,7 +1242,9 @@ static void gap_add(struct mc_fw_gap **g, size_t *n, uint16_t lo, uint16_t hi, u
 
 int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum mc_fw_ports ports, enum mc_fw_rules rules,
                      struct mc_fw_gap **ret, size_t *ret_n, char **ret_error) {
-        struct mc_check_ctx ctx = { .cluster = c, .node = n, .facts = n->facts };
+        /* The checks' own helpers, outside a run: a scratch of our own. */
+        _cleanup_(mc_scratch_done) struct mc_scratch scratch = {};
+        struct mc_check_ctx ctx = { .cluster = c, .node = n, .facts = n->facts, .scratch = &scratch };
         json_object *fw = mc_json_get(n->facts, "firewall");
         _cleanup_(ruleset_done) struct ruleset s = {};
         _cleanup_free_ char *missing = NULL;

@@ -125,23 +125,37 @@ static int check_node(const struct mc_fix_request *req, const char *name, struct
                 json_object *f = json_object_array_get_idx(others, i);
                 const char *peer = mc_json_str(f, "node_name");
 
-                /* c->nodes moves as nodes are added: name this node by index. */
-                if (!peer || streq(peer, c->nodes[0].name) || !json_object_is_type(f, json_type_object))
+                const char *addr = mc_json_str(mc_json_get(f, "inventory"), "address");
+
+                if (!peer || !json_object_is_type(f, json_type_object))
                         continue;
-                mc_cluster_add(c, peer)->facts = json_object_get(f);
+                /* This node's own entry: only the address the coordinator
+                 * knows it by (schema 2 "inventory"). The hosts checks take
+                 * the inventory's address as the cluster's, and a fixer must
+                 * write what the coordinator's check asks for, not what this
+                 * node's votes say. c->nodes moves as nodes are added: name
+                 * this node by index. */
+                if (streq(peer, c->nodes[0].name)) {
+                        if (addr && !c->nodes[0].address)
+                                c->nodes[0].address = mc_strdup(addr);
+                        continue;
+                }
+                n = mc_cluster_add(c, peer);
+                n->facts = json_object_get(f);
+                n->address = addr ? mc_strdup(addr) : NULL;
         }
         /* Addresses the coordinator passed with --peer. */
         for (char *const *p = req->collect->peers; p && *p; p++) {
                 const char *eq = strchr(*p, '=');
 
                 for (size_t i = 1; eq && i < c->n_nodes; i++)
-                        if (strlen(c->nodes[i].name) == (size_t) (eq - *p) && strncmp(c->nodes[i].name, *p, (size_t) (eq - *p)) == 0)
+                        if (strlen(c->nodes[i].name) == (size_t) (eq - *p) && strncmp(c->nodes[i].name, *p, (size_t) (eq - *p)) == 0) {
+                                free(c->nodes[i].address);
                                 c->nodes[i].address = mc_strdup(eq + 1);
+                        }
         }
-        /* This node's own inventory address, as the coordinator told the
-         * others (their facts.peers): the hosts checks take the inventory's
-         * address as the cluster's, and a fixer must write what the
-         * coordinator's check asks for, not what this node's votes say. */
+        /* Schema 1 documents have no "inventory": this node's address as
+         * the coordinator told the others (their facts.peers). */
         for (size_t i = 1; i < c->n_nodes && !c->nodes[0].address; i++) {
                 json_object *peers = mc_json_get(c->nodes[i].facts, "peers");
 

@@ -357,20 +357,47 @@ static void test_hand_kept_file(void **state) {
 }
 
 /* The address the inventory gives wins over the nodes' votes, on the node
- * too: the coordinator told the peers (facts.peers), and the node's fix
+ * too: the coordinator's document records it (schema 2: this node's own
+ * entry, "inventory"; schema 1: the peers' facts.peers), and the node's fix
  * writes what the coordinator's check asks for. */
-static void test_inventory_address_from_peers(void **state) {
-        struct t *t = *state;
-
-        node_tree(t->root, "compute1.example.com", HOSTS_OK);
-        add_peer(t, "compute2", "compute2.example.com", HOSTS_OK, "compute1=10.0.0.11,compute3=10.0.0.3");
-        add_peer(t, "compute3", "compute3.example.com", HOSTS_OK, "compute1=10.0.0.11,compute2=10.0.0.2");
-        t->node_peers = mc_split("compute2=10.0.0.2,compute3=10.0.0.3", ",");
+static void inventory_address_fixed(struct t *t) {
         assert_int_equal(fix(t, "hosts-consistent", true, false), 0);
         assert_string_equal(status_of(t, "hosts-consistent"), "fail");
         assert_non_null(t->o.diff);
         assert_non_null(strstr(t->o.diff, "-10.0.0.1\tcompute1.example.com compute1\n"
                                           "+10.0.0.11\tcompute1.example.com compute1\n"));
+}
+
+static void test_inventory_address_schema2(void **state) {
+        struct t *t = *state;
+        json_object *self = json_object_new_object();
+
+        node_tree(t->root, "compute1.example.com", HOSTS_OK);
+        add_peer(t, "compute2", "compute2.example.com", HOSTS_OK, NULL);
+        add_peer(t, "compute3", "compute3.example.com", HOSTS_OK, NULL);
+        json_object_object_add(self, "node_name", json_object_new_string("compute1"));
+        mc_facts_set_inventory(self, "compute1", "10.0.0.11");
+        json_object_array_add(mc_json_get(t->cluster, "cluster"), self);
+        t->node_peers = mc_split("compute2=10.0.0.2,compute3=10.0.0.3", ",");
+        inventory_address_fixed(t);
+}
+
+static void test_inventory_address_schema1_peers(void **state) {
+        struct t *t = *state;
+        json_object *cl;
+
+        node_tree(t->root, "compute1.example.com", HOSTS_OK);
+        add_peer(t, "compute2", "compute2.example.com", HOSTS_OK, NULL);
+        add_peer(t, "compute3", "compute3.example.com", HOSTS_OK, NULL);
+        /* What a schema 1 collector echoed of the coordinator's --peer. */
+        cl = mc_json_get(t->cluster, "cluster");
+        for (size_t i = 0; i < json_object_array_length(cl); i++) {
+                json_object *peers = json_tokener_parse("[{\"name\": \"compute1\", \"address\": \"10.0.0.11\"}]");
+
+                json_object_object_add(json_object_array_get_idx(cl, i), "peers", peers);
+        }
+        t->node_peers = mc_split("compute2=10.0.0.2,compute3=10.0.0.3", ",");
+        inventory_address_fixed(t);
 }
 
 /* A name nobody gives an address for: not fixed, with the reason, and no
@@ -507,7 +534,8 @@ int main(void) {
                 T(test_names_move_between_lines),
                 T(test_debian_127_0_1_1),
                 T(test_hand_kept_file),
-                T(test_inventory_address_from_peers),
+                T(test_inventory_address_schema2),
+                T(test_inventory_address_schema1_peers),
                 T(test_no_agreed_address_unfixable),
                 T(test_ambiguous_name_unfixable),
                 T(test_peer_named_localhost_unfixable),
