@@ -9,21 +9,10 @@
 #include <time.h>
 
 #include "facts.h"
+#include "shell.h"
 #include "util.h"
 
 #define MC_FANOUT_MAX_STDERR (64u * 1024u)
-
-char *mc_shell_quote(const char *text) {
-        _cleanup_free_ char *out = mc_strdup("'");
-
-        for (const char *p = text; *p; p++) {
-                char *n = *p == '\'' ? mc_strdup_printf("%s'\\''", out) : mc_strdup_printf("%s%c", out, *p);
-                free(out);
-                out = n;
-        }
-        char *n = mc_strdup_printf("%s'", out);
-        return n;
-}
 
 char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
         char **l = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(char *)));
@@ -36,54 +25,72 @@ char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
         return l;
 }
 
-/* The node-side command line, as one shell string. */
-static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o) {
+/* Peers past this many bytes go to the node's standard input
+ * (--peers-from -), not its command line: Linux takes at most 128 KiB in
+ * one argument (MAX_ARG_STRLEN), and `sh -c` and ssh get the whole node
+ * command as one. Below it the command shows them, as ps(1) does. */
+#define INLINE_PEERS_MAX (16u * 1024u)
+
+static void put_arg(FILE *f, const char *opt, const char *value) {
+        _cleanup_free_ char *q = mc_shell_quote(value);
+
+        if (opt)
+                fprintf(f, " %s", opt);
+        fprintf(f, " %s", q);
+}
+
+/* The node-side command line, as one shell string; *ret_stdin gets the
+ * peers when they go to standard input. Built in a stream: a thousand
+ * peers are a thousand appends, not a thousand copies of a growing string. */
+static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
+                            size_t *ret_stdin_len) {
         _cleanup_strv_free_ char **peers = mc_cluster_peers(c, i);
         _cleanup_free_ char *remote = mc_shell_quote(o->remote_migcheck ?: "migcheck");
-        char *cmd = mc_strdup_printf("%s %s", remote, o->verb ?: "collect");
+        char *cmd = NULL;
+        size_t len = 0, peers_len = 0;
+        FILE *f = mc_assert_alloc(open_memstream(&cmd, &len));
 
-        for (char *const *arg = o->verb_args; arg && *arg; arg++) {
-                _cleanup_free_ char *q = mc_shell_quote(*arg);
-                char *n = mc_strdup_printf("%s %s", cmd, q);
-                free(cmd);
-                cmd = n;
-        }
-        if (o->verb) {
+        *ret_stdin = NULL;
+        *ret_stdin_len = 0;
+        fprintf(f, "%s %s", remote, o->verb ?: "collect");
+        for (char *const *arg = o->verb_args; arg && *arg; arg++)
+                put_arg(f, NULL, *arg);
+        if (o->verb)
                 /* The node names itself as the coordinator does. */
-                _cleanup_free_ char *q = mc_shell_quote(c->nodes[i].name);
-                char *n = mc_strdup_printf("%s --node-name %s", cmd, q);
-                free(cmd);
-                cmd = n;
-        }
+                put_arg(f, "--node-name", c->nodes[i].name);
 
-        for (char **p = peers; *p; p++) {
-                _cleanup_free_ char *q = mc_shell_quote(*p);
-                char *n = mc_strdup_printf("%s --peer %s", cmd, q);
-                free(cmd);
-                cmd = n;
-        }
-        if (o->nova_release) {
-                _cleanup_free_ char *q = mc_shell_quote(o->nova_release);
-                char *n = mc_strdup_printf("%s --nova-release %s", cmd, q);
-                free(cmd);
-                cmd = n;
-        }
+        for (char **p = peers; *p; p++)
+                peers_len += strlen(*p) + 1;
+        if (o->verb) {
+                /* A node-side fix reads every node, with its address, from
+                 * the cluster document on its standard input. */
+        } else if (peers_len > INLINE_PEERS_MAX) {
+                FILE *in = mc_assert_alloc(open_memstream(ret_stdin, ret_stdin_len));
+
+                for (char **p = peers; *p; p++)
+                        fprintf(in, "%s\n", *p);
+                fclose(in);
+                fputs(" --peers-from -", f);
+        } else
+                for (char **p = peers; *p; p++)
+                        put_arg(f, "--peer", *p);
+        if (o->nova_release)
+                put_arg(f, "--nova-release", o->nova_release);
         for (int k = 0; k < 2; k++) {
                 char *const *ids = k == 0 ? o->only : o->skip;
                 _cleanup_free_ char *joined = NULL;
+                size_t jlen = 0;
+                FILE *j;
 
                 if (!ids || !ids[0])
                         continue;
-                for (char *const *id = ids; *id; id++) {
-                        char *n = mc_strdup_printf("%s%s%s", joined ?: "", joined ? "," : "", *id);
-                        free(joined);
-                        joined = n;
-                }
-                _cleanup_free_ char *q = mc_shell_quote(joined);
-                char *n = mc_strdup_printf("%s %s %s", cmd, k == 0 ? "--only" : "--skip", q);
-                free(cmd);
-                cmd = n;
+                j = mc_assert_alloc(open_memstream(&joined, &jlen));
+                for (char *const *id = ids; *id; id++)
+                        fprintf(j, "%s%s", id == ids ? "" : ",", *id);
+                fclose(j);
+                put_arg(f, k == 0 ? "--only" : "--skip", joined);
         }
+        fclose(f);
         return cmd;
 }
 
@@ -103,8 +110,9 @@ static char *expand_template(const char *tmpl, const char *node) {
         return out;
 }
 
-static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o) {
-        _cleanup_free_ char *cmd = remote_command(c, i, o);
+static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
+                        size_t *ret_stdin_len) {
+        _cleanup_free_ char *cmd = remote_command(c, i, o, ret_stdin, ret_stdin_len);
         const struct mc_node *n = &c->nodes[i];
         char **argv;
 
@@ -136,7 +144,9 @@ struct job {
         size_t node;
         pid_t pid;
         int in, out, err;
-        size_t in_off;
+        const char *in_data;  /* what the node reads: o->stdin_data, or in_own */
+        size_t in_len, in_off;
+        char *in_own;         /* its peers list (--peers-from -) */
         char *obuf, *ebuf;
         size_t olen, elen, oalloc, ealloc;
         uint64_t deadline;
@@ -151,7 +161,11 @@ static uint64_t now_ms(void) {
 }
 
 static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, struct job *j) {
-        _cleanup_strv_free_ char **argv = node_argv(c, i, o);
+        _cleanup_free_ char *peers_in = NULL;
+        size_t peers_in_len = 0;
+        _cleanup_strv_free_ char **argv = node_argv(c, i, o, &peers_in, &peers_in_len);
+        const char *in_data = peers_in ?: o->stdin_data;
+        size_t in_len = peers_in ? peers_in_len : o->stdin_len;
         int po[2], pe[2], pi[2] = { -1, -1 };
         pid_t pid;
 
@@ -162,7 +176,7 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
                 close(po[1]);
                 return -errno;
         }
-        if (o->stdin_data && pipe2(pi, O_CLOEXEC) < 0) {
+        if (in_data && pipe2(pi, O_CLOEXEC) < 0) {
                 close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
                 return -errno;
         }
@@ -202,6 +216,9 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
                 .node = i,
                 .pid = pid,
                 .in = pi[1],
+                .in_data = in_data,
+                .in_len = in_len,
+                .in_own = TAKE_PTR(peers_in),
                 .out = po[0],
                 .err = pe[0],
                 .deadline = now_ms() + o->timeout_ms,
@@ -274,6 +291,7 @@ static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_o
         }
         if (j->in >= 0)
                 close(j->in);
+        free(j->in_own);
         if (j->out >= 0)
                 close(j->out);
         if (j->err >= 0)
@@ -285,9 +303,9 @@ static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_o
 static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o);
 
 /* Feed the node's standard input as far as its pipe takes it. */
-static void feed(struct job *j, const struct mc_fanout_opts *o) {
-        while (j->in >= 0 && j->in_off < o->stdin_len) {
-                ssize_t n = write(j->in, o->stdin_data + j->in_off, o->stdin_len - j->in_off);
+static void feed(struct job *j) {
+        while (j->in >= 0 && j->in_off < j->in_len) {
+                ssize_t n = write(j->in, j->in_data + j->in_off, j->in_len - j->in_off);
 
                 if (n < 0) {
                         if (errno == EAGAIN || errno == EINTR)
@@ -365,7 +383,7 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                         int status = 0;
 
                         if (j->in >= 0 && (pfd[3 * k + 2].revents & (POLLOUT | POLLERR | POLLHUP)))
-                                feed(j, o);
+                                feed(j);
                         if (j->out >= 0 && (pfd[3 * k].revents & (POLLIN | POLLHUP | POLLERR)))
                                 if (!drain(j->out, &j->obuf, &j->olen, &j->oalloc, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
                                         close(j->out);
@@ -417,4 +435,21 @@ char *mc_cluster_facts_json(const struct mc_cluster *c) {
         }
         json_object_object_add(doc, "cluster", a);
         return mc_strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+char **mc_cluster_doc_peers(json_object *doc, const char *self) {
+        json_object *a = mc_json_get(doc, "cluster");
+        size_t n = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0, k = 0;
+        char **l = mc_assert_alloc(calloc(n + 1, sizeof(char *)));
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *f = json_object_array_get_idx(a, i);
+                const char *name = mc_json_str(f, "node_name");
+                const char *addr = mc_json_str(mc_json_get(f, "inventory"), "address");
+
+                if (!name || streq_ptr(name, self))
+                        continue;
+                l[k++] = addr ? mc_strdup_printf("%s=%s", name, addr) : mc_strdup(name);
+        }
+        return l;
 }

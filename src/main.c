@@ -42,6 +42,7 @@ struct args {
         unsigned jobs;
         unsigned timeout_ms;
         char **peers;
+        const char *peers_from;
         bool save_failed;
         const char *node_name;
         const char *cluster_facts;
@@ -118,6 +119,9 @@ static void help(void) {
                "      --peer NAME[=ADDR]\n"
                "                    collect: a peer this node should be checked against\n"
                "                    (the coordinator passes every other node)\n"
+               "      --peers-from FILE\n"
+               "                    the same, one NAME[=ADDR] per line ('-': standard input;\n"
+               "                    the coordinator's way past 16 KiB of peers)\n"
                "\n"
                "options:\n"
                "  -r, --root DIR    read the node's files under DIR as if it were its root file\n"
@@ -194,6 +198,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_REMOTE,
                 ARG_TIMEOUT,
                 ARG_PEER,
+                ARG_PEERS_FROM,
                 ARG_DRY_RUN,
                 ARG_INCLUDE_WARNINGS,
                 ARG_NO_BACKUP,
@@ -224,6 +229,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "jobs", required_argument, NULL, 'j' },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 { "peer", required_argument, NULL, ARG_PEER },
+                { "peers-from", required_argument, NULL, ARG_PEERS_FROM },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "include-warnings", no_argument, NULL, ARG_INCLUDE_WARNINGS },
                 { "no-backup", no_argument, NULL, ARG_NO_BACKUP },
@@ -304,6 +310,9 @@ static int parse_args(int argc, char **argv, struct args *a) {
                         break;
                 case ARG_CLUSTER_FACTS:
                         a->cluster_facts = optarg;
+                        break;
+                case ARG_PEERS_FROM:
+                        a->peers_from = optarg;
                         break;
                 case ARG_PEER: {
                         size_t n = mc_strv_length(a->peers);
@@ -389,8 +398,11 @@ static int parse_args(int argc, char **argv, struct args *a) {
         }
         if (a->output && !streq(a->verb, "collect"))
                 return usage_error("--output goes with collect, not %s", a->verb);
-        if (a->peers && !streq(a->verb, "collect") && !streq(a->verb, "fix"))
-                return usage_error("--peer goes with collect and fix (the coordinator passes it to each node)");
+        if ((a->peers || a->peers_from) && !streq(a->verb, "collect") && !streq(a->verb, "fix"))
+                return usage_error("--peer and --peers-from go with collect and fix (the coordinator passes them to "
+                                   "each node)");
+        if (a->peers_from && streq(a->peers_from, "-") && a->cluster_facts && streq(a->cluster_facts, "-"))
+                return usage_error("--peers-from - and --cluster-facts - cannot both read standard input");
         if ((a->node_name || a->cluster_facts) && !streq(a->verb, "fix"))
                 return usage_error("--node-name and --cluster-facts go with fix (the coordinator passes them)");
         if (a->from && (a->inv.n || a->inventory || a->root))
@@ -600,20 +612,77 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
         return extra;
 }
 
+/* PATH's text, or standard input's for "-"; -EFBIG past max bytes. */
+static int read_input(const char *path, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0, got = 0, n;
+        char buf[65536];
+        FILE *f;
+
+        if (!streq(path, "-"))
+                return mc_read_file(path, max, ret, ret_len);
+        f = mc_assert_alloc(open_memstream(&text, &len));
+        while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+                if (got + n > max) {
+                        fclose(f);
+                        return -EFBIG;
+                }
+                fwrite(buf, 1, n, f);
+                got += n;
+        }
+        fclose(f);
+        if (ferror(stdin))
+                return -EIO;
+        *ret = TAKE_PTR(text);
+        *ret_len = len;
+        return 0;
+}
+
+/* --peers-from: NAME[=ADDR] per line; blank lines and # comments skipped. */
+static int read_peers(struct args *a) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        unsigned line = 0;
+        int r;
+
+        r = read_input(a->peers_from, 16u * 1024u * 1024u, &text, &len);
+        if (r < 0) {
+                fprintf(stderr, "migcheck: --peers-from: cannot read '%s': %s\n", a->peers_from, strerror(-r));
+                return r;
+        }
+        if (memchr(text ?: "", '\0', len)) {
+                fprintf(stderr, "migcheck: --peers-from: '%s' is not text\n", a->peers_from);
+                return -EBADMSG;
+        }
+        for (char *l = text, *next; l && *l; l = next) {
+                char *nl = strchr(l, '\n'), *p;
+                size_t n;
+
+                next = nl ? nl + 1 : NULL;
+                if (nl)
+                        *nl = '\0';
+                p = mc_strip(l);
+                line++;
+                if (isempty(p) || *p == '#')
+                        continue;
+                if (strpbrk(p, " \t\r")) {
+                        fprintf(stderr, "migcheck: --peers-from: %s:%u: not NAME[=ADDR]: '%s'\n", a->peers_from, line, p);
+                        return -EBADMSG;
+                }
+                n = mc_strv_length(a->peers);
+                a->peers = mc_assert_alloc(reallocarray(a->peers, n + 2, sizeof(char *)));
+                a->peers[n] = mc_strdup(p);
+                a->peers[n + 1] = NULL;
+        }
+        return 0;
+}
+
 static int read_cluster_facts(const char *path, json_object **ret) {
         _cleanup_free_ char *text = NULL, *err = NULL;
         size_t len = 0;
         int r;
 
-        if (streq(path, "-")) {
-                FILE *f = open_memstream(&text, &len);
-                char buf[65536];
-                size_t n;
-
-                while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0 && len < 256u * 1024u * 1024u)
-                        fwrite(buf, 1, n, f);
-                fclose(f);
-        } else if ((r = mc_read_file(path, 256u * 1024u * 1024u, &text, &len)) < 0) {
+        if ((r = read_input(path, 256u * 1024u * 1024u, &text, &len)) < 0) {
                 fprintf(stderr, "migcheck: --cluster-facts: cannot read '%s': %s\n", path, strerror(-r));
                 return r;
         }
@@ -762,7 +831,7 @@ static int fix_cluster(struct args *a) {
 }
 
 static int verb_fix(struct args *a) {
-        const struct mc_collect_opts co = {
+        struct mc_collect_opts co = {
                 .root = a->root,
                 .needs = mc_checks_needs(a->only, a->skip),
                 .nova_release = a->nova_release,
@@ -795,6 +864,10 @@ static int verb_fix(struct args *a) {
                 if (read_cluster_facts(a->cluster_facts, &cluster_facts) < 0)
                         return MC_EXIT_ERROR;
                 req.cluster_facts = cluster_facts;
+                /* The coordinator passes the peers in the document, each with
+                 * the address it knows the node by. */
+                if (!a->peers)
+                        co.peers = a->peers = mc_cluster_doc_peers(cluster_facts, a->node_name);
         }
 
         r = mc_fix_run(&req, &c, &rs, &o);
@@ -827,6 +900,10 @@ int main(int argc, char **argv) {
         r = parse_args(argc, argv, &a);
         if (r >= 0)
                 goto out;
+        if (a.peers_from && read_peers(&a) < 0) {
+                r = MC_EXIT_USAGE;
+                goto out;
+        }
         if (streq(a.verb, "list"))
                 r = a.list_format == 2 ? mc_list_markdown(stdout)
                   : a.list_format == 1 ? mc_list_json(stdout)

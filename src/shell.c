@@ -30,3 +30,9 @@ char **mc_shell_split(const char *value) {
                         l[n++] = mc_strdup(*w);
         return l;
 }
+
+char *mc_shell_quote(const char *text) {
+        g_autofree char *q = g_shell_quote(text);
+
+        return mc_strdup(q);
+}

@@ -9,3 +9,5 @@ char *mc_shell_unquote(const char *value);
  * then split on blanks. An empty value gives an empty vector; NULL when
  * the value is not valid shell quoting. */
 char **mc_shell_split(const char *value);
+/* text quoted for a POSIX shell ('it'\''s'), g_shell_quote()'s way. */
+char *mc_shell_quote(const char *text);
