@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
+#include "sasl.h"
 #include "util.h"
 
 static void evidence_transport(struct mc_result *r, const struct mc_transport *t) {
@@ -182,9 +183,11 @@ void mc_check_libvirtd_auth(struct mc_check_ctx *ctx) {
                 return;
         key = t.scheme == MC_SCHEME_TLS ? "auth_tls" : "auth_tcp";
         if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, key, &s) < 0) {
-                r = mc_report(ctx, MC_PASS, "%s unset: the default, %s", key,
-                              t.scheme == MC_SCHEME_TLS ? "none (the client certificate authenticates)"
-                                                        : "sasl on distro builds");
+                if (t.scheme == MC_SCHEME_TLS)
+                        mc_report(ctx, MC_PASS, "auth_tls unset: the default, none (the client certificate authenticates)");
+                else
+                        /* libvirt's default where built with SASL, as every distro's is. */
+                        mc_check_sasl(ctx, &t, m.daemon_conf, key, NULL);
                 return;
         }
         if (streq(s.value, "none")) {
@@ -199,10 +202,9 @@ void mc_check_libvirtd_auth(struct mc_check_ctx *ctx) {
                 mc_result_hint(r, "use live_migration_scheme = tls with auth_tls = none and x509 certificates, or "
                                   "auth_tcp = \"sasl\" with credentials, or restrict tcp/%u to the compute nodes in the firewall",
                                t.port);
-        } else if (streq(s.value, "sasl")) {
-                r = mc_report(ctx, MC_PASS, "%s = sasl: peers authenticate with SASL credentials", key);
-                mc_evidence_setting(r, &s);
-        } else if (streq(s.value, "polkit")) {
+        } else if (streq(s.value, "sasl"))
+                mc_check_sasl(ctx, &t, m.daemon_conf, key, &s);
+        else if (streq(s.value, "polkit")) {
                 r = mc_report(ctx, MC_FAIL, "%s = polkit: polkit authenticates local UNIX socket clients only, "
                                             "every network client is refused", key);
                 mc_evidence_setting(r, &s);

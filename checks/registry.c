@@ -128,13 +128,20 @@ const struct mc_check mc_checks[] = {
         },
         {
                 .id = "libvirtd-auth",
-                .title = "libvirtd's network authentication (auth_tcp, auth_tls) is valid and not open",
+                .title = "libvirtd's network authentication (auth_tcp, auth_tls) lets the peers in, and not everyone",
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_LIBVIRTD | MC_NEED_STARTUP | MC_NEED_NOVA,
                 .run = mc_check_libvirtd_auth,
                 .doc = "auth_tcp = \"none\" works and is what most guides write, but gives anyone who reaches tcp/16509 "
                        "full control of every guest: a warning. \"polkit\" only authenticates local UNIX clients and an "
-                       "unknown value stops the daemon: failures.",
+                       "unknown value stops the daemon: failures. \"sasl\", also libvirt's default when auth_tcp is "
+                       "unset, needs what the migration's source daemon can answer without a person: credentials for "
+                       "this node in libvirt's auth.conf on every other node (root's ~/.config/libvirt/auth.conf, else "
+                       "/etc/libvirt/auth.conf; presence only, passwords are never read out) and a SASL user database "
+                       "here, or Kerberos (mech_list gssapi in /etc/sasl2/libvirt.conf, with a keytab here; tickets "
+                       "cannot be seen: a warning). Without them the migration fails with \"authentication failed: No "
+                       "authentication callback available\". The fix sets auth_tcp = \"none\" only with "
+                       "--allow-insecure-auth.",
                 .fix = mc_fix_libvirtd_auth,
         },
         {

@@ -77,8 +77,23 @@ int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx) {
         mc_migration_transport(ctx->facts, &t);
         mc_libvirt_mode(ctx->facts, &m);
         key = t.scheme == MC_SCHEME_TLS ? "auth_tls" : "auth_tcp";
-        if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, key, &s) < 0)
-                return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s is not set", key);
+        if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, key, &s) < 0 || streq(s.value, "sasl")) {
+                /* SASL without what it needs on some node: credentials,
+                 * a user database or a keytab, which are secrets migcheck
+                 * does not invent. Turning authentication off is the
+                 * operator's explicit choice. */
+                if (!ctx->opts->allow_insecure_auth)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "SASL needs credentials on every node (saslpasswd2, libvirt's auth.conf) "
+                                                 "or Kerberos, which migcheck does not create; --allow-insecure-auth "
+                                                 "sets %s = \"none\" instead (then admit only the compute nodes in the "
+                                                 "firewall)",
+                                                 key);
+                mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, key, "none");
+                restart = mc_restart_command(ctx->facts, m.daemon);
+                mc_plan_restart(ctx, restart);
+                return 0;
+        }
         if (streq(s.value, "none"))
                 /* The warning: moving to SASL needs credentials on every node,
                  * which migcheck cannot invent. */

@@ -11,6 +11,9 @@
 #include "util.h"
 
 #define NOT_RESOLVED "the fix did not resolve it: "
+/* A failure fixed into a warning the operator chose (auth_tcp = none with
+ * --allow-insecure-auth): not a pass, and not an unresolved failure. */
+#define FIXED_WARN "fixed, with a warning: "
 
 void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         mc_plan_done(&o->plan);
@@ -51,19 +54,23 @@ static void merge(const char *node, const struct mc_results *before, const struc
                 /* The others' rows are theirs to fix and report. */
                 if (!streq(a->node, node))
                         continue;
-                bool was_bad = false, addressed = mc_strv_contains(fixed, a->check);
+                bool was_bad = false, was_fail = false, addressed = mc_strv_contains(fixed, a->check);
                 struct mc_result *r;
                 enum mc_status st = a->status;
                 _cleanup_free_ char *summary = NULL;
 
                 for (size_t j = 0; j < before->n; j++)
                         if (streq(before->items[j].check, a->check) && streq(before->items[j].node, a->node) &&
-                            (before->items[j].status == MC_FAIL || before->items[j].status == MC_WARN))
+                            (before->items[j].status == MC_FAIL || before->items[j].status == MC_WARN)) {
                                 was_bad = true;
+                                was_fail = was_fail || before->items[j].status == MC_FAIL;
+                        }
                 if (addressed && was_bad && (st == MC_PASS || st == MC_SKIP)) {
                         st = MC_FIXED;
                         summary = mc_strdup(a->summary);
-                } else if (addressed && was_bad && st != MC_ERROR) {
+                } else if (addressed && was_fail && st == MC_WARN)
+                        summary = mc_strdup_printf(FIXED_WARN "%s", a->summary);
+                else if (addressed && was_bad && st != MC_ERROR) {
                         st = MC_FAIL;
                         summary = mc_strdup_printf(NOT_RESOLVED "%s", a->summary);
                 } else
@@ -92,16 +99,21 @@ void mc_fix_merge_recheck(const struct mc_results *fixed, const struct mc_result
                         copy_row(out, &fixed->items[i], fixed->items[i].status, "");
         for (size_t i = 0; i < fresh->n; i++) {
                 const struct mc_result *a = &fresh->items[i];
-                bool addressed = false;
+                bool addressed = false, to_warning = false;
 
                 for (size_t j = 0; j < fixed->n && !addressed; j++) {
                         const struct mc_result *b = &fixed->items[j];
 
-                        addressed = streq(b->check, a->check) && streq(b->node, a->node) &&
-                                    (b->status == MC_FIXED || (b->status == MC_FAIL && mc_startswith(b->summary, NOT_RESOLVED)));
+                        if (!streq(b->check, a->check) || !streq(b->node, a->node))
+                                continue;
+                        to_warning = b->status == MC_WARN && mc_startswith(b->summary, FIXED_WARN);
+                        addressed = to_warning || b->status == MC_FIXED ||
+                                    (b->status == MC_FAIL && mc_startswith(b->summary, NOT_RESOLVED));
                 }
                 if (addressed && (a->status == MC_PASS || a->status == MC_SKIP))
                         copy_row(out, a, MC_FIXED, "");
+                else if (to_warning && a->status == MC_WARN)
+                        copy_row(out, a, MC_WARN, FIXED_WARN);
                 else if (addressed && a->status != MC_ERROR)
                         copy_row(out, a, MC_FAIL, NOT_RESOLVED);
                 else

@@ -64,6 +64,11 @@ const char *mc_json_str(json_object *o, const char *key);
 bool mc_json_bool(json_object *o, const char *key, bool dflt);
 int64_t mc_json_int(json_object *o, const char *key, int64_t dflt);
 
+/* Files the facts record and more than one part of migcheck reads. */
+#define MC_SASL_CONF "/etc/sasl2/libvirt.conf"
+#define MC_LIBVIRT_AUTH_CONF_ROOT "/root/.config/libvirt/auth.conf"
+#define MC_LIBVIRT_AUTH_CONF "/etc/libvirt/auth.conf"
+
 /* Files. */
 enum mc_file_state mc_facts_file(json_object *facts, const char *path, struct mc_file_error *ret_error);
 int mc_facts_setting(json_object *facts, const char *path, const char *section, const char *key,

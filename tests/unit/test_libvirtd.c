@@ -228,7 +228,7 @@ static void test_auth_values(void **state) {
                 const char *part;
         } cases[] = {
                 { "none", MC_WARN, "full control" },
-                { "sasl", MC_PASS, "SASL" },
+                /* sasl: see test_auth_sasl */
                 { "polkit", MC_FAIL, "UNIX socket clients only" },
                 { "kerberos", MC_FAIL, "not an authentication type" },
         };
@@ -245,6 +245,108 @@ static void test_auth_values(void **state) {
                 assert_evidence(one_row(&rs), "/etc/libvirt/libvirtd.conf", 2, cases[i].value);
                 mc_results_done(&rs);
         }
+}
+
+/* auth_tcp = sasl, set or libvirt's default: what the real migration
+ * needs (the lab shows "authentication failed: No authentication callback
+ * available" from a source without credentials). */
+#define CREDS "[credentials-migration]\nauthname = migration\npassword = s3cr3t-pw\n\n"
+static void sasl_row(const char *root, enum mc_status st, const char *part) {
+        struct mc_results rs = {};
+
+        run_check(root, "libvirtd-auth", NULL, &rs);
+        assert_row(one_row(&rs), st, part);
+        /* The password never leaves the node. */
+        assert_null(strstr(one_row(&rs)->summary, "s3cr3t-pw"));
+        for (size_t i = 0; i < one_row(&rs)->n_evidence; i++)
+                assert_null(strstr(one_row(&rs)->evidence[i].text ?: "", "s3cr3t-pw"));
+        mc_results_done(&rs);
+}
+
+static void test_auth_sasl(void **state) {
+        struct t *t = *state;
+        struct mc_results rs = {};
+
+        fixture_rhel6_icehouse(t->root);
+        /* listen_tcp on, auth_tcp unset: sasl, and no credentials anywhere. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+        run_check(t->root, "libvirtd-auth", NULL, &rs);
+        assert_row(one_row(&rs), MC_FAIL, "auth_tcp = sasl (libvirt's default)");
+        assert_row(one_row(&rs), MC_FAIL, "No authentication callback available");
+        assert_evidence(one_row(&rs), "libvirt default", 0, "auth_tcp not set");
+        assert_evidence(one_row(&rs), "/etc/libvirt/auth.conf", 0, "no auth.conf");
+        mc_results_done(&rs);
+
+        /* Credentials for every host, scram with its user database: present. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nauth_tcp = \"sasl\"\n");
+        tree_write(t->root, "/etc/sasl2/libvirt.conf", "# libvirt\nmech_list: scram-sha-256\nsasldb_path: /etc/libvirt/passwd.db\n");
+        tree_write(t->root, "/etc/libvirt/passwd.db", "");
+        tree_write(t->root, "/etc/libvirt/auth.conf", CREDS "[auth-libvirt-default]\ncredentials = migration\n");
+        sasl_row(t->root, MC_PASS, "present, not tried");
+        /* An entry for another host only. */
+        tree_write(t->root, "/etc/libvirt/auth.conf", CREDS "[auth-libvirt-compute9]\ncredentials = migration\n");
+        sasl_row(t->root, MC_FAIL, "no SASL credentials in libvirt's auth.conf");
+        /* A default entry whose credentials lack the password. */
+        tree_write(t->root, "/etc/libvirt/auth.conf", "[credentials-m]\nauthname = m\n[auth-libvirt-default]\ncredentials = m\n");
+        sasl_row(t->root, MC_FAIL, "No authentication callback available");
+        /* Root's own file comes first, as libvirt's daemon reads it. */
+        tree_write(t->root, "/etc/libvirt/auth.conf", CREDS "[auth-libvirt-default]\ncredentials = migration\n");
+        tree_write(t->root, "/root/.config/libvirt/auth.conf", "# moved\n");
+        sasl_row(t->root, MC_FAIL, "no SASL credentials");
+        tree_write(t->root, "/root/.config/libvirt/auth.conf", CREDS "[auth-libvirt-default]\ncredentials = migration\n");
+        sasl_row(t->root, MC_PASS, "present, not tried");
+        /* No user database: the credentials are refused. */
+        tree_write(t->root, "/etc/sasl2/libvirt.conf", "mech_list: scram-sha-256\nsasldb_path: /etc/libvirt/none.db\n");
+        sasl_row(t->root, MC_FAIL, "no SASL user database (/etc/libvirt/none.db)");
+        /* GSSAPI only (the distros' default file): a keytab or nothing. */
+        tree_write(t->root, "/etc/sasl2/libvirt.conf", "mech_list: gssapi\nkeytab: /etc/libvirt/krb5.tab\n");
+        sasl_row(t->root, MC_FAIL, "no keytab (/etc/libvirt/krb5.tab)");
+        tree_write(t->root, "/etc/libvirt/krb5.tab", "keytab");
+        sasl_row(t->root, MC_WARN, "Kerberos");
+        /* TLS: the certificate authenticates when auth_tls is unset. */
+        tree_write(t->root, "/etc/nova/nova.conf", "[libvirt]\nlive_migration_uri = qemu+tls://%s/system\n");
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tls = 1\n");
+        sasl_row(t->root, MC_PASS, "auth_tls unset");
+}
+
+/* Across nodes: the sources are the other nodes, each by its own auth.conf. */
+static void test_auth_sasl_cluster(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *a = tree_new(), *b = tree_new();
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        fixture_rhel6_icehouse(a);
+        fixture_rhel6_icehouse(b);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+        tree_write(t->root, "/etc/sasl2/libvirt.conf", "mech_list: scram-sha-256\nsasldb_path: /etc/libvirt/passwd.db\n");
+        tree_write(t->root, "/etc/libvirt/passwd.db", "");
+        /* a names the destination, b has nothing. */
+        tree_write(a, "/etc/libvirt/auth.conf", CREDS "[auth-libvirt-dest]\ncredentials = migration\n");
+        cluster_add_tree(&c, "dest", t->root);
+        cluster_add_tree(&c, "a", a);
+        cluster_add_tree(&c, "b", b);
+        run_cluster_check(&c, "libvirtd-auth", &rs);
+        r = row_of(&rs, "dest");
+        assert_row(r, MC_FAIL, "but b has no SASL credentials for this node");
+        assert_evidence(r, "b: /etc/libvirt/auth.conf", 0, "no auth.conf");
+        for (size_t i = 0; i < r->n_evidence; i++)
+                assert_null(strstr(r->evidence[i].file, "a: "));
+        mc_results_done(&rs);
+        /* Now b has a default entry: every source can authenticate. */
+        mc_cluster_done(&c);
+        tree_write(b, "/etc/libvirt/auth.conf", CREDS "[auth-libvirt-default]\ncredentials = migration\n");
+        cluster_add_tree(&c, "dest", t->root);
+        cluster_add_tree(&c, "a", a);
+        cluster_add_tree(&c, "b", b);
+        run_cluster_check(&c, "libvirtd-auth", &rs);
+        assert_row(row_of(&rs, "dest"), MC_PASS, "every other node has SASL credentials for this node");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+        tree_free(TAKE_PTR(a));
+        tree_free(TAKE_PTR(b));
 }
 
 static void test_host_uuid(void **state) {
@@ -376,6 +478,8 @@ int main(void) {
                 T(test_libvirtd_conf_parse_error),
                 T(test_binary_config_is_error),
                 T(test_auth_values),
+                T(test_auth_sasl),
+                T(test_auth_sasl_cluster),
                 T(test_host_uuid),
                 T(test_qemu_ports),
                 T(test_rhel9_modular),
