@@ -259,6 +259,52 @@ static char *spans_brief(const struct ruleset *s, const struct mc_fw_result *res
         return out;
 }
 
+static enum mc_status span_status(const struct mc_fw_span *sp) {
+        enum mc_status st = MC_PASS;
+
+        for (size_t k = 0; k < sp->n_parts; k++)
+                st = mc_status_worse(st, part_status(&sp->parts[k].o));
+        return st;
+}
+
+static const struct mc_fw_span *span_at(const struct mc_fw_result *res, unsigned port) {
+        for (size_t i = 0; i < res->n_spans; i++)
+                if (res->spans[i].lo <= port && port <= res->spans[i].hi)
+                        return &res->spans[i];
+        return NULL;
+}
+
+/* libvirt gives an incoming migration the lowest free ports of the range
+ * (virPortAllocatorAcquire walks it from migration_port_min): one for the
+ * migration stream and, when the disks are copied (block migration, what
+ * nova does without shared storage), one before it for the NBD server. The
+ * lowest FIRST_PORTS ports thus decide the first two migrations at once;
+ * refused ports above them limit only how many can come in together: a
+ * warning, with *ret_open the ports open from the bottom (0: not lowered). */
+#define FIRST_PORTS 4
+static enum mc_status range_status(const struct mc_fw_result *res, long lo, long hi, unsigned *ret_open) {
+        enum mc_status first = MC_PASS, rest = MC_PASS;
+        const struct mc_fw_span *sp;
+        unsigned open = 0;
+
+        *ret_open = 0;
+        for (size_t i = 0; i < res->n_spans; i++) {
+                enum mc_status st = span_status(&res->spans[i]);
+
+                if (res->spans[i].lo < lo + FIRST_PORTS)
+                        first = mc_status_worse(first, st);
+                if (res->spans[i].hi >= lo + FIRST_PORTS)
+                        rest = mc_status_worse(rest, st);
+        }
+        if (hi < lo + FIRST_PORTS || first != MC_PASS || rest != MC_FAIL)
+                return mc_status_worse(first, rest);
+        for (long port = lo; port <= hi && (sp = span_at(res, (unsigned) port)) && span_status(sp) == MC_PASS;
+             port = sp->hi + 1L)
+                open += (unsigned) (sp->hi - port + 1);
+        *ret_open = open;
+        return MC_WARN;
+}
+
 static enum mc_status result_status(const struct mc_fw_result *res) {
         enum mc_status st = MC_PASS;
 
@@ -282,6 +328,7 @@ struct peer {
         char *text;                  /* the verdicts, without the peer (evidence) */
         char *brief;                 /* the same for the summary; NULL: text */
         size_t rep;                  /* index + 1 of the peer whose evaluation this one shares; 0: none */
+        bool capped;                 /* refused ports limit concurrent migrations only (range_status) */
 };
 
 static void peers_free(struct peer *p, size_t n) {
@@ -959,6 +1006,7 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                         p[i].st = p[same - 1].st;
                         p[i].text = mc_strdup(p[same - 1].text);
                         p[i].brief = mc_strdup(p[same - 1].brief);
+                        p[i].capped = p[same - 1].capped;
                         p[i].rep = same;
                 } else {
                         if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &p[i].res)) {
@@ -966,9 +1014,20 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                                 p[i].text = mc_strdup("cannot be evaluated");
                                 continue;
                         }
-                        p[i].st = result_status(&p[i].res);
+                        unsigned open;
+
+                        p[i].st = range_status(&p[i].res, lo, hi, &open);
                         p[i].text = spans_text(&s, &p[i].res, true);
                         p[i].brief = spans_brief(&s, &p[i].res);
+                        if (open) {
+                                char *b = mc_strdup_printf("%s: only %u ports open from the bottom of the range, so "
+                                                           "only %u migrations at once can come in (%u copying "
+                                                           "disks; libvirt takes the lowest free ports)",
+                                                           p[i].brief ?: p[i].text, open, open, open / 2);
+                                free(p[i].brief);
+                                p[i].brief = b;
+                                p[i].capped = true;
+                        }
                         if (key)  /* NULL: a refusal evaluated again, its key already kept */
                                 g_hash_table_insert(memo, TAKE_PTR(key), GSIZE_TO_POINTER(i + 1));
                 }
@@ -976,7 +1035,7 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                         worst = i;
         }
         r = report_peers(ctx, &s, p, n, "migration ports", missing, caveat);
-        if (worst != SIZE_MAX && p[worst].st == MC_FAIL) {
+        if (worst != SIZE_MAX && (p[worst].st == MC_FAIL || p[worst].capped)) {
                 uint16_t (*ranges)[2] = NULL;
                 size_t nr = 0;
                 bool policy;

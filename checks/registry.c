@@ -57,7 +57,7 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU,
                 .run = mc_check_firewall_migration_ports,
-                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range must be open to every peer, since each concurrent migration takes the next free port. The sub-ranges accepted and refused are named with the deciding rule. The fix opens the whole range with one ACCEPT (commented \"migcheck: qemu migration ports\"), placed and applied as for firewall-libvirt-port.",
+                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range should be open to every peer, since each concurrent migration takes the lowest free ports (two when disks are copied: the NBD server's and the stream's). A refused port among the lowest four breaks the first or the second migration at once: a failure; refused ports above them only cap how many can come in together: a warning. The sub-ranges accepted and refused are named with the deciding rule. The fix opens the whole range with one ACCEPT (commented \"migcheck: qemu migration ports\"), placed and applied as for firewall-libvirt-port.",
                 .fix = mc_fix_firewall_migration_ports,
         },
         {

@@ -467,6 +467,10 @@ static void test_source_restricted_accept(void **state) {
                                "only from 10.1.0.0/24, not from 10.99.0.1");
 }
 
+/* Ports refused above the bottom of the range only cap how many
+ * migrations come in at once (libvirt takes the lowest free ports: the
+ * NBD server's and the stream's): a warning. Refused among the lowest
+ * four, the first or second migration breaks: a failure. */
 static void test_partially_blocked_range(void **state) {
         struct t *t = *state;
         const struct mc_result *r = run_pair(t, "firewall-migration-ports",
@@ -474,12 +478,32 @@ static void test_partially_blocked_range(void **state) {
                                                       "COMMIT\n",
                                              NULL);
 
-        assert_row(r, MC_FAIL, "migration ports from src (10.99.0.1): 49201-49215 rejected with icmp-host-prohibited "
+        assert_row(r, MC_WARN, "migration ports from src (10.99.0.1): 49201-49215 rejected with icmp-host-prohibited "
                                "('No route to host') by INPUT rule 5 (-A INPUT -j REJECT --reject-with "
-                               "icmp-host-prohibited); accepted: 49152-49200");
+                               "icmp-host-prohibited); accepted: 49152-49200: only 49 ports open from the bottom of the "
+                               "range, so only 49 migrations at once can come in (24 copying disks");
         assert_evidence(r, "libiptc", 0, "49152-49200 accepted by INPUT rule 4 "
                                          "(-A INPUT -p tcp -m multiport --dports 49152:49200 -j ACCEPT); 49201-49215 rejected");
         assert_has(r->hint, "insert -A INPUT -p tcp -m multiport --dports 49201:49215 -j ACCEPT before rule 5");
+}
+
+static void test_partially_blocked_range_bottom(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        /* Three open: the second block migration needs a fourth. */
+        r = run_pair(t, "firewall-migration-ports",
+                     SEED_TOP "-A INPUT -p tcp -m multiport --dports 49152:49154 -j ACCEPT\n" SEED_REJECT "COMMIT\n", NULL);
+        assert_row(r, MC_FAIL, "49155-49215 rejected");
+        assert_has(r->summary, "accepted: 49152-49154");
+        assert_not_has(r->summary, "migrations at once");
+        mc_results_done(&t->rs);
+        mc_cluster_done(&t->c);
+        /* The lowest port refused: the very first migration. */
+        r = run_pair(t, "firewall-migration-ports",
+                     SEED_TOP "-A INPUT -p tcp -m tcp --dport 49152 -j REJECT\n-A INPUT -p tcp -m multiport --dports "
+                              "49153:49215 -j ACCEPT\n" SEED_REJECT "COMMIT\n", NULL);
+        assert_row(r, MC_FAIL, "49152 rejected");
 }
 
 static void test_user_chain(void **state) {
@@ -498,7 +522,7 @@ static void test_user_chain(void **state) {
         mc_results_done(&t->rs);
         run_cluster_check(&t->c, "firewall-migration-ports", &t->rs);
         r = row_of(&t->rs, "dst");
-        assert_row(r, MC_FAIL, "49200-49215 dropped by MIGRATION rule 4 (-A MIGRATION -p tcp -j DROP), reached through "
+        assert_row(r, MC_WARN, "49200-49215 dropped by MIGRATION rule 4 (-A MIGRATION -p tcp -j DROP), reached through "
                                "INPUT rule 2 (-A INPUT -j MIGRATION): the connection times out");
         /* The ACCEPT must come before the jump that leads to the DROP. */
         assert_has(r->hint, "--dports 49200:49215 -j ACCEPT before rule 2 (-A INPUT -j MIGRATION)");
@@ -657,7 +681,7 @@ static void test_both_backends_hint(void **state) {
                                  json_object_to_json_string(nft));
         json_object_put(nft);
         r = run_pair(t, "firewall-migration-ports", HEAD "-A INPUT -p tcp -j ACCEPT\nCOMMIT\n", extra);
-        assert_row(r, MC_FAIL, "49200-49215 dropped by nft INPUT rule 2 (-A INPUT -p tcp -m tcp --dport 49200:49215 -j DROP)");
+        assert_row(r, MC_WARN, "49200-49215 dropped by nft INPUT rule 2 (-A INPUT -p tcp -m tcp --dport 49200:49215 -j DROP)");
         assert_has(r->summary, "accepted: 49152-49199");
         assert_has(r->hint, "before rule 2 (-A INPUT -p tcp -m tcp --dport 49200:49215 -j DROP): iptables-nft -I INPUT 2");
 }
@@ -928,6 +952,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_accept_after_reject, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_source_restricted_accept, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_partially_blocked_range, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_partially_blocked_range_bottom, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_user_chain, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_conntrack_new, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_established_only_does_not_open, setup, teardown),
