@@ -234,8 +234,11 @@ const struct mc_check mc_checks[] = {
                 .run = mc_check_nova_migration_uri,
                 .doc = "nova connects to the destination's libvirtd with qemu+SCHEME://DEST/system (tcp 16509, tls "
                        "16514, ssh 22). A URI without %s sends every migration to one host; a port that differs from "
-                       "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata.",
-                .fix_note = "whether nova's URI or libvirtd's port should change is the operator's choice",
+                       "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata. The fix writes %s for "
+                       "the host, makes the URI's port the one this node's libvirt serves, removes a loopback "
+                       "live_migration_inbound_addr, and moves a plain qemu+SCHEME://%s/system to "
+                       "live_migration_scheme; which transport to use is left to the operator.",
+                .fix = mc_fix_nova_migration_uri,
         },
         {
                 .id = "nova-vnc-listen",

@@ -20,6 +20,7 @@ int mc_fix_nova_config_drive(struct mc_fix_ctx *ctx);
 int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx);
 int mc_fix_nova_instances_path(struct mc_fix_ctx *ctx);
 int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx);
+int mc_fix_nova_migration_uri(struct mc_fix_ctx *ctx);
 int mc_fix_nova_vnc_listen(struct mc_fix_ctx *ctx);
 int mc_fix_qemu_migration_ports(struct mc_fix_ctx *ctx);
 

@@ -2,10 +2,12 @@
 /* Fixers for the nova-* checks. A value is changed where nova reads it:
  * the file, section and name of the effective definition; a new one goes
  * into nova.conf, in the section the node's release reads. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks.h"
 #include "fixers.h"
+#include "libvirt_mode.h"
 #include "nova_options.h"
 #include "util.h"
 
@@ -149,5 +151,90 @@ int mc_fix_nova_instances_path(struct mc_fix_ctx *ctx) {
         if (mc_json_get(ip, "exists") && mc_json_bool(ip, "exists", false) && !mc_json_bool(ip, "is_dir", false))
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s exists and is not a directory", path);
         mc_plan_mkdir(ctx, path, (uid_t) uid, (gid_t) gid, 0755);
+        return 0;
+}
+
+/* uri with its authority (between "://" and the next "/") replaced. */
+static char *uri_with_authority(const char *uri, const char *authority) {
+        const char *start = strstr(uri, "://"), *end;
+
+        if (!start)
+                return NULL;
+        start += 3;
+        end = start + strcspn(start, "/?");
+        return mc_strdup_printf("%.*s%s%s", (int) (start - uri), uri, authority, end);
+}
+
+int mc_fix_nova_migration_uri(struct mc_fix_ctx *ctx) {
+        enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
+        const char *summary = ctx->result->summary;
+        struct mc_transport t;
+        struct mc_setting s;
+
+        mc_migration_transport(ctx->facts, &t);
+        if (t.scheme == MC_SCHEME_OTHER)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "which transport nova should use (tcp, tls or ssh) is the operator's choice");
+        if (strstr(summary, "has no %s")) {
+                /* One fixed host in the URI: every guest would go there. */
+                _cleanup_free_ char *u = uri_with_authority(t.uri, "%s");
+
+                if (!u)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id, "'%s' is not a URI", t.uri);
+                set_at(ctx, &t.source, u);
+        } else if (strstr(summary, "makes sources connect to themselves")) {
+                /* nova then hands out the node's hostname, as before the option. */
+                if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_live_migration_inbound_addr, &s) < 0)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id, "live_migration_inbound_addr was not found");
+                rm_at(ctx, &s);
+        } else if (strstr(summary, "listens on port")) {
+                /* nova's URI follows the port this node's libvirt serves:
+                 * under socket activation the unit's, which libvirtd.conf
+                 * cannot move. The other nodes' URIs reach this node the
+                 * same way when their libvirt serves the same port
+                 * (config-drift says when not). */
+                const char *colon;
+                unsigned dflt = t.scheme == MC_SCHEME_TLS ? 16514 : 16509, port = dflt;
+                struct mc_libvirt_mode m;
+                _cleanup_free_ char *host = NULL, *u = NULL;
+                const char *start = strstr(t.uri, "://");
+
+                if (!t.has_source || !streq(t.source.key, "live_migration_uri") || !start)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "live_migration_scheme has no port: set tcp_port in libvirtd.conf back to "
+                                                 "%u, or name the port in live_migration_uri",
+                                                 dflt);
+                mc_libvirt_mode(ctx->facts, &m);
+                if (!m.socket_activated &&
+                    mc_facts_setting(ctx->facts, m.daemon_conf, NULL, t.scheme == MC_SCHEME_TLS ? "tls_port" : "tcp_port", &s) >= 0)
+                        port = (unsigned) strtoul(s.value, NULL, 10);
+                start += 3;
+                host = mc_assert_alloc(strndup(start, strcspn(start, "/?")));
+                colon = strrchr(host, ':');
+                if (colon && !strchr(colon, ']'))
+                        host[colon - host] = '\0';
+                if (port != dflt) {
+                        char *a = mc_strdup_printf("%s:%u", host, port);
+
+                        free(host);
+                        host = a;
+                }
+                u = uri_with_authority(t.uri, host);
+                set_at(ctx, &t.source, u);
+        } else if (strstr(summary, "deprecated")) {
+                /* The plain form only: anything more (a user, a port, a
+                 * query) is the operator's to move. */
+                _cleanup_free_ char *plain = mc_strdup_printf("qemu+%s://%%s/system", t.scheme_name);
+
+                if (!streq(t.uri, plain))
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "'%s' says more than a scheme: moving it to live_migration_scheme and "
+                                                 "live_migration_inbound_addr is the operator's",
+                                                 t.uri);
+                rm_opt(ctx, &mc_nova_live_migration_uri);
+                set_opt(ctx, rel, &mc_nova_live_migration_scheme, t.scheme_name);
+        } else
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "no fixer for this finding");
+        restart_nova(ctx);
         return 0;
 }

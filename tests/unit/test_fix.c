@@ -40,9 +40,11 @@ static int teardown(void **state) {
         return 0;
 }
 
+static const char *nova_release;  /* NULL: the package's */
+
 static int fix(struct t *t, const char *only, bool dry_run, bool include_warnings) {
         _cleanup_strv_free_ char **ids = mc_split(only, ",");
-        const struct mc_collect_opts co = { .root = t->root, .needs = mc_checks_needs(ids, NULL) };
+        const struct mc_collect_opts co = { .root = t->root, .needs = mc_checks_needs(ids, NULL), .nova_release = nova_release };
         const struct mc_fix_opts fo = { .include_warnings = include_warnings, .backup = true };
         const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo, .dry_run = dry_run };
 
@@ -275,6 +277,53 @@ static void test_unified_diff(void **state) {
         assert_string_equal(d3, "--- a/f\n+++ b/f\n@@ -1,1 +1,2 @@\n a\n+b\n\\ No newline at end of file\n");
 }
 
+/* nova-migration-uri: each finding's fix, in the line where nova reads it. */
+static void migration_uri_case(struct t *t, const char *release, const char *nova, bool warnings, const char *want) {
+        _cleanup_free_ char *text = NULL;
+
+        nova_release = release;
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nauth_tcp = \"none\"\n");
+        tree_write(t->root, "/etc/nova/nova.conf", nova);
+        assert_int_equal(fix(t, "nova-migration-uri", false, warnings), 0);
+        text = slurp(t->root, "/etc/nova/nova.conf");
+        assert_string_equal(text, want);
+        assert_string_equal(status_of(t, "nova-migration-uri"), "fixed");
+        assert_true(mc_strv_contains(t->o.plan.restart, "service nova-compute restart"));
+        /* Again: nothing to do. */
+        assert_int_equal(fix(t, "nova-migration-uri", false, warnings), 0);
+        assert_true(mc_plan_empty(&t->o.plan));
+        nova_release = NULL;
+}
+
+static void test_migration_uri_fixes(void **state) {
+        struct t *t = *state;
+
+        /* One host for every migration. */
+        migration_uri_case(t, NULL, "[libvirt]\n# the URI\nlive_migration_uri = qemu+tcp://compute2/system\n", false,
+                           "[libvirt]\n# the URI\nlive_migration_uri = qemu+tcp://%s/system\n");
+        /* A port libvirtd does not serve: nova follows libvirtd (16509). */
+        migration_uri_case(t, NULL, "[libvirt]\nlive_migration_uri = qemu+tcp://%s:16510/system?no_verify=1\n", false,
+                           "[libvirt]\nlive_migration_uri = qemu+tcp://%s/system?no_verify=1\n");
+        /* Sources that would connect to themselves. */
+        migration_uri_case(t, "newton", "[libvirt]\nlive_migration_inbound_addr = 127.0.0.1\nvirt_type = kvm\n", false,
+                           "[libvirt]\nvirt_type = kvm\n");
+        /* Deprecated from Ocata: the scheme says the same (a warning). */
+        migration_uri_case(t, "queens", "[libvirt]\nlive_migration_uri = qemu+tcp://%s/system\n", true,
+                           "[libvirt]\nlive_migration_scheme = tcp\n");
+}
+
+static void test_migration_uri_unfixable(void **state) {
+        struct t *t = *state;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/nova/nova.conf", "[libvirt]\nlive_migration_uri = qemu+foo://%s/system\n");
+        assert_int_equal(fix(t, "nova-migration-uri", false, false), 0);
+        assert_true(mc_plan_empty(&t->o.plan));
+        assert_int_equal(t->o.plan.n_unfixable, 1);
+        assert_non_null(strstr(t->o.plan.unfixable[0].reason, "operator's choice"));
+}
+
 /* A cluster fixed node by node, then checked again as a whole. */
 static void test_merge_recheck(void **state) {
         struct mc_results fixed = {}, fresh = {}, out = {};
@@ -317,6 +366,8 @@ int main(void) {
                 T(test_socket_activated_listen_removed),
                 T(test_unfixable_named_up_front),
                 T(test_instances_dir_created),
+                T(test_migration_uri_fixes),
+                T(test_migration_uri_unfixable),
                 cmocka_unit_test(test_unified_diff),
                 cmocka_unit_test(test_merge_recheck),
         };
