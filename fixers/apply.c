@@ -460,7 +460,7 @@ fail:;
 
 int mc_fix_lock(const char *root, char **ret_error) {
         const char *dir = isempty(root) ? "/" : root;
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
         if (fd < 0) {
                 *ret_error = mc_strdup_printf("cannot open root '%s': %s", dir, strerror(errno));
@@ -468,16 +468,13 @@ int mc_fix_lock(const char *root, char **ret_error) {
         }
         /* One fix at a time per node: a lock on the root directory itself,
          * which leaves no file behind. Waits up to 10 s. */
-        for (int i = 0; i < 100; i++) {
-                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                        return fd;
-                if (errno != EWOULDBLOCK)
-                        break;
-                usleep(100 * 1000);
-        }
+        r = mc_flock_wait(fd, 10000);
+        if (r >= 0)
+                return fd;
         close(fd);
-        *ret_error = mc_strdup_printf("another migcheck fix holds the lock on '%s'", dir);
-        return -EBUSY;
+        *ret_error = r == -EBUSY ? mc_strdup_printf("another migcheck fix holds the lock on '%s'", dir)
+                                 : mc_strdup_printf("cannot lock '%s': %s", dir, strerror(-r));
+        return r;
 }
 
 int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error) {

@@ -583,22 +583,19 @@ static unsigned chain_rules(const char *chain, struct xtc_handle *h) {
  * table and commits the whole table back, so an iptables command that
  * ran in between would be undone. Waits up to 10 s, as iptables -w 10. */
 static int xtables_lock(char **ret_error) {
-        int fd = open("/run/xtables.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+        int fd = open("/run/xtables.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600), r;
 
         if (fd < 0) {
                 *ret_error = mc_strdup_printf("cannot open /run/xtables.lock: %s", strerror(errno));
                 return -errno;
         }
-        for (int i = 0; i < 100; i++) {
-                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                        return fd;
-                if (errno != EWOULDBLOCK)
-                        break;
-                usleep(100 * 1000);
-        }
+        r = mc_flock_wait(fd, 10000);
+        if (r >= 0)
+                return fd;
         close(fd);
-        *ret_error = mc_strdup("another iptables holds /run/xtables.lock");
-        return -EBUSY;
+        *ret_error = r == -EBUSY ? mc_strdup("another iptables holds /run/xtables.lock")
+                                 : mc_strdup_printf("cannot lock /run/xtables.lock: %s", strerror(-r));
+        return r;
 }
 
 int mc_ipt_insert_legacy(const struct mc_ipt_accept *rules, size_t n, char **ret_error) {

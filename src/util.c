@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 _Noreturn void mc_oom(void) {
@@ -217,4 +218,16 @@ bool mc_strv_contains(char *const *l, const char *s) {
                 if (streq(*l, s))
                         return true;
         return false;
+}
+
+int mc_flock_wait(int fd, unsigned timeout_ms) {
+        for (unsigned waited = 0;; waited += 100) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                if (waited >= timeout_ms)
+                        return -EBUSY;
+                usleep(100 * 1000);
+        }
 }

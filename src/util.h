@@ -17,6 +17,9 @@ void mc_strappendf(char **s, const char *fmt, ...) _printf_(2, 3);
 /* Read a whole regular file, refusing more than max bytes. The result is
  * NUL-terminated; ret_len excludes the terminator. -EFBIG past max. */
 int mc_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
+/* flock(LOCK_EX) on fd, retried every 100 ms for up to timeout_ms:
+ * 0, -EBUSY when still held by another, or another negative errno. */
+int mc_flock_wait(int fd, unsigned timeout_ms);
 
 /* Write atomically: a temporary file beside path, fsync, rename. */
 int mc_write_file_atomic(const char *path, const char *data, size_t len, int mode);

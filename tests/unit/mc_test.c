@@ -37,6 +37,15 @@ static void mkparents(const char *full) {
         }
 }
 
+char *tree_read(const char *root, const char *path) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+        char *text = NULL;
+
+        if (mc_read_file(full, 1 << 24, &text, NULL) < 0)
+                return NULL;
+        return text;
+}
+
 void tree_write(const char *root, const char *path, const char *content) {
         _cleanup_free_ char *full = mc_path_join(root, path);
         FILE *f;

@@ -17,6 +17,8 @@
 char *tree_new(void);
 void tree_free(char *root);
 void tree_write(const char *root, const char *path, const char *content);
+/* The file's text, NULL when it cannot be read; free() it. */
+char *tree_read(const char *root, const char *path);
 void tree_mkdir(const char *root, const char *path, uid_t uid, gid_t gid);
 void tree_symlink(const char *root, const char *path, const char *target);
 

@@ -52,15 +52,6 @@ static int fix(struct t *t, const char *only, bool dry_run, bool include_warning
         return mc_fix_run(&req, &t->c, &t->rs, &t->o);
 }
 
-static char *slurp(const char *root, const char *path) {
-        _cleanup_free_ char *full = mc_path_join(root, path);
-        char *text = NULL;
-
-        if (mc_read_file(full, 1 << 24, &text, NULL) < 0)
-                return NULL;
-        return text;
-}
-
 static const char *status_of(struct t *t, const char *check) {
         for (size_t i = 0; i < t->rs.n; i++)
                 if (streq(t->rs.items[i].check, check))
@@ -82,7 +73,7 @@ static void test_dry_run_diff_is_exact(void **state) {
                    "listen_tcp = 0\n"
                    "auth_tcp = \"none\"\n"
                    "# end\n");
-        before = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        before = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
         assert_int_equal(fix(t, "libvirtd-listen", true, false), 0);
         assert_string_equal(t->o.diff,
                             "--- a/etc/libvirt/libvirtd.conf\n"
@@ -97,7 +88,7 @@ static void test_dry_run_diff_is_exact(void **state) {
                             " # end\n");
         assert_string_equal(t->o.plan.restart[0], "service libvirtd restart");
         /* A dry run writes nothing. */
-        after = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        after = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
         assert_string_equal(before, after);
         assert_false(t->o.applied);
 }
@@ -111,9 +102,9 @@ static void test_apply_then_idempotent(void **state) {
         assert_int_equal(fix(t, "libvirtd-startup", false, false), 0);
         assert_true(t->o.applied);
         assert_string_equal(status_of(t, "libvirtd-startup"), "fixed");
-        text = slurp(t->root, "/etc/default/libvirt-bin");
+        text = tree_read(t->root, "/etc/default/libvirt-bin");
         assert_string_equal(text, "# options passed to libvirtd\nstart_libvirtd=\"yes\"\nlibvirtd_opts=\"-d -l\"\n");
-        bak = slurp(t->root, "/etc/default/libvirt-bin.migcheck-bak");
+        bak = tree_read(t->root, "/etc/default/libvirt-bin.migcheck-bak");
         assert_string_equal(bak, "# options passed to libvirtd\nstart_libvirtd=\"yes\"\nlibvirtd_opts=\"-d\"\n");
         /* Again: nothing to do, nothing written. */
         assert_int_equal(fix(t, "libvirtd-startup", false, false), 0);
@@ -129,11 +120,11 @@ static void test_parse_error_changes_nothing(void **state) {
         tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 0\n");
         /* Another file of the node does not parse. */
         tree_write(t->root, "/etc/nova/nova.conf.d/90-broken.conf", "[libvirt]\nno separator here\n");
-        before = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        before = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
         assert_int_equal(fix(t, "libvirtd-listen,nova-vnc-listen", false, false), -EBADMSG);
         assert_non_null(strstr(t->o.error, "/etc/nova/nova.conf.d/90-broken.conf:2: parse error"));
         assert_false(t->o.applied);
-        after = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        after = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
         assert_string_equal(before, after);
 }
 
@@ -157,7 +148,7 @@ static void test_mode_owner_kept_comments_kept(void **state) {
         assert_int_equal(chmod(p, 0640), 0);
         assert_int_equal(fix(t, "nova-vnc-listen", false, false), 0);
         assert_string_equal(status_of(t, "nova-vnc-listen"), "fixed");
-        text = slurp(t->root, "/etc/nova/nova.conf");
+        text = tree_read(t->root, "/etc/nova/nova.conf");
         assert_string_equal(text,
                             "[DEFAULT]\n"
                             "# Where instances live; shared over NFS (ticket #4711)\n"
@@ -182,7 +173,7 @@ static void test_new_key_lands_in_its_section(void **state) {
                    "[DEFAULT]\nstate_path = /var/lib/nova\n\n[LIBVIRT]\nvirt_type = kvm\n# a comment that closes the section\n\n"
                    "[vnc]\nenabled = true\n");
         assert_int_equal(fix(t, "nova-live-migration-flag", false, false), 0);
-        text = slurp(t->root, "/etc/nova/nova.conf");
+        text = tree_read(t->root, "/etc/nova/nova.conf");
         /* nova reads [LIBVIRT] as [libvirt]: the key goes there, after its last entry. */
         assert_string_equal(text, "[DEFAULT]\nstate_path = /var/lib/nova\n\n[LIBVIRT]\nvirt_type = kvm\n"
                                   "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
@@ -225,7 +216,7 @@ static void test_socket_activated_listen_removed(void **state) {
         link = mc_path_join(t->root, "/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket");
         assert_int_equal(unlink(link), 0);
         assert_int_equal(fix(t, "libvirtd-startup,libvirtd-listen", false, false), 0);
-        text = slurp(t->root, "/etc/default/libvirtd");
+        text = tree_read(t->root, "/etc/default/libvirtd");
         assert_string_equal(text, "# customised\nLIBVIRTD_ARGS=\"--timeout 120\"\n");
         n = readlink(link, buf, sizeof(buf) - 1);
         assert_true(n > 0);
@@ -286,7 +277,7 @@ static void migration_uri_case(struct t *t, const char *release, const char *nov
         tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nauth_tcp = \"none\"\n");
         tree_write(t->root, "/etc/nova/nova.conf", nova);
         assert_int_equal(fix(t, "nova-migration-uri", false, warnings), 0);
-        text = slurp(t->root, "/etc/nova/nova.conf");
+        text = tree_read(t->root, "/etc/nova/nova.conf");
         assert_string_equal(text, want);
         assert_string_equal(status_of(t, "nova-migration-uri"), "fixed");
         assert_true(mc_strv_contains(t->o.plan.restart, "service nova-compute restart"));

@@ -127,15 +127,6 @@ static int fix(struct t *t, const char *only, bool dry_run) {
         return mc_fix_run(&req, &t->c, &t->rs, &t->o);
 }
 
-static char *slurp(const char *root, const char *path) {
-        _cleanup_free_ char *full = mc_path_join(root, path);
-        char *text = NULL;
-
-        if (mc_read_file(full, 1 << 24, &text, NULL) < 0)
-                return NULL;
-        return text;
-}
-
 static const struct mc_result *row(struct t *t, const char *check) {
         for (size_t i = 0; i < t->rs.n; i++)
                 if (streq(t->rs.items[i].check, check))
@@ -181,7 +172,7 @@ static void test_rhel6_dry_run_is_exact(void **state) {
         assert_int_equal(t->o.plan.n_live, 0);
         assert_null(t->o.plan.commands);
         assert_false(t->o.applied);
-        after = slurp(t->root, "/etc/sysconfig/iptables");
+        after = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(after, RHEL6_SAVED);
         assert_string_equal(status_of(t, "firewall-libvirt-port"), "fail");
         assert_string_equal(status_of(t, "firewall-migration-ports"), "fail");
@@ -203,9 +194,9 @@ static void test_rhel6_apply_then_nothing_to_fix(void **state) {
         /* Every other byte as it was: the two rules, right before the REJECT. */
         tmp = with_line_before(RHEL6_SAVED, "-A INPUT -j REJECT", LIBVIRT_LINE);
         want = with_line_before(tmp, "-A INPUT -j REJECT", MIGRATION_LINE);
-        text = slurp(t->root, "/etc/sysconfig/iptables");
+        text = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(text, want);
-        bak = slurp(t->root, "/etc/sysconfig/iptables.migcheck-bak");
+        bak = tree_read(t->root, "/etc/sysconfig/iptables.migcheck-bak");
         assert_string_equal(bak, RHEL6_SAVED);
 
         /* Again: nothing to do, nothing written. */
@@ -214,7 +205,7 @@ static void test_rhel6_apply_then_nothing_to_fix(void **state) {
         assert_int_equal(t->o.plan.n_unfixable, 0);
         assert_string_equal(status_of(t, "firewall-libvirt-port"), "pass");
         assert_string_equal(status_of(t, "firewall-migration-ports"), "pass");
-        again = slurp(t->root, "/etc/sysconfig/iptables");
+        again = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(again, want);
 }
 
@@ -228,7 +219,7 @@ static void test_qemu_range_from_facts(void **state) {
         tree_write(t->root, "/etc/sysconfig/iptables", RHEL6_SAVED);
         assert_int_equal(fix(t, "firewall-migration-ports", false), 0);
         assert_string_equal(status_of(t, "firewall-migration-ports"), "fixed");
-        text = slurp(t->root, "/etc/sysconfig/iptables");
+        text = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_has(text, "--dport 22 -j ACCEPT\n"
                          "-A INPUT -p tcp -m tcp --dport 50000:50031 -m comment --comment \"migcheck: qemu migration ports\" "
                          "-j ACCEPT\n-A INPUT -j REJECT");
@@ -260,9 +251,9 @@ static void test_debian_rules_v4_drop_policy(void **state) {
         assert_string_equal(status_of(t, "firewall-libvirt-port"), "fixed");
         assert_string_equal(status_of(t, "firewall-migration-ports"), "fixed");
         want = with_line_before(DEBIAN_RULES_V4, "COMMIT", LIBVIRT_LINE MIGRATION_LINE);
-        text = slurp(t->root, "/etc/iptables/rules.v4");
+        text = tree_read(t->root, "/etc/iptables/rules.v4");
         assert_string_equal(text, want);
-        other = slurp(t->root, "/etc/sysconfig/iptables");
+        other = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(other, RHEL6_SAVED);
         assert_int_equal(fix(t, "firewall-libvirt-port,firewall-migration-ports", false), 0);
         assert_true(mc_plan_empty(&t->o.plan));
@@ -283,7 +274,7 @@ static void test_accept_after_reject(void **state) {
         tree_write(t->root, "/etc/sysconfig/iptables", rules);
         assert_int_equal(fix(t, "firewall-libvirt-port", false), 0);
         assert_string_equal(status_of(t, "firewall-libvirt-port"), "fixed");
-        text = slurp(t->root, "/etc/sysconfig/iptables");
+        text = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(text, "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
                                   "-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n" LIBVIRT_LINE
                                   "-A INPUT -j REJECT --reject-with icmp-host-prohibited\n"
@@ -308,7 +299,7 @@ static void test_unparsable_changes_nothing(void **state) {
                    "blocked src -j DROP'");
         assert_true(mc_plan_empty(&t->o.plan));
         assert_false(t->o.applied);
-        text = slurp(t->root, "/etc/sysconfig/iptables");
+        text = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(text, broken);
 
         /* A plan made while the file still parsed: rendering stops at it. */
@@ -367,7 +358,7 @@ static void test_symlink_out_of_root_refused(void **state) {
         assert_false(t->o.applied);
         assert_int_equal(mc_read_file(target, 1 << 20, &text, NULL), 0);
         assert_string_equal(text, RHEL6_SAVED);
-        inside = slurp(t->root, target);
+        inside = tree_read(t->root, target);
         assert_string_equal(inside, RHEL6_SAVED);
         unlink(target);
         rmdir(outside);
@@ -392,7 +383,7 @@ static void test_offline_firewalld_names_the_command(void **state) {
         assert_string_equal(t->o.plan.unfixable[1].reason,
                             "firewalld manages the firewall: on the node, run: firewall-cmd --permanent "
                             "--add-port=49152-49215/tcp && firewall-cmd --reload");
-        text = slurp(t->root, "/etc/sysconfig/iptables");
+        text = tree_read(t->root, "/etc/sysconfig/iptables");
         assert_string_equal(text, RHEL6_SAVED);
 }
 

@@ -116,15 +116,6 @@ static int fix(struct t *t, const char *only, bool dry_run, bool include_warning
         return mc_fix_run(&req, &t->c, &t->rs, &t->o);
 }
 
-static char *slurp(const char *root, const char *path) {
-        _cleanup_free_ char *full = mc_path_join(root, path);
-        char *text = NULL;
-
-        if (mc_read_file(full, 1 << 24, &text, NULL) < 0)
-                return NULL;
-        return text;
-}
-
 static const char *status_of(struct t *t, const char *check) {
         for (size_t i = 0; i < t->rs.n; i++)
                 if (streq(t->rs.items[i].check, check) && streq(t->rs.items[i].node, "compute1"))
@@ -133,7 +124,7 @@ static const char *status_of(struct t *t, const char *check) {
 }
 
 static void assert_nothing_to_fix(struct t *t, bool include_warnings) {
-        _cleanup_free_ char *before = slurp(t->root, "/etc/hosts"), *after = NULL;
+        _cleanup_free_ char *before = tree_read(t->root, "/etc/hosts"), *after = NULL;
 
         assert_int_equal(fix(t, ONLY, false, include_warnings), 0);
         assert_true(mc_plan_empty(&t->o.plan));
@@ -141,7 +132,7 @@ static void assert_nothing_to_fix(struct t *t, bool include_warnings) {
         assert_string_equal(status_of(t, "hosts-consistent"), "pass");
         assert_string_equal(status_of(t, "hosts-loopback-hostname"), "pass");
         assert_string_equal(status_of(t, "libvirt-hostname-resolvable"), "pass");
-        after = slurp(t->root, "/etc/hosts");
+        after = tree_read(t->root, "/etc/hosts");
         assert_string_equal(before, after);
 }
 
@@ -195,7 +186,7 @@ static void test_missing_peer(void **state) {
         assert_true(t->o.applied);
         assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
         assert_string_equal(status_of(t, "libvirt-hostname-resolvable"), "fixed");
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_string_equal(text, HOSTS_OK);
         assert_nothing_to_fix(t, true);
 }
@@ -240,7 +231,7 @@ static void test_names_move_between_lines(void **state) {
                 NULL, NULL);
         assert_int_equal(fix(t, ONLY, false, false), 0);
         assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_string_equal(text, HOSTS_HEAD "10.0.0.1\tcompute1.example.com compute1\n"
                                              "10.0.0.9\tnfs-old\n"
                                              "10.0.0.2\tcompute2.example.com compute2\n"
@@ -278,7 +269,7 @@ static void test_debian_127_0_1_1(void **state) {
         assert_int_equal(fix(t, ONLY, false, true), 0);
         assert_string_equal(status_of(t, "hosts-loopback-hostname"), "fixed");
         assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_string_equal(text, "127.0.0.1\tlocalhost\n"
                                   "10.0.0.1\tcompute1.example.com\tcompute1\n"
                                   "10.0.0.2\tcompute2.example.com compute2\n"
@@ -345,9 +336,9 @@ static void test_hand_kept_file(void **state) {
         assert_true(t->o.applied);
         assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
         assert_string_equal(status_of(t, "hosts-loopback-hostname"), "fixed");
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_lines_kept(hosts, text, changed, ELEMENTSOF(changed));
-        bak = slurp(t->root, "/etc/hosts.migcheck-bak");
+        bak = tree_read(t->root, "/etc/hosts.migcheck-bak");
         assert_string_equal(bak, hosts);
         assert_int_equal(stat(p, &st), 0);
         assert_int_equal(st.st_mode & 07777, 0640);
@@ -427,7 +418,7 @@ static void test_ambiguous_name_unfixable(void **state) {
         assert_int_equal(fix(t, "hosts-consistent", false, true), 0);
         assert_int_equal(t->o.plan.n_unfixable, 1);
         assert_non_null(strstr(t->o.plan.unfixable[0].reason, "'twin.example.com' is claimed by more than one node"));
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_null(strstr(text, "twin"));
         /* Their inventory names are theirs alone: written (the cluster
          * knows no other FQDN for them). */
@@ -459,7 +450,7 @@ static void test_libvirt_name_added_as_alias(void **state) {
                 NULL, NULL);
         assert_int_equal(fix(t, "libvirt-hostname-resolvable", false, true), 0);
         assert_string_equal(status_of(t, "libvirt-hostname-resolvable"), "fixed");
-        text = slurp(t->root, "/etc/hosts");
+        text = tree_read(t->root, "/etc/hosts");
         assert_string_equal(text, HOSTS_HEAD "10.0.0.1\tcompute1.example.com compute1\n"
                                              "10.0.0.2\tcompute2 compute2.example.com\n"
                                              "10.0.0.3\tcompute3.example.com compute3\n");
@@ -475,14 +466,14 @@ static void test_parse_error_changes_nothing(void **state) {
         tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 0\n");
         tree_write(t->root, "/etc/hosts", "127.0.0.1 localhost\n\n10.0.0.5\n");
         add_peer(t, "compute2", "compute2.example.com", HOSTS_OK, NULL);
-        before = slurp(t->root, "/etc/hosts");
+        before = tree_read(t->root, "/etc/hosts");
         assert_int_equal(fix(t, "libvirtd-listen,hosts-consistent", false, true), -EBADMSG);
         assert_non_null(t->o.error);
         assert_true(mc_startswith(t->o.error, "/etc/hosts:3: parse error"));
         assert_false(t->o.applied);
-        after = slurp(t->root, "/etc/hosts");
+        after = tree_read(t->root, "/etc/hosts");
         assert_string_equal(before, after);
-        conf = slurp(t->root, "/etc/libvirt/libvirtd.conf");
+        conf = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
         assert_string_equal(conf, "listen_tcp = 0\n");
 }
 
