@@ -278,40 +278,18 @@ static struct drift_index *index_get(struct mc_check_ctx *ctx) {
         return x;
 }
 
+static const char *drift_label(const void *data, const struct mc_tally_group *g) {
+        (void) data;
+        return g->key;
+}
+
+static const char *drift_name(const void *data, size_t k) {
+        return ((const struct drift_index *) data)->n[k].node->name;
+}
+
 /* "tls, port 16514 on 2 nodes (c2, c3)", most common first, without skip. */
 static char *groups_text(const struct drift_index *x, const struct mc_tally *d, const char *skip) {
-        const struct mc_tally_group *skip_group = skip ? g_hash_table_lookup(d->groups, skip) : NULL;
-        _cleanup_free_ char *s = mc_strdup("");
-        size_t shown = 0, counted = 0, more;
-
-        /* At most four groups, from the list sorted once per run: a row
-         * costs the same whether the cluster has two values or 5,000. */
-        for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
-                const struct mc_tally_group *g = d->sorted[i];
-                _cleanup_free_ char *names = mc_strdup("");
-                char *n;
-
-                if (g == skip_group)
-                        continue;
-                counted += g->count;
-                for (size_t e = 0; e < g->count && e < ELEMENTSOF(g->ex); e++) {
-                        n = mc_strdup_printf("%s%s%s", names, e ? ", " : "", x->n[g->ex[e]].node->name);
-                        free(names);
-                        names = n;
-                }
-                n = mc_strdup_printf("%s%s%s on %zu node%s (%s%s)", s, shown ? ", " : "", g->key, g->count,
-                                     g->count == 1 ? "" : "s", names, g->count > ELEMENTSOF(g->ex) ? ", ..." : "");
-                free(s);
-                s = n;
-                shown++;
-        }
-        more = d->total - counted - (skip_group ? skip_group->count : 0);
-        if (more) {
-                char *n = mc_strdup_printf("%s, other values on %zu nodes", s, more);
-                free(s);
-                s = n;
-        }
-        return TAKE_PTR(s);
+        return mc_tally_text(d, skip ? g_hash_table_lookup(d->groups, skip) : NULL, ", ", drift_label, drift_name, x);
 }
 
 static char *append(char *s, const char *sep, const char *t) {

@@ -220,49 +220,22 @@ static struct storage_index *index_get(struct mc_check_ctx *ctx) {
         return x;
 }
 
-/* "/a on 3 nodes (n1, n2, n3), /b on 1 node (n4)", most common first,
- * other than skip (NULL: all); text(k) describes a group by a node on it. */
+static const char *path_text(const void *data, const struct mc_tally_group *g) {
+        return ((const struct storage_index *) data)->n[g->first].path;
+}
+
+static const char *store_text(const void *data, const struct mc_tally_group *g) {
+        return ((const struct storage_index *) data)->n[g->first].store_text;
+}
+
+static const char *node_name(const void *data, size_t k) {
+        return ((const struct storage_index *) data)->n[k].node->name;
+}
+
+/* "/a on 3 nodes (n1, n2, n3); /b on 1 node (n4)", other than skip. */
 static char *groups_text(const struct storage_index *x, const struct mc_tally *d, const struct mc_tally_group *skip,
-                         const char *(*text)(const struct storage_index *, size_t)) {
-        _cleanup_free_ char *s = mc_strdup("");
-        size_t shown = 0, counted = 0, more;
-
-        /* At most four groups, from the list sorted once per run: a row
-         * costs the same whether the cluster has two values or 5,000. */
-        for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
-                const struct mc_tally_group *g = d->sorted[i];
-                _cleanup_free_ char *names = mc_strdup("");
-                char *n;
-
-                if (g == skip)
-                        continue;
-                counted += g->count;
-                for (size_t e = 0; e < g->count && e < ELEMENTSOF(g->ex); e++) {
-                        n = mc_strdup_printf("%s%s%s", names, e ? ", " : "", x->n[g->ex[e]].node->name);
-                        free(names);
-                        names = n;
-                }
-                n = mc_strdup_printf("%s%s%s on %zu node%s (%s%s)", s, shown ? "; " : "", text(x, g->first), g->count,
-                                     g->count == 1 ? "" : "s", names, g->count > ELEMENTSOF(g->ex) ? ", ..." : "");
-                free(s);
-                s = n;
-                shown++;
-        }
-        more = d->total - counted - (skip ? skip->count : 0);
-        if (more) {
-                char *n = mc_strdup_printf("%s; other values on %zu nodes", s, more);
-                free(s);
-                s = n;
-        }
-        return TAKE_PTR(s);
-}
-
-static const char *path_text(const struct storage_index *x, size_t k) {
-        return x->n[k].path;
-}
-
-static const char *store_text(const struct storage_index *x, size_t k) {
-        return x->n[k].store_text;
+                         const char *(*text)(const void *, const struct mc_tally_group *)) {
+        return mc_tally_text(d, skip, "; ", text, node_name, x);
 }
 
 static void evidence_path(struct mc_result *r, const struct snode *sn) {

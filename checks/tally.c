@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "tally.h"
 
+#include <stdio.h>
+
 #include "util.h"
 
 void mc_tally_init(struct mc_tally *t) {
@@ -58,4 +60,30 @@ void mc_tally_free(struct mc_tally *t) {
                 g_hash_table_destroy(t->groups);
         free(t->sorted);
         *t = (struct mc_tally) {};
+}
+
+char *mc_tally_text(const struct mc_tally *d, const struct mc_tally_group *skip, const char *sep,
+                    const char *(*label)(const void *data, const struct mc_tally_group *g),
+                    const char *(*name)(const void *data, size_t node), const void *data) {
+        char *out = NULL;
+        size_t len = 0, shown = 0, counted = 0, more;
+        FILE *f = mc_assert_alloc(open_memstream(&out, &len));
+
+        for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
+                const struct mc_tally_group *g = d->sorted[i];
+
+                if (g == skip)
+                        continue;
+                counted += g->count;
+                fprintf(f, "%s%s on %zu node%s (", shown ? sep : "", label(data, g), g->count, g->count == 1 ? "" : "s");
+                for (size_t e = 0; e < g->count && e < ELEMENTSOF(g->ex); e++)
+                        fprintf(f, "%s%s", e ? ", " : "", name(data, g->ex[e]));
+                fprintf(f, "%s)", g->count > ELEMENTSOF(g->ex) ? ", ..." : "");
+                shown++;
+        }
+        more = d->total - counted - (skip ? skip->count : 0);
+        if (more)
+                fprintf(f, "%sother values on %zu nodes", sep, more);
+        fclose(f);
+        return out;
 }

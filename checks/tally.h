@@ -28,3 +28,11 @@ void mc_tally_add(struct mc_tally *t, const char *key, size_t node);
 /* After the last add: sort, and find the best. */
 void mc_tally_done(struct mc_tally *t);
 void mc_tally_free(struct mc_tally *t);
+
+/* "VALUE on 3 nodes (n1, n2, n3), OTHER on 1 node (n4)": the most common
+ * groups first, at most four, skip left out, the rest counted; label()
+ * describes a group, name() a node by its index. Constant cost per row,
+ * however many nodes and values. */
+char *mc_tally_text(const struct mc_tally *d, const struct mc_tally_group *skip, const char *sep,
+                    const char *(*label)(const void *data, const struct mc_tally_group *g),
+                    const char *(*name)(const void *data, size_t node), const void *data);

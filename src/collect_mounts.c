@@ -105,11 +105,11 @@ static bool mount_covers(const char *target, const char *path) {
  * is on /srv/nfs's mount, not /var's. A component that does not exist
  * ends the resolution; the rest is kept as written. */
 static char *resolve_path(struct mc_rootfs *fs, const char *path) {
-        _cleanup_free_ char *done = mc_strdup(""), *todo = mc_strdup(path);
+        _cleanup_free_ char *done = mc_strdup(""), *pending = mc_strdup(path);
         unsigned hops = 0;
 
         for (;;) {
-                char *rest, *comp = todo, *link = NULL, *n;
+                char *rest, *comp = pending, *link = NULL, *n;
                 int r;
 
                 comp += strspn(comp, "/");
@@ -120,8 +120,8 @@ static char *resolve_path(struct mc_rootfs *fs, const char *path) {
                         *rest++ = '\0';
                 if (streq(comp, ".")) {
                         n = mc_strdup(rest);
-                        free(todo);
-                        todo = n;
+                        free(pending);
+                        pending = n;
                         continue;
                 }
                 if (streq(comp, "..")) {
@@ -130,8 +130,8 @@ static char *resolve_path(struct mc_rootfs *fs, const char *path) {
                         if (slash)
                                 *slash = '\0';
                         n = mc_strdup(rest);
-                        free(todo);
-                        todo = n;
+                        free(pending);
+                        pending = n;
                         continue;
                 }
                 _cleanup_free_ char *candidate = mc_strdup_printf("%s/%s", done, comp);
@@ -147,8 +147,8 @@ static char *resolve_path(struct mc_rootfs *fs, const char *path) {
                         }
                         n = mc_strdup_printf("%s/%s", link, rest);
                         free(link);
-                        free(todo);
-                        todo = n;
+                        free(pending);
+                        pending = n;
                         continue;
                 }
                 free(done);
@@ -163,8 +163,8 @@ static char *resolve_path(struct mc_rootfs *fs, const char *path) {
                         break;
                 }
                 n = mc_strdup(rest);
-                free(todo);
-                todo = n;
+                free(pending);
+                pending = n;
         }
         if (!*done)
                 return mc_strdup("/");

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "iptables_save.h"
 #include "util.h"
 
 char *tree_new(void) {
@@ -190,4 +191,16 @@ const struct mc_result *row_of(const struct mc_results *rs, const char *node) {
                 fail_msg("expected one row for node %s, got %zu", node, n);
         }
         return found;
+}
+
+json_object *parse_rules(const char *rules) {
+        _cleanup_(mc_aug_freep) augeas *a = NULL;
+        _cleanup_free_ char *err = NULL;
+        json_object *filter = NULL;
+
+        assert_int_equal(mc_aug_new(&a), 0);
+        if (mc_ipt_parse_save(a, rules, strlen(rules), &filter, &err) < 0)
+                fail_msg("rules do not parse: %s", err);
+        assert_non_null(filter);
+        return filter;
 }

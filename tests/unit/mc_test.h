@@ -44,3 +44,6 @@ struct mc_node *cluster_add_tree(struct mc_cluster *c, const char *name, const c
 void run_cluster_check(const struct mc_cluster *c, const char *check_id, struct mc_results *out);
 /* The row of check_id for node, failing when there is not exactly one. */
 const struct mc_result *row_of(const struct mc_results *rs, const char *node);
+
+/* iptables-save text as the facts record a filter table (the Iptables lens). */
+json_object *parse_rules(const char *rules);

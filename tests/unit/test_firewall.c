@@ -57,18 +57,6 @@ static int teardown(void **state) {
         return 0;
 }
 
-static json_object *parse_rules(const char *rules) {
-        _cleanup_(mc_aug_freep) augeas *a = NULL;
-        _cleanup_free_ char *err = NULL;
-        json_object *filter = NULL;
-
-        assert_int_equal(mc_aug_new(&a), 0);
-        if (mc_ipt_parse_save(a, rules, strlen(rules), &filter, &err) < 0)
-                fail_msg("rules do not parse: %s", err);
-        assert_non_null(filter);
-        return filter;
-}
-
 /* A live node whose filter table is rules (NULL: none), and extra members
  * of "firewall" as JSON (NULL: none). */
 static struct mc_node *node_live(struct mc_cluster *c, const char *name, const char *addr, const char *rules,
