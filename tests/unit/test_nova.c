@@ -70,11 +70,24 @@ static void test_flags_non_shared_inc(void **state) {
         assert_row(r, MC_FAIL, "block migration");
 }
 
-static void test_flags_persist_dest_before_newton(void **state) {
-        const struct mc_result *r = check_conf(*state, "[libvirt]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,"
-                                                       "VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,VIR_MIGRATE_PERSIST_DEST\n",
-                                               "nova-live-migration-flag", "mitaka");
-        assert_row(r, MC_FAIL, "PERSIST_DEST");
+/* Fuel 5.1-8.0's and Ceph's flag set. Before Mitaka libvirt persists the
+ * guest on the destination, which nova defines again anyway (and does by
+ * itself from Ocata, a6053dd608); Mitaka strips the flag with a warning
+ * (3fd24ba528 "libvirt: force config related migration flags"). */
+#define FUEL_FLAGS "[libvirt]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, " \
+                   "VIR_MIGRATE_LIVE, VIR_MIGRATE_PERSIST_DEST\nblock_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, " \
+                   "VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n"
+
+static void test_flags_persist_dest_liberty_mitaka(void **state) {
+        const struct mc_result *r = check_conf(*state, FUEL_FLAGS, "nova-live-migration-flag", "liberty");
+
+        assert_row(r, MC_PASS, "VIR_MIGRATE_PERSIST_DEST only persists the guest on the destination");
+        assert_evidence(r, "/etc/nova/nova.conf", 2, "PERSIST_DEST");
+        r = check_conf(*state, FUEL_FLAGS, "nova-live-migration-flag", "juno");
+        assert_row(r, MC_PASS, "PERSIST_DEST only persists");
+        r = check_conf(*state, FUEL_FLAGS, "nova-live-migration-flag", "mitaka");
+        assert_row(r, MC_WARN, "nova mitaka corrects the migration flags at every start (live_migration_flag: removes "
+                               "VIR_MIGRATE_PERSIST_DEST)");
 }
 
 static void test_flags_juno_default_tunnelled_block(void **state) {
@@ -99,11 +112,21 @@ static void test_flags_unknown_release_skips(void **state) {
         assert_non_null(strstr(r->hint, "--nova-release"));
 }
 
-static void test_flags_typo_warns(void **state) {
-        const struct mc_result *r = check_conf(*state, "[libvirt]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,"
-                                                       "VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,VIR_MIGRATE_LVIE\n",
-                                               "nova-live-migration-flag", "icehouse");
-        assert_row(r, MC_WARN, "VIR_MIGRATE_LVIE");
+/* Liberty looks every item up with getattr(libvirt, item) at each
+ * migration (12.0.0:nova/virt/libvirt/driver.py:_live_migration_operation);
+ * Mitaka ignores it with a warning (3da9bca125, _parse_migration_flags). */
+#define TYPO_FLAGS "[libvirt]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE," \
+                   "VIR_MIGRATE_LVIE\n"
+
+static void test_flags_typo_liberty_mitaka(void **state) {
+        const struct mc_result *r = check_conf(*state, TYPO_FLAGS, "nova-live-migration-flag", "liberty");
+
+        assert_row(r, MC_FAIL, "live_migration_flag has 'VIR_MIGRATE_LVIE', which is not a libvirt migration flag: nova "
+                               "liberty fails every live migration (AttributeError)");
+        r = check_conf(*state, TYPO_FLAGS, "nova-live-migration-flag", "icehouse");
+        assert_row(r, MC_FAIL, "nova icehouse fails every live migration");
+        r = check_conf(*state, TYPO_FLAGS, "nova-live-migration-flag", "mitaka");
+        assert_row(r, MC_WARN, "(live_migration_flag: ignores 'VIR_MIGRATE_LVIE')");
 }
 
 static void test_custom_cpu_without_model(void **state) {
@@ -248,11 +271,11 @@ int main(void) {
                 T(test_flags_release_detected_from_dpkg),
                 T(test_flags_deprecated_group_default),
                 T(test_flags_non_shared_inc),
-                T(test_flags_persist_dest_before_newton),
+                T(test_flags_persist_dest_liberty_mitaka),
                 T(test_flags_juno_default_tunnelled_block),
                 T(test_flags_ignored_since_newton),
                 T(test_flags_unknown_release_skips),
-                T(test_flags_typo_warns),
+                T(test_flags_typo_liberty_mitaka),
                 T(test_custom_cpu_without_model),
                 T(test_custom_cpu_with_model),
                 T(test_cpu_models_train),
