@@ -60,6 +60,16 @@ static void range_text(char *buf, size_t n, enum mc_nova_release a, enum mc_nova
                 snprintf(buf, n, "%s to %s", mc_nova_release_name(a), mc_nova_release_name(b));
 }
 
+/* "FAIL", as the reports print statuses. */
+static const char *status_upper(enum mc_status st) {
+        static const char *const upper[_MC_STATUS_MAX] = {
+                [MC_PASS] = "PASS", [MC_WARN] = "WARN", [MC_FAIL] = "FAIL",
+                [MC_SKIP] = "SKIP", [MC_ERROR] = "ERROR", [MC_FIXED] = "FIXED",
+        };
+
+        return st < _MC_STATUS_MAX ? upper[st] : "?";
+}
+
 static bool has_evidence(const struct mc_result *r, const struct mc_evidence *e) {
         for (size_t i = 0; i < r->n_evidence; i++)
                 if (streq_ptr(r->evidence[i].file, e->file) && r->evidence[i].line == e->line &&
@@ -82,7 +92,6 @@ static void nova_run(struct mc_check_ctx *ctx, nova_eval_fn eval) {
         struct {
                 enum mc_nova_release from, to;
                 const struct mc_result *row;
-                bool reasons_differ;
         } group[_MC_NOVA_RELEASE_MAX];
         size_t n_groups = 0, n_status = 0;
         const struct mc_result *rows[_MC_NOVA_RELEASE_MAX] = {};
@@ -118,11 +127,7 @@ static void nova_run(struct mc_check_ctx *ctx, nova_eval_fn eval) {
                 const struct mc_result *row = rows[rel];
 
                 if (n_groups > 0 && group[n_groups - 1].row->status == row->status) {
-                        _cleanup_free_ char *a = summary_key(group[n_groups - 1].row, group[n_groups - 1].from),
-                                            *b = summary_key(row, rel);
-
                         group[n_groups - 1].to = rel;
-                        group[n_groups - 1].reasons_differ |= !streq(a, b);
                         continue;
                 }
                 group[n_groups++] = (typeof(group[0])) { .from = rel, .to = rel, .row = row };
@@ -142,19 +147,25 @@ static void nova_run(struct mc_check_ctx *ctx, nova_eval_fn eval) {
                 r = mc_report(ctx, first->status, "for every nova release from %s to %s: %s", mc_nova_release_name(cand.lo),
                               mc_nova_release_name(cand.hi), first->summary);
                 copy_evidence(r, first);
-                /* The same verdict for other reasons in some releases: each says its own. */
-                for (size_t g = 0; g < n_groups; g++)
-                        if (group[g].reasons_differ || g > 0) {
-                                for (enum mc_nova_release rel = group[g].from; rel <= group[g].to; rel++) {
-                                        _cleanup_free_ char *a = summary_key(rows[rel], rel),
-                                                            *b = summary_key(first, cand.lo);
-                                        if (streq(a, b))
-                                                continue;
-                                        mc_result_evidence(r, "nova release", 0, "%s: %s", mc_nova_release_name(rel),
-                                                           rows[rel]->summary);
-                                        copy_evidence(r, rows[rel]);
-                                }
+                /* The same verdict for other reasons in some releases: each run
+                 * of releases saying the same thing, once. */
+                for (enum mc_nova_release rel = cand.lo, from = cand.lo; rel <= cand.hi; rel++) {
+                        _cleanup_free_ char *a = summary_key(rows[rel], rel), *b = summary_key(rows[from], from),
+                                            *f = summary_key(first, cand.lo);
+
+                        if (rel < cand.hi) {
+                                _cleanup_free_ char *next = summary_key(rows[rel + 1], rel + 1);
+
+                                if (streq(next, a))
+                                        continue;
                         }
+                        if (!streq(b, f)) {
+                                range_text(range, sizeof(range), from, rel);
+                                mc_result_evidence(r, "nova release", 0, "%s: %s", range, rows[from]->summary);
+                                copy_evidence(r, rows[from]);
+                        }
+                        from = rel + 1;
+                }
                 mc_result_evidence(r, "nova release", 0, "unknown; %s are possible: %s", all, cand.why);
                 if (first->hint)
                         mc_result_hint(r, "%s", first->hint);
@@ -167,14 +178,13 @@ static void nova_run(struct mc_check_ctx *ctx, nova_eval_fn eval) {
 
                 for (size_t g = 0; g < n_groups; g++) {
                         range_text(range, sizeof(range), group[g].from, group[g].to);
-                        mc_strappendf(&verdicts, "%s%s %s", g ? ", " : "", range,
-                                      mc_status_to_string(group[g].row->status));
+                        mc_strappendf(&verdicts, "%s%s %s", g ? ", " : "", range, status_upper(group[g].row->status));
                 }
                 r = mc_report(ctx, MC_SKIP, "nova release unknown and the verdict depends on it: %s", verdicts);
         }
         for (size_t g = 0; g < n_groups; g++) {
                 range_text(range, sizeof(range), group[g].from, group[g].to);
-                mc_result_evidence(r, "nova release", 0, "%s: %s %s", range, mc_status_to_string(group[g].row->status),
+                mc_result_evidence(r, "nova release", 0, "%s: %s %s", range, status_upper(group[g].row->status),
                                    group[g].row->summary);
                 copy_evidence(r, group[g].row);
         }
