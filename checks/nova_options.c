@@ -52,7 +52,24 @@ const struct mc_nova_opt mc_nova_live_migration_inbound_addr = {
 const struct mc_nova_opt mc_nova_live_migration_tunnelled = {
         "live_migration_tunnelled",
         { { "libvirt", "live_migration_tunnelled", MC_NOVA_MITAKA, MC_NOVA_UNKNOWN,
-            "621594fc41 libvirt: add a new live_migration_tunnelled config (13.0.0)" } },
+            "621594fc41 libvirt: add a new live_migration_tunnelled config (13.0.0); deprecated_since 23.0.0, "
+            "still read" } },
+};
+/* Read by no check: their names date a file (mc_nova_candidates). */
+static const struct mc_nova_opt live_migration_permit_post_copy = {
+        "live_migration_permit_post_copy",
+        { { "libvirt", "live_migration_permit_post_copy", MC_NOVA_NEWTON, MC_NOVA_UNKNOWN,
+            "3d83c462bc Add new configuration option to turn postcopy on/off (14.0.0)" } },
+};
+static const struct mc_nova_opt live_migration_permit_auto_converge = {
+        "live_migration_permit_auto_converge",
+        { { "libvirt", "live_migration_permit_auto_converge", MC_NOVA_NEWTON, MC_NOVA_UNKNOWN,
+            "0c0f60031a Add new configuration option to turn auto converge on/off (14.0.0)" } },
+};
+static const struct mc_nova_opt live_migration_with_native_tls = {
+        "live_migration_with_native_tls",
+        { { "libvirt", "live_migration_with_native_tls", MC_NOVA_STEIN, MC_NOVA_UNKNOWN,
+            "9160fe5098 libvirt: Support native TLS for migration and disks over NBD (19.0.0)" } },
 };
 const struct mc_nova_opt mc_nova_cpu_mode = {
         "cpu_mode",
@@ -234,6 +251,7 @@ static const struct mc_nova_opt *const dating_opts[] = {
         &mc_nova_live_migration_flag, &mc_nova_live_migration_uri, &mc_nova_live_migration_scheme,
         &mc_nova_live_migration_inbound_addr, &mc_nova_live_migration_tunnelled, &mc_nova_cpu_mode,
         &mc_nova_cpu_models, &mc_nova_virt_type, &mc_nova_vnc_listen, &mc_nova_vnc_enabled,
+        &live_migration_permit_post_copy, &live_migration_permit_auto_converge, &live_migration_with_native_tls,
 };
 
 void mc_nova_candidates(json_object *facts, struct mc_nova_candidates *ret) {
