@@ -326,6 +326,10 @@ static char *mitaka_corrections(json_object *facts, char ***flags, bool block) {
                 mc_strappendf(&notes, "%sremoves VIR_MIGRATE_NON_SHARED_INC", *notes ? ", " : "");
                 strv_remove(f, "VIR_MIGRATE_NON_SHARED_INC");
         }
+        if (block && !mc_strv_contains(f, "VIR_MIGRATE_NON_SHARED_INC")) {
+                mc_strappendf(&notes, "%sadds VIR_MIGRATE_NON_SHARED_INC", *notes ? ", " : "");
+                strv_add(&f, "VIR_MIGRATE_NON_SHARED_INC");
+        }
         if (mc_nova_opt_get(facts, MC_NOVA_MITAKA, &mc_nova_live_migration_tunnelled, &t) >= 0) {
                 bool on = strcasecmp(t.value, "true") == 0 || streq(t.value, "1") || strcasecmp(t.value, "on") == 0 ||
                           strcasecmp(t.value, "yes") == 0;
@@ -447,17 +451,35 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
                 mc_result_hint(r, "move the line to [libvirt] (d0a02fa390 removed the [DEFAULT] spelling in Juno)");
                 return;
         }
+        /* One option per row: the fixer rewrites the option the summary names. */
         if (mitaka && (*notes || *bnotes)) {
-                r = mc_report(ctx, MC_WARN, "nova mitaka corrects the migration flags at every start (%s%s%s%s%s): the "
-                                            "configured value is not what it uses",
-                              *notes ? "live_migration_flag: " : "", notes, *notes && *bnotes ? "; " : "",
-                              *bnotes ? "block_migration_flag: " : "", bnotes);
-                if (set)
-                        mc_evidence_setting(r, &s);
-                if (bset)
-                        mc_evidence_setting(r, &b);
-                mc_result_hint(r, "set live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
-                                  "VIR_MIGRATE_LIVE in [libvirt] of /etc/nova/nova.conf");
+                bool live = *notes;
+
+                r = mc_report(ctx, MC_WARN, "nova mitaka corrects %s at every start (%s): the configured value is not "
+                                            "what it uses",
+                              live ? "live_migration_flag" : "block_migration_flag", live ? notes : bnotes);
+                if (live ? set : bset)
+                        mc_evidence_setting(r, live ? &s : &b);
+                if (live)
+                        mc_result_hint(r, "set live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                                          "VIR_MIGRATE_LIVE in [libvirt] of /etc/nova/nova.conf");
+                else
+                        mc_result_hint(r, "set block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                                          "VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC");
+                return;
+        }
+        /* Before Mitaka nova passes block_migration_flag as written:
+         * without NON_SHARED_INC (or _DISK) a block migration copies no disk
+         * (13.0.0's _check_block_migration_flags: "otherwise all
+         * block-migrations will be live-migrations instead"). */
+        if (!mitaka && !mc_strv_contains(bflags, "VIR_MIGRATE_NON_SHARED_INC") &&
+            !mc_strv_contains(bflags, "VIR_MIGRATE_NON_SHARED_DISK")) {
+                r = mc_report(ctx, MC_WARN, "block_migration_flag lacks VIR_MIGRATE_NON_SHARED_INC: nova %s's block "
+                                            "migrations copy no disk and fail without shared storage",
+                              mc_nova_release_name(rel));
+                evidence_flags(r, rel, bset, &b, bvalue);
+                mc_result_hint(r, "set block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                                  "VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC");
                 return;
         }
         /* Juno's default block flags (26504d71ce) tunnel the disks too. */

@@ -86,8 +86,7 @@ static void test_flags_persist_dest_liberty_mitaka(void **state) {
         r = check_conf(*state, FUEL_FLAGS, "nova-live-migration-flag", "juno");
         assert_row(r, MC_PASS, "PERSIST_DEST only persists");
         r = check_conf(*state, FUEL_FLAGS, "nova-live-migration-flag", "mitaka");
-        assert_row(r, MC_WARN, "nova mitaka corrects the migration flags at every start (live_migration_flag: removes "
-                               "VIR_MIGRATE_PERSIST_DEST)");
+        assert_row(r, MC_WARN, "nova mitaka corrects live_migration_flag at every start (removes VIR_MIGRATE_PERSIST_DEST)");
 }
 
 static void test_flags_juno_default_tunnelled_block(void **state) {
@@ -126,7 +125,7 @@ static void test_flags_typo_liberty_mitaka(void **state) {
         r = check_conf(*state, TYPO_FLAGS, "nova-live-migration-flag", "icehouse");
         assert_row(r, MC_FAIL, "nova icehouse fails every live migration");
         r = check_conf(*state, TYPO_FLAGS, "nova-live-migration-flag", "mitaka");
-        assert_row(r, MC_WARN, "(live_migration_flag: ignores 'VIR_MIGRATE_LVIE')");
+        assert_row(r, MC_WARN, "nova mitaka corrects live_migration_flag at every start (ignores 'VIR_MIGRATE_LVIE')");
 }
 
 static void test_custom_cpu_without_model(void **state) {
@@ -390,8 +389,17 @@ static void test_boundary_liberty_mitaka(void **state) {
 
         assert_row(r, MC_FAIL, "live_migration_flag has a NON_SHARED flag: every live migration becomes a block migration");
         r = check_conf(*state, noninc, "nova-live-migration-flag", "mitaka");
-        assert_row(r, MC_WARN, "nova mitaka corrects the migration flags at every start (live_migration_flag: adds "
-                               "VIR_MIGRATE_PEER2PEER, removes VIR_MIGRATE_NON_SHARED_INC)");
+        assert_row(r, MC_WARN, "nova mitaka corrects live_migration_flag at every start (adds VIR_MIGRATE_PEER2PEER, "
+                               "removes VIR_MIGRATE_NON_SHARED_INC)");
+        /* Block flags without NON_SHARED_INC: Liberty passes them on (a block
+         * migration that copies nothing), Mitaka adds it. */
+        r = check_conf(*state, "[libvirt]\nblock_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                               "VIR_MIGRATE_LIVE\n", "nova-live-migration-flag", "liberty");
+        assert_row(r, MC_WARN, "block_migration_flag lacks VIR_MIGRATE_NON_SHARED_INC: nova liberty's block migrations copy "
+                               "no disk");
+        r = check_conf(*state, "[libvirt]\nblock_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                               "VIR_MIGRATE_LIVE\n", "nova-live-migration-flag", "mitaka");
+        assert_row(r, MC_WARN, "nova mitaka corrects block_migration_flag at every start (adds VIR_MIGRATE_NON_SHARED_INC)");
         r = check_conf(*state, "[libvirt]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_LIVE\n",
                        "nova-live-migration-flag", "liberty");
         assert_row(r, MC_FAIL, "live_migration_flag lacks VIR_MIGRATE_PEER2PEER: libvirt's QEMU driver refuses a direct");
