@@ -850,6 +850,25 @@ static struct mc_result *judge_listen(struct mc_check_ctx *ctx, enum mc_nova_rel
         }
         if (rel >= MC_NOVA_NEWTON)
                 return NULL;
+        /* A destination older than Juno sends no listen addresses, and the
+         * source falls back to the check (listen_addrs None). */
+        for (size_t i = 0; ctx->cluster && i < ctx->cluster->n_nodes; i++) {
+                const struct mc_node *n = &ctx->cluster->nodes[i];
+                enum mc_nova_release peer = n->facts ? mc_nova_release_of(n->facts) : MC_NOVA_UNKNOWN;
+
+                if (n == ctx->node || peer == MC_NOVA_UNKNOWN || peer > MC_NOVA_ICEHOUSE || nova_local_addr(addr))
+                        continue;
+                r = mc_report(ctx, MC_FAIL, "%s listens on %s and %s runs nova %s, which does not send its listen "
+                                            "addresses: nova %s refuses a migration there ('you must configure the "
+                                            "graphics (VNC and/or SPICE) listen addresses to be either the catch-all "
+                                            "address (0.0.0.0 or ::) or the local address (127.0.0.1 or ::1)')",
+                              what, addr, n->name, mc_nova_release_name(peer), mc_nova_release_name(rel));
+                if (s)
+                        mc_evidence_setting(r, s);
+                mc_result_hint(r, "set %s = 0.0.0.0 (or ::) in [%s], or upgrade %s", s ? s->key : "vncserver_listen",
+                               s ? s->section : "DEFAULT", n->name);
+                return r;
+        }
         mc_libvirt_mode(ctx->facts, &m);
         if (!m.libvirt_version) {
                 r = mc_report(ctx, MC_SKIP, "%s listens on %s: nova %s migrates that only with libvirt 1.0.0 or later, and "

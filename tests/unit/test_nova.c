@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nova-* checks across releases. */
+#include "cluster.h"
 #include "fixtures.h"
 #include "mc_test.h"
 #include "util.h"
@@ -347,6 +348,33 @@ static void test_boundary_icehouse_juno_vnc(void **state) {
         assert_row(r, MC_PASS, "VNC is disabled");
 }
 
+
+/* Juno and an Icehouse destination: Icehouse's pre_live_migration sends no
+ * graphics_listen_addrs, so the Juno source takes the old path and refuses
+ * a node address (ea7da5152c, 2014.2:nova/virt/libvirt/driver.py:
+ * _live_migration, listen_addrs None). */
+static void test_vnc_juno_to_icehouse_destination(void **state) {
+        struct t *t = *state;
+        struct mc_cluster c = {};
+        char *old = tree_new();
+        const struct mc_result *r;
+
+        tree_dpkg(t->root, (const char *const[]) { "libvirt-bin=1.2.2-0ubuntu13.1.17", "nova-common=1:2014.2.4-0ubuntu1", NULL });
+        tree_write(t->root, "/etc/nova/nova.conf", "[DEFAULT]\nvncserver_listen = 192.168.122.11\n");
+        fixture_ubuntu1404_icehouse(old);
+        cluster_add_tree(&c, "juno1", t->root);
+        cluster_add_tree(&c, "icehouse1", old);
+        mc_results_done(&t->rs);
+        run_cluster_check(&c, "nova-vnc-listen", &t->rs);
+        r = row_of(&t->rs, "juno1");
+        assert_row(r, MC_FAIL, "VNC listens on 192.168.122.11 and icehouse1 runs nova icehouse, which does not send its listen "
+                               "addresses: nova juno refuses a migration there");
+        assert_evidence(r, "/etc/nova/nova.conf", 2, "192.168.122.11");
+        assert_row(row_of(&t->rs, "icehouse1"), MC_PASS, "VNC listens on 0.0.0.0");
+        mc_cluster_done(&c);
+        tree_free(old);
+}
+
 /* Juno/Kilo: Kilo's force_config_drive takes only always, True, False
  * (2015.1.0:nova/virt/configdrive.py configdrive_opts, choices) and its
  * pre_live_migration lets vfat through (2015.1.0:nova/virt/libvirt/
@@ -618,6 +646,7 @@ int main(void) {
                 T(test_boundary_icehouse_juno_default_group),
                 T(test_boundary_icehouse_juno_force_config_drive),
                 T(test_boundary_icehouse_juno_vnc),
+                T(test_vnc_juno_to_icehouse_destination),
                 T(test_boundary_juno_kilo_config_drive),
                 T(test_boundary_kilo_liberty_vnc_group),
                 T(test_boundary_liberty_mitaka),
