@@ -255,8 +255,9 @@ const struct mc_check mc_checks[] = {
                 .run = mc_check_nova_vnc_listen,
                 .doc = "The guest's VNC (and, when enabled, SPICE) listen address travels with it. Up to Icehouse a "
                        "node's own address makes the destination's QEMU fail to bind; Juno to Mitaka rewrite it to the "
-                       "destination's when libvirt is 1.0.0 or later, and below that refuse any address but 0.0.0.0, "
-                       "127.0.0.1, :: or ::1; Newton and later always rewrite it. The option moved from [DEFAULT] "
+                       "destination's when libvirt is 1.0.0 or later and the destination runs Juno or later, and "
+                       "otherwise refuse any address but 0.0.0.0, 127.0.0.1, :: or ::1; Newton and later always "
+                       "rewrite it. The option moved from [DEFAULT] "
                        "vncserver_listen to [vnc] (Liberty), was renamed server_listen (Queens), and the old names "
                        "went in Yoga.",
                 .fix = mc_fix_nova_vnc_listen,
