@@ -771,6 +771,10 @@ void mc_check_nova_vnc_listen(struct mc_check_ctx *ctx) {
 
 /* ---- nova-instances-path ----------------------------------------------- */
 
+/* Not release-dependent: [DEFAULT] instances_path, default
+ * $state_path/instances, in every release (2014.1:nova/compute/manager.py
+ * compute_opts; 33.0.0:nova/conf/compute.py). */
+
 void mc_check_nova_instances_path(struct mc_check_ctx *ctx) {
         json_object *ip = mc_json_path(ctx->facts, "nova", "instances_path", NULL);
         const char *path = mc_json_str(ip, "path"), *src = mc_json_str(ip, "source") ?: "nova.conf";
