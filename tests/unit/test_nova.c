@@ -3,6 +3,7 @@
 #include "cluster.h"
 #include "fixtures.h"
 #include "mc_test.h"
+#include "nova_options.h"
 #include "util.h"
 
 struct t {
@@ -615,6 +616,46 @@ static void test_unknown_release_from_names(void **state) {
         assert_row(r, MC_SKIP, "queens to stein WARN, train to 2026.1 FAIL");
 }
 
+
+/* Every spelling in the option table names the nova source that bounds it. */
+static void test_option_table_cited(void **state) {
+        const struct mc_nova_opt *const opts[] = {
+                &mc_nova_live_migration_flag, &mc_nova_block_migration_flag, &mc_nova_live_migration_uri,
+                &mc_nova_live_migration_scheme, &mc_nova_live_migration_inbound_addr, &mc_nova_live_migration_tunnelled,
+                &mc_nova_cpu_mode, &mc_nova_cpu_models, &mc_nova_virt_type, &mc_nova_force_config_drive,
+                &mc_nova_config_drive_format, &mc_nova_vnc_listen, &mc_nova_vnc_enabled, &mc_nova_spice_listen,
+                &mc_nova_spice_enabled,
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(opts); i++)
+                for (size_t k = 0; k < ELEMENTSOF(opts[i]->names) && opts[i]->names[k].key; k++) {
+                        const struct mc_nova_name *n = &opts[i]->names[k];
+
+                        if (!n->cite || strlen(n->cite) < 10)
+                                fail_msg("[%s] %s has no citation", n->section, n->key);
+                        /* A bound is a release: its tag or a commit is named. */
+                        if ((n->since != MC_NOVA_UNKNOWN || n->until != MC_NOVA_UNKNOWN) &&
+                            !strpbrk(n->cite, "0123456789"))
+                                fail_msg("[%s] %s: '%s' names no commit or tag", n->section, n->key, n->cite);
+                }
+}
+
+/* nova's MIN_LIBVIRT_VERSION / MIN_QEMU_VERSION at each tag bound the
+ * newest release a node can run (13.0.0: 0.10.2; 14.0.0: 1.2.1 and QEMU
+ * 1.5.3; 16.0.0: 1.2.9 and QEMU 2.1.0; 18.0.0: 1.3.1), package versions as written. */
+static void test_newest_release_for_versions(void **state) {
+        (void) state;
+        assert_int_equal(mc_nova_newest_for_libvirt("0.10.2-29.el6"), MC_NOVA_MITAKA);
+        assert_int_equal(mc_nova_newest_for_libvirt("1.2.2-0ubuntu13.1.17"), MC_NOVA_OCATA);
+        assert_int_equal(mc_nova_newest_for_libvirt("1.2.9"), MC_NOVA_QUEENS);
+        assert_int_equal(mc_nova_newest_for_libvirt("9.0.0-4+deb12u2"), _MC_NOVA_RELEASE_MAX - 1);
+        assert_int_equal(mc_nova_newest_for_libvirt("0.9.4"), MC_NOVA_UNKNOWN);
+        assert_int_equal(mc_nova_newest_for_qemu("0.12.1.2-2.415.el6"), MC_NOVA_MITAKA);
+        assert_int_equal(mc_nova_newest_for_qemu("2.0.0+dfsg-2ubuntu1.46"), MC_NOVA_OCATA);
+        assert_int_equal(mc_nova_newest_for_qemu("1:7.2+dfsg-7+deb12u18"), _MC_NOVA_RELEASE_MAX - 1);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -658,6 +699,8 @@ int main(void) {
                 T(test_unknown_release_agrees),
                 T(test_unknown_release_disagrees),
                 T(test_unknown_release_from_names),
+                cmocka_unit_test(test_option_table_cited),
+                cmocka_unit_test(test_newest_release_for_versions),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
