@@ -308,10 +308,27 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
                                   "VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC");
                 return;
         }
-        /* Juno's default block flags (26504d71ce) tunnel the disks too. */
+        /* Juno's default block flags (26504d71ce) tunnel the disks too.
+         * libvirt then skips NBD ("NBD in tunnelled migration is currently
+         * not supported" is a log line of qemu_migration.c, not an error)
+         * and QEMU's old block migration carries the disks through
+         * libvirtd. Mitaka with libvirt 1.2.17 or later passes
+         * migrate_disks to migrateToURI3 (13.0.0:nova/virt/libvirt/driver.py:
+         * _live_migration_operation, MIN_LIBVIRT_BLOCK_LM_WITH_VOLUMES_VERSION),
+         * which libvirt refuses with TUNNELLED: every block migration fails. */
         if (rel >= MC_NOVA_JUNO && mc_strv_contains(bflags, "VIR_MIGRATE_TUNNELLED")) {
-                r = mc_report(ctx, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: block migration fails "
-                                            "with 'NBD in tunnelled migration is currently not supported'");
+                struct mc_libvirt_mode m;
+                bool refused;
+
+                mc_libvirt_mode(ctx->facts, &m);
+                refused = mitaka && m.libvirt_version && mc_package_version_cmp(m.libvirt_version, "1.2.17") >= 0;
+                r = refused ? mc_report(ctx, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: with libvirt %s nova "
+                                                      "mitaka's every block migration fails ('Selecting disks to migrate "
+                                                      "is not implemented for tunnelled migration')",
+                                        m.libvirt_version)
+                            : mc_report(ctx, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: block migrations "
+                                                      "copy the disks through libvirtd without NBD, slowly%s",
+                                        mitaka ? ", and fail with libvirt 1.2.17 or later" : "");
                 if (bset)
                         mc_evidence_setting(r, &b);
                 else

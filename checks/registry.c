@@ -229,8 +229,9 @@ const struct mc_check mc_checks[] = {
                        "the migration; NON_SHARED_INC turns every live migration into a block migration. Items are "
                        "split on commas as nova does: before Mitaka an unknown or empty item (a trailing comma) fails "
                        "every migration, while Mitaka ignores it and corrects the flags at startup (a warning). "
-                       "PERSIST_DEST is harmless (Mitaka strips it). From Newton nova sets the flags itself and the "
-                       "line is a warning that does nothing.",
+                       "PERSIST_DEST is harmless (Mitaka strips it). TUNNELLED in block_migration_flag (Juno's "
+                       "default) is a warning: block migrations go without NBD, and Mitaka's fail with libvirt 1.2.17 "
+                       "or later. From Newton nova sets the flags itself and the line is a warning that does nothing.",
                 .fix = mc_fix_nova_live_migration_flag,
         },
         {

@@ -93,8 +93,21 @@ static void test_flags_persist_dest_liberty_mitaka(void **state) {
 
 static void test_flags_juno_default_tunnelled_block(void **state) {
         /* Juno's defaults are live-capable, but block migration is tunnelled. */
-        const struct mc_result *r = check_conf(*state, "[DEFAULT]\n", "nova-live-migration-flag", "juno");
-        assert_row(r, MC_WARN, "NBD in tunnelled migration");
+        struct t *t = *state;
+        const struct mc_result *r = check_conf(t, "[DEFAULT]\n", "nova-live-migration-flag", "juno");
+
+        assert_row(r, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: block migrations copy the disks through "
+                               "libvirtd without NBD, slowly");
+        assert_evidence(r, "nova default", 0, "juno's block_migration_flag includes VIR_MIGRATE_TUNNELLED");
+        /* Mitaka hands libvirt migrate_disks (migrateToURI3) from libvirt
+         * 1.2.17 (13.0.0:nova/virt/libvirt/driver.py:_live_migration_operation):
+         * refused with TUNNELLED. The fixture's libvirt is 1.2.2. */
+        r = check_conf(t, "[DEFAULT]\n", "nova-live-migration-flag", "mitaka");
+        assert_row(r, MC_WARN, "without NBD, slowly, and fail with libvirt 1.2.17 or later");
+        tree_dpkg(t->root, (const char *const[]) { "libvirt-bin=1.3.1-1ubuntu10", NULL });
+        r = check_conf(t, "[DEFAULT]\n", "nova-live-migration-flag", "mitaka");
+        assert_row(r, MC_WARN, "with libvirt 1.3.1-1ubuntu10 nova mitaka's every block migration fails ('Selecting disks to "
+                               "migrate is not implemented for tunnelled migration')");
 }
 
 static void test_flags_ignored_since_newton(void **state) {
