@@ -243,7 +243,9 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
         /* Without LIVE libvirt pauses the guest for the whole copy; without
          * PEER2PEER, migrateToURI asks the QEMU driver for a direct
          * migration, which it does not support (53eedc2df4: "direct
-         * migrations are not supported by the kvm virt type"). */
+         * migrations are not supported by the kvm virt type"; libvirt:
+         * "argument unsupported: direct migration is not supported by the
+         * source host"). */
         missing = !mc_strv_contains(flags, "VIR_MIGRATE_LIVE") && !mc_strv_contains(flags, "VIR_MIGRATE_PEER2PEER")
                           ? "VIR_MIGRATE_LIVE, VIR_MIGRATE_PEER2PEER"
                   : !mc_strv_contains(flags, "VIR_MIGRATE_LIVE")      ? "VIR_MIGRATE_LIVE"
@@ -252,7 +254,8 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
         if (missing) {
                 r = mc_report(ctx, MC_FAIL, "live_migration_flag lacks %s%s", missing,
                               strstr(missing, "LIVE") ? ": the guest is paused for the whole copy"
-                                                      : ": libvirt's QEMU driver refuses a direct (not peer-to-peer) migration");
+                                                      : ": libvirt's QEMU driver refuses a direct (not peer-to-peer) migration ('direct "
+                                                        "migration is not supported by the source host')");
                 evidence_flags(r, rel, set, &s, value);
                 mc_result_hint(r, "set live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
                                   "VIR_MIGRATE_LIVE in [%s] of /etc/nova/nova.conf",
