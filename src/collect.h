@@ -32,6 +32,9 @@ void mc_collect_os(struct mc_collector *c);
 void mc_collect_versions(struct mc_collector *c, const char *nova_release);
 /* versions.nova (src/collect_nova_release.c); dpkg's hits for nova's
  * packages come from mc_collect_versions, which reads dpkg's status once. */
+/* --nova-release R: versions.nova is R, on collected and on saved facts
+ * (what the node's collection found stays, as "collected"). */
+void mc_nova_release_override(json_object *facts, const char *release);
 void mc_collect_nova_release(struct mc_collector *c, const char *override, const char *const *dpkg_pkgs,
                              struct mc_pkg_hit *dpkg_hits, size_t n_dpkg);
 void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);

@@ -194,9 +194,12 @@ static void python_venvs(struct mc_rootfs *fs, struct cands *out) {
  * /usr/local) imports. DevStack without a venv installs nova in develop
  * mode: /opt/stack/nova/nova.egg-info, run as /usr/local/bin/nova-compute. */
 static void python_system(struct mc_rootfs *fs, struct cands *out) {
-        python_lib(fs, "/usr/lib", "/usr", false, out);
-        python_lib(fs, "/usr/lib64", "/usr", false, out);
+        /* In the order of the system python's sys.path: /usr/local first
+         * (Debian's and RHEL 8's site.py), so that what pip installed over
+         * the package comes first, as python imports it. */
         python_lib(fs, "/usr/local/lib", "/usr/local", false, out);
+        python_lib(fs, "/usr/lib64", "/usr", false, out);
+        python_lib(fs, "/usr/lib", "/usr", false, out);
         python_dir(fs, "/opt/stack/nova", "/usr/local", false, out);
 }
 
@@ -367,6 +370,20 @@ static size_t choose(struct mc_collector *c, const struct cands *l, char **ret_h
         return pick;
 }
 
+void mc_nova_release_override(json_object *facts, const char *release) {
+        json_object *versions = mc_json_get_or_add_object(facts, "versions"), *o = json_object_new_object(), *was;
+
+        json_object_object_add(o, "value", json_object_new_string(release));
+        json_object_object_add(o, "source", json_object_new_string("--nova-release"));
+        json_object_object_add(o, "release",
+                               json_object_new_string(mc_nova_release_name(mc_nova_release_from_string(release))));
+        /* Saved facts keep what their node's collection found, for the reader. */
+        was = mc_json_get(versions, "nova");
+        if (was && json_object_is_type(was, json_type_object) && !streq_ptr(mc_json_str(was, "source"), "--nova-release"))
+                json_object_object_add(o, "collected", json_object_get(was));
+        json_object_object_add(versions, "nova", o);
+}
+
 void mc_collect_nova_release(struct mc_collector *c, const char *override, const char *const *dpkg_pkgs,
                              struct mc_pkg_hit *dpkg_hits, size_t n_dpkg) {
         json_object *versions = mc_json_get_or_add_object(c->facts, "versions"), *o;
@@ -375,12 +392,7 @@ void mc_collect_nova_release(struct mc_collector *c, const char *override, const
         size_t system, pick;
 
         if (override) {
-                o = json_object_new_object();
-                json_object_object_add(o, "value", json_object_new_string(override));
-                json_object_object_add(o, "source", json_object_new_string("--nova-release"));
-                json_object_object_add(o, "release", json_object_new_string(mc_nova_release_name(
-                                                             mc_nova_release_from_string(override))));
-                json_object_object_add(versions, "nova", o);
+                mc_nova_release_override(c->facts, override);
                 return;
         }
 
