@@ -104,16 +104,20 @@ static void python_dir(struct mc_rootfs *fs, const char *dir, const char *prefix
         if (mc_rootfs_list(fs, dir, &names) < 0)
                 return;
         for (char **n = names; *n; n++) {
-                const char *name = *n, *v = name + strlen("nova");
-                const char *egg = strstr(v, ".egg-info"), *dist = strstr(v, ".dist-info");
-                const char *end = egg ?: dist;
+                const char *name = *n, *v, *egg, *dist, *end;
                 _cleanup_free_ char *path = NULL;
                 char *version = NULL;
                 unsigned line = 0;
                 struct stat st;
                 struct cand *c;
 
-                if (!mc_startswith(name, "nova") || !end || end[egg ? 9 : 10] != '\0')
+                if (!mc_startswith(name, "nova"))
+                        continue;
+                v = name + strlen("nova");
+                egg = strstr(v, ".egg-info");
+                dist = strstr(v, ".dist-info");
+                end = egg ?: dist;
+                if (!end || end[egg ? 9 : 10] != '\0')
                         continue;
                 if (v[0] != '-' && v != end)  /* novaclient-..., nova_powervm-... */
                         continue;
