@@ -241,7 +241,7 @@ static char *prefix_of(const char *exe) {
 /* A running nova-compute: its command line names the script it runs
  * ("/usr/bin/python3 /openstack/venvs/nova-29.0.0/bin/nova-compute ...");
  * its comm is the script's name. Live only: /proc is this machine's. */
-static char *running_prefix(struct mc_rootfs *fs, char **ret_how) {
+static char *running_prefix(struct mc_rootfs *fs, char **ret_pid, char **ret_how) {
         _cleanup_strv_free_ char **pids = NULL;
 
         if (mc_rootfs_list(fs, "/proc", &pids) < 0)
@@ -263,6 +263,7 @@ static char *running_prefix(struct mc_rootfs *fs, char **ret_how) {
 
                         if (prefix) {
                                 *ret_how = mc_strdup_printf("the running nova-compute (pid %s) runs %s", *p, cmd + off);
+                                *ret_pid = mc_strdup(*p);
                                 return prefix;
                         }
                 }
@@ -329,31 +330,54 @@ static json_object *cand_json(const struct cand *c) {
         return o;
 }
 
-/* Which candidate nova-compute runs (docs/facts.md "versions.nova"). */
-static size_t choose(struct mc_collector *c, const struct cands *l, char **ret_how) {
-        _cleanup_free_ char *how = NULL, *prefix = NULL;
-        size_t pick = l->n;
-        bool agree = true;
-
+static bool all_agree(const struct cands *l) {
         for (size_t i = 1; i < l->n; i++)
                 if (mc_nova_release_from_string(l->v[i].version) != mc_nova_release_from_string(l->v[0].version))
-                        agree = false;
-        if (agree) {
+                        return false;
+        return true;
+}
+
+static bool has_prefix(const struct cands *l, const char *prefix) {
+        for (size_t i = 0; i < l->n; i++)
+                if (streq(l->v[i].prefix, prefix))
+                        return true;
+        return false;
+}
+
+/* A nova-compute in a container (kolla's nova_compute) runs a nova this
+ * machine's own paths do not hold: look where it runs, through
+ * /proc/PID/root, and name the candidates by that path. */
+static void container_cands(const char *pid, const char *prefix, struct cands *l) {
+        _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
+        _cleanup_free_ char *root = mc_strdup_printf("/proc/%s/root", pid), *lib = mc_strdup_printf("%s/lib", prefix);
+        size_t first = l->n;
+
+        if (mc_rootfs_open(root, &fs) < 0)
+                return;
+        if (streq(prefix, "/usr") || streq(prefix, "/usr/local"))
+                python_system(fs, l);
+        else
+                python_lib(fs, lib, prefix, true, l);
+        for (size_t i = first; i < l->n; i++) {
+                char *s = mc_strdup_printf("%s%s", root, l->v[i].source);
+
+                free(l->v[i].source);
+                l->v[i].source = s;
+        }
+}
+
+/* Which candidate nova-compute runs (docs/facts.md "versions.nova"):
+ * prefix names the bin/nova-compute that runs (how says who said so). */
+static size_t choose(const struct cands *l, const char *prefix, const char *how, char **ret_how) {
+        if (prefix)
+                for (size_t i = 0; i < l->n; i++)
+                        if (streq(l->v[i].prefix, prefix)) {
+                                *ret_how = mc_strdup(how);
+                                return i;
+                        }
+        if (all_agree(l)) {
                 *ret_how = mc_strdup(l->n > 1 ? "every record agrees" : "the only record");
                 return 0;
-        }
-        /* Only when they disagree: a walk of /proc costs. */
-        if (c->live)
-                prefix = running_prefix(c->fs, &how);
-        if (!prefix)
-                prefix = unit_prefix(c->fs, &how);
-        if (prefix)
-                for (size_t i = 0; i < l->n && pick == l->n; i++)
-                        if (streq(l->v[i].prefix, prefix))
-                                pick = i;
-        if (pick < l->n) {
-                *ret_how = TAKE_PTR(how);
-                return pick;
         }
         /* Nothing names one: the system python's (the distribution's
          * nova-compute runs it), else the newest virtualenv (an upgrade
@@ -365,7 +389,7 @@ static size_t choose(struct mc_collector *c, const struct cands *l, char **ret_h
                                                     how ? ", whose nova was not found" : "");
                         return i;
                 }
-        pick = 0;
+        size_t pick = 0;
         for (size_t i = 1; i < l->n; i++)
                 if (mc_version_cmp(l->v[i].version, l->v[pick].version) > 0)
                         pick = i;
@@ -392,7 +416,7 @@ void mc_collect_nova_release(struct mc_collector *c, const char *override, const
                              struct mc_pkg_hit *dpkg_hits, size_t n_dpkg) {
         json_object *versions = mc_json_get_or_add_object(c->facts, "versions"), *o;
         _cleanup_(cands_done) struct cands l = {};
-        _cleanup_free_ char *how = NULL;
+        _cleanup_free_ char *how = NULL, *run_prefix = NULL, *run_pid = NULL, *run_how = NULL;
         size_t system, pick;
 
         if (override) {
@@ -430,10 +454,21 @@ void mc_collect_nova_release(struct mc_collector *c, const char *override, const
                 mc_pkg_hits_free(hits, ELEMENTSOF(hits));
         }
         python_venvs(c->fs, &l);
+
+        /* Who runs which, only when it matters: none found here, or they
+         * disagree (a walk of /proc costs a few ms). */
+        if (l.n == 0 || !all_agree(&l)) {
+                if (c->live)
+                        run_prefix = running_prefix(c->fs, &run_pid, &run_how);
+                if (run_prefix && !has_prefix(&l, run_prefix))
+                        container_cands(run_pid, run_prefix, &l);
+                if (!run_prefix)
+                        run_prefix = unit_prefix(c->fs, &run_how);
+        }
         if (l.n == 0)
                 return;
 
-        pick = choose(c, &l, &how);
+        pick = choose(&l, run_prefix, run_how, &how);
         o = cand_json(&l.v[pick]);
         json_object_object_add(o, "chosen_by", json_object_new_string(how));
         if (l.n > 1) {
