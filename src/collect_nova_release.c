@@ -119,10 +119,12 @@ static void python_dir(struct mc_rootfs *fs, const char *dir, const char *prefix
                 end = egg ?: dist;
                 if (!end || end[egg ? 9 : 10] != '\0')
                         continue;
-                if (v[0] != '-' && v != end)  /* novaclient-..., nova_powervm-... */
+                /* "nova-VERSION..." or "nova.egg-info"; not novaclient-...,
+                 * nova_powervm-... (setuptools writes a project's "-" as "_"). */
+                if (!(v[0] == '-' && isdigit((unsigned char) v[1])) && v != end)
                         continue;
                 path = mc_strdup_printf("%s/%s", dir, name);
-                if (v[0] == '-' && isdigit((unsigned char) v[1])) {
+                if (v != end) {
                         /* The version ends where "-py2.6" or the suffix starts. */
                         size_t len = strcspn(v + 1, "-");
 
@@ -223,6 +225,8 @@ static void add_pkg_hits(struct cands *out, const char *const *pkgs, struct mc_p
 
                         c->package = mc_strdup(pkgs[i]);
                         c->path = path ? mc_strdup(path) : NULL;
+                        /* The array is filled again by the next reader. */
+                        hits[i].line = 0;
                 }
 }
 
