@@ -552,7 +552,7 @@ static void test_boundary_stein_train_cpu(void **state) {
  * rules out Newton and later (14.0.0 MIN_LIBVIRT_VERSION 1.2.1), the
  * [libvirt] section rules out Havana. */
 static void rhel6_unknown(struct t *t, const char *conf) {
-        _cleanup_free_ char *egg = mc_path_join(t->root, "/usr/lib/python2.7/site-packages/nova-2014.1.1-py2.7.egg-info"),
+        _cleanup_free_ char *egg = mc_path_join(t->root, "/usr/lib/python2.6/site-packages/nova-2014.1.1-py2.6.egg-info"),
                             *pkginfo = mc_path_join(egg, "PKG-INFO");
 
         fixture_rhel6_icehouse(t->root);
