@@ -828,6 +828,34 @@ static void row_made(struct mc_check_ctx *ctx, struct hosts_index *x, json_objec
                 g_hash_table_insert(x->rows, entries, GSIZE_TO_POINTER(ctx->out->n));
 }
 
+/* hosts.skipped: the lines glibc ignores, with the names they would have
+ * given. One WARN per such line that names a node of the cluster. */
+static void skipped_findings(const struct hosts_index *x, json_object *hosts, struct findings *f) {
+        json_object *sk = mc_json_get(hosts, "skipped");
+
+        for (size_t i = 0; sk && json_object_is_type(sk, json_type_array) && i < json_object_array_length(sk); i++) {
+                json_object *s = json_object_array_get_idx(sk, i), *names = mc_json_get(s, "names");
+                unsigned line = (unsigned) mc_json_int(s, "line", 0);
+
+                for (size_t k = 0; names && json_object_is_type(names, json_type_array) &&
+                                   k < json_object_array_length(names); k++) {
+                        const char *name = mc_json_str(json_object_array_get_idx(names, k), NULL);
+                        const struct hname *h = name ? name_lookup(x, name) : NULL;
+
+                        if (!h)
+                                continue;
+                        FINDING(f, MC_WARN, HOSTS, line,
+                                mc_strdup_printf("'%s' %s: glibc ignores the line", mc_json_str(s, "address") ?: "",
+                                                 mc_json_str(s, "reason") ?: "not an address"),
+                                mc_strdup_printf("line %u, which names '%s' (%s), is ignored by the resolver: '%s' is "
+                                                 "%s", line, name, x->n[h->owner].node->name,
+                                                 mc_json_str(s, "address") ?: "", mc_json_str(s, "reason") ?: "no address"),
+                                NULL);
+                        break;
+                }
+        }
+}
+
 /* The common prelude: /etc/hosts facts present and parsed. */
 static bool hosts_ready(struct mc_check_ctx *ctx) {
         json_object *h = mc_json_get(ctx->facts, "hosts");
@@ -842,10 +870,13 @@ static bool hosts_ready(struct mc_check_ctx *ctx) {
         if (streq(state, "error")) {
                 json_object *e = mc_json_get(h, "error");
 
-                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '" HOSTS "' did not parse");
+                /* Only an unreadable file, or saved facts whose shared
+                 * entries are gone: glibc reads any text, and so does the
+                 * collector (lines glibc skips are facts, not errors). */
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '" HOSTS "' could not be read");
                 mc_result_evidence(r, HOSTS, (unsigned) mc_json_int(e, "line", 0), "%s",
                                    mc_json_str(e, "message") ?: "unknown error");
-                mc_result_hint(r, "correct the line named: each line is an address followed by at least one name");
+                mc_result_hint(r, "make " HOSTS " a readable regular file (or collect the node's facts again)");
                 return false;
         }
         return true;
@@ -900,6 +931,10 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
                                     agreed_text(hn));
                 }
         }
+
+        /* Lines glibc ignores that name a node of the cluster: whoever
+         * wrote them meant a mapping that does not exist. */
+        skipped_findings(x, mc_json_get(ctx->facts, "hosts"), &f);
 
         /* What NSS answered (live only) for names /etc/hosts does not have. */
         if (resolve) {

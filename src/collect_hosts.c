@@ -122,6 +122,27 @@ static json_object *field_string(struct mc_hosts_field f) {
         return json_object_new_string_len(f.p, (int) f.n);
 }
 
+/* The names a skipped line would have given (its fields after the
+ * address, up to a comment), at most 16: what a check can say the line
+ * was meant for. */
+static json_object *skipped_names(const char *p, size_t len) {
+        json_object *names = json_object_new_array();
+        const char *end = memchr(p, '#', len) ?: p + len;
+
+        while (p < end && json_object_array_length(names) < 16) {
+                const char *start;
+
+                while (p < end && is_blank(*p))
+                        p++;
+                start = p;
+                while (p < end && !is_blank(*p))
+                        p++;
+                if (p > start)
+                        json_object_array_add(names, json_object_new_string_len(start, (int) (p - start)));
+        }
+        return names;
+}
+
 json_object *mc_hosts_parse_text(const char *text, size_t len) {
         json_object *h = hosts_facts("ok"), *entries = json_object_new_array(), *skipped = json_object_new_array();
         const char *p = text, *stop = text + len;
@@ -153,6 +174,9 @@ json_object *mc_hosts_parse_text(const char *text, size_t len) {
                         json_object_object_add(s, "line", json_object_new_int((int) line));
                         json_object_object_add(s, "address", field_string(a));
                         json_object_object_add(s, "reason", json_object_new_string(l.reason));
+                        if (l.kind == MC_HOSTS_LINE_SKIPPED && l.address.n > 0)
+                                json_object_object_add(s, "names", skipped_names(l.address.p + l.address.n,
+                                                                                 (size_t) (eol - l.address.p - l.address.n)));
                         json_object_array_add(skipped, s);
                 }
                 mc_hosts_line_done(&l);

@@ -182,6 +182,23 @@ static void test_hosts_read_as_glibc(void **state) {
         assert_row(row_of(&t->rs, "compute1"), MC_WARN, "'compute1' (compute1) is not in /etc/hosts");
 }
 
+/* A line glibc ignores that names a node: a WARN naming the line, even
+ * where another line maps the name right (whoever wrote it meant
+ * something that does not happen). */
+static void test_skipped_line_names_node(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        add_three(t, HOSTS_OK "10.0.0.300\tcompute2-old compute2   # moved\nfe80::3%eth1 compute3\n", HOSTS_OK, HOSTS_OK);
+        run(t, "hosts-consistent");
+        r = row_of(&t->rs, "compute1");
+        assert_row(r, MC_WARN, "line 9, which names 'compute2' (compute2), is ignored by the resolver: '10.0.0.300' is "
+                               "not an address glibc takes");
+        assert_row(r, MC_WARN, "line 10, which names 'compute3' (compute3)");
+        assert_evidence(r, "/etc/hosts", 9, "'10.0.0.300' not an address glibc takes: glibc ignores the line");
+        assert_row(row_of(&t->rs, "compute2"), MC_PASS, NULL);
+}
+
 static void test_hosts_absent(void **state) {
         struct t *t = *state;
         struct mc_node *n = add_node(t, &(struct node_spec) { .name = "compute1" });
@@ -877,7 +894,7 @@ static void test_saved_hosts_hostile(void **state) {
         assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
         assert_int_equal(c.n_nodes, 6);
         run_cluster_check(&c, "hosts-consistent", &rs);
-        assert_row(row_of(&rs, "compute1"), MC_ERROR, "did not parse");
+        assert_row(row_of(&rs, "compute1"), MC_ERROR, "could not be read");
         assert_evidence(row_of(&rs, "compute1"), "/etc/hosts", 0, "cannot read");
         assert_evidence(row_of(&rs, "compute3"), "/etc/hosts", 0, "does not hold what the facts name");
         assert_evidence(row_of(&rs, "x5"), "/etc/hosts", 0, "is not a JSON array of /etc/hosts entries");
@@ -891,6 +908,7 @@ int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
                 T(test_hosts_facts_from_lens),
                 T(test_hosts_read_as_glibc),
+                T(test_skipped_line_names_node),
                 T(test_hosts_absent),
                 T(test_live_resolve),
                 T(test_live_mounts),
