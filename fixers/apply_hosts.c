@@ -402,7 +402,8 @@ out:
  * line without its newline are parse errors). Such lines are no entries
  * to glibc, so no edit concerns them: each is handed to the lens as a
  * placeholder comment and put back byte for byte afterwards. A CRLF file
- * goes through as LF and comes back CRLF, new lines included. */
+ * goes through as LF and comes back CRLF, new lines included; in a file
+ * that mixes the two, the lines with a CR are kept aside. */
 
 struct kept {
         char *marker;   /* "#migcheck-kept-line-RANDOM-N" */
@@ -425,9 +426,12 @@ static void hosts_text_done(struct hosts_text *t) {
         free(t->kept);
 }
 
-/* Whether every line ends in CRLF (the last may have no end): then the
- * file is a CRLF file. Any other CR is refused by the caller. */
-static int line_ends(const char *text, bool *ret_crlf) {
+/* Whether every line ends in CRLF (the last may have no end) and no other
+ * CR is there: then it is a CRLF file, edited as LF and given its CRLF
+ * back. In any other file a line with a CR is kept aside like the lines
+ * the lens cannot take (glibc reads the CR as a blank; the lens would make
+ * it part of a name). */
+static bool is_crlf(const char *text) {
         size_t lf = 0, crlf = 0, cr = 0;
 
         for (const char *p = text; *p; p++) {
@@ -437,25 +441,16 @@ static int line_ends(const char *text, bool *ret_crlf) {
                 } else if (*p == '\r')
                         cr++;
         }
-        /* A last line without its newline may end in CR too. */
-        if (cr == crlf || (cr == crlf + 1 && text[strlen(text) - 1] == '\r' && lf == crlf)) {
-                *ret_crlf = crlf > 0 && crlf == lf;
-                return crlf == 0 || crlf == lf ? 0 : -EBADMSG;
-        }
-        return -EBADMSG;
+        return lf > 0 && crlf == lf && cr == crlf;
 }
 
-static int hosts_text_prepare(const char *text, struct hosts_text *ret) {
+static void hosts_text_prepare(const char *text, struct hosts_text *ret) {
         uint64_t rnd = 0;
         char *buf = NULL;
         size_t size = 0, len = strlen(text);
         FILE *f;
-        int r;
 
-        *ret = (struct hosts_text) { .final_newline = len == 0 || text[len - 1] == '\n' };
-        r = line_ends(text, &ret->crlf);
-        if (r < 0)
-                return r;
+        *ret = (struct hosts_text) { .final_newline = len == 0 || text[len - 1] == '\n', .crlf = is_crlf(text) };
         if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
                 rnd = (uint64_t) time(NULL) ^ (uint64_t) getpid();
         f = mc_assert_alloc(open_memstream(&buf, &size));
@@ -487,7 +482,6 @@ static int hosts_text_prepare(const char *text, struct hosts_text *ret) {
         }
         fclose(f);
         ret->lens_text = buf;
-        return 0;
 }
 
 /* The lens's output with the kept lines back and the file's line ends. */
@@ -519,14 +513,8 @@ int mc_hosts_render(augeas *a, const struct mc_file_fix *f, char *text, const ch
         _cleanup_free_ char *orig = text, *err = NULL;
         struct hosts_text t = {};
         const char *out = NULL;
-        int r;
 
-        r = hosts_text_prepare(orig ?: "", &t);
-        if (r < 0) {
-                *ret_error = mc_strdup_printf("%s: mixes CR and LF line endings; migcheck does not rewrite such a file",
-                                              f->file);
-                return r;
-        }
+        hosts_text_prepare(orig ?: "", &t);
         aug_rm(a, "/fix");
         aug_rm(a, "/augeas/text/fix");
         if (aug_set(a, text_path, t.lens_text) < 0 || aug_text_store(a, f->lens, text_path, tree) < 0) {

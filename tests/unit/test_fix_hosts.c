@@ -487,8 +487,8 @@ static void test_glibc_file_fixed_keeping_bytes(void **state) {
 
 /* CRLF (a file edited on Windows, or written by a tool that does): read as
  * glibc reads it (CR is a blank to files-parse.c), fixed with its line
- * ends kept, the new line included. A file that mixes CR and LF is
- * refused, naming why. */
+ * ends kept, the new line included. In a file that mixes CRLF and LF
+ * lines each keeps its end. */
 static void test_crlf_file(void **state) {
         struct t *t = *state;
         _cleanup_free_ char *text = NULL;
@@ -503,12 +503,17 @@ static void test_crlf_file(void **state) {
                                   "10.0.0.2\tcompute2.example.com compute2\r\n"
                                   "10.0.0.3\tcompute3.example.com compute3\r\n");
 
-        tree_write(t->root, "/etc/hosts", "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n");
-        assert_int_equal(fix(t, ONLY, false, true), -EBADMSG);
-        assert_non_null(strstr(t->o.error, "/etc/hosts: mixes CR and LF line endings"));
+        /* Mixed: the CRLF lines are kept aside as they are, the LF ones
+         * edited; glibc reads both. */
+        tree_write(t->root, "/etc/hosts", "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n"
+                                          "10.0.0.7\tspare\r\n10.0.0.9\tcompute2.example.com compute2\n");
+        assert_int_equal(fix(t, ONLY, false, true), 0);
+        assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
         free(text);
         text = tree_read(t->root, "/etc/hosts");
-        assert_string_equal(text, "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n");
+        assert_string_equal(text, "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n"
+                                  "10.0.0.7\tspare\r\n10.0.0.2\tcompute2.example.com compute2\n"
+                                  "10.0.0.3\tcompute3.example.com compute3\n");
 }
 
 /* /etc/hosts a symlink to a file outside the root: refused, the outside
