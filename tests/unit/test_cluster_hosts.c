@@ -903,6 +903,48 @@ static void test_saved_hosts_hostile(void **state) {
         mc_cluster_done(&c);
 }
 
+/* More nodes sharing one list than the results array starts with (16):
+ * their rows are copies of the first, made while the array grows (the
+ * copy once read the row it copied after a realloc had moved it). */
+static void test_shared_rows_many_nodes(void **state) {
+        struct t *t = *state;
+        const struct mc_collect_opts o = { .needs = MC_NEED_ALL };
+        _cleanup_free_ char *err = NULL, *entries = mc_strdup("");
+        char *dir = tree_new();
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        const size_t n = 40;
+
+        t->roots[t->n_roots++] = dir;
+        for (size_t i = 0; i < n; i++) {
+                /* node0 is listed at a wrong address: every row fails, with evidence. */
+                char *e = mc_strdup_printf("%s%s{ \"address\": \"10.2.0.%zu\", \"names\": [ \"node%zu\" ], \"line\": %zu }",
+                                           entries, i ? ", " : "", i ? i : 200, i, i + 1);
+                free(entries);
+                entries = e;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = mc_strdup_printf("%s/node%zu.json", dir, i);
+                _cleanup_free_ char *json = mc_strdup_printf(
+                        "{ \"schema_version\": 2, \"node\": { \"hostname\": \"node%zu\" }, \"inventory\": "
+                        "{ \"name\": \"node%zu\", \"address\": \"10.2.0.%zu\" }, \"hosts\": { \"state\": \"ok\", "
+                        "\"entries\": [ %s ] } }", i, i, i ? i : 100, entries);
+                assert_int_equal(mc_write_file_atomic(path, json, strlen(json), 0600), 0);
+        }
+        assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
+        assert_int_equal(c.n_nodes, n);
+        run_cluster_check(&c, "hosts-consistent", &rs);
+        assert_int_equal(rs.n, n);
+        for (size_t i = 0; i < rs.n; i++) {
+                assert_row(&rs.items[i], MC_FAIL, "'node0' maps to 10.2.0.200 on line 1, the cluster's address for node0 "
+                                                  "is 10.2.0.100");
+                assert_int_equal(rs.items[i].n_evidence, 2);
+                assert_string_equal(rs.items[i].evidence[0].text, "10.2.0.200 node0");
+        }
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -933,6 +975,7 @@ int main(void) {
                 T(test_index_per_run),
                 T(test_scale),
                 T(test_saved_hosts_shared),
+                T(test_shared_rows_many_nodes),
                 T(test_saved_hosts_hostile),
         };
 
