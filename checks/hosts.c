@@ -323,29 +323,71 @@ static const char *own_canonical(json_object *facts, const char *hostname) {
  * first name (h_name) of the first line that lists the short hostname,
  * matched whole as glibc matches it. Offline facts have no NSS answer,
  * and without this "10.0.0.1 compute1.example.com compute1" would leave
- * the FQDN nobody's name. */
-static const char *hosts_canonical(json_object *facts, const char *hostname) {
-        json_object *entries = entries_of(facts);
-
-        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
-                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
+ * the FQDN nobody's name.
+ *
+ * A list shared by several nodes (the same /etc/hosts, one json-c array:
+ * src/offline.c) is indexed once, at its second node: lower-case name ->
+ * the first name of its first line ("" when it is that first name). A
+ * node's own list is walked to its line, as before: walking a shared list
+ * for each of its nodes would be quadratic in the cluster. */
+static const char *first_line_canonical(json_object *entries, const char *hostname) {
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
+                json_object *names = NULL;
                 const char *addr = NULL;
 
-                if (!entry_get(en, &addr, &names) || json_object_array_length(names) < 2)
+                if (!entry_get(json_object_array_get_idx(entries, e), &addr, &names))
                         continue;
-                for (size_t i = 1; i < json_object_array_length(names); i++) {
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *n = mc_json_str(json_object_array_get_idx(names, i), NULL);
 
-                        if (n && strcasecmp(n, hostname) == 0) {
-                                const char *c = mc_json_str(json_object_array_get_idx(names, 0), NULL);
-
-                                return c && !mc_startswith(c, "localhost") ? c : NULL;
-                        }
+                        if (n && strcasecmp(n, hostname) == 0)
+                                return i == 0 ? NULL : mc_json_str(json_object_array_get_idx(names, 0), NULL);
                 }
-                if (strcasecmp(mc_json_str(json_object_array_get_idx(names, 0), NULL) ?: "", hostname) == 0)
-                        return NULL;  /* the hostname is the line's first name: no FQDN there */
         }
         return NULL;
+}
+
+static GHashTable *first_lines_index(json_object *entries) {
+        GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
+                json_object *names = NULL;
+                const char *addr = NULL, *canon;
+
+                if (!entry_get(json_object_array_get_idx(entries, e), &addr, &names) ||
+                    !(canon = mc_json_str(json_object_array_get_idx(names, 0), NULL)))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *n = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        char nb[NAME_MAX_LEN + 1];
+
+                        if (n && lower(n, nb) && !g_hash_table_contains(first, nb))
+                                g_hash_table_insert(first, mc_strdup(nb), (gpointer) (i == 0 ? "" : canon));
+                }
+        }
+        return first;
+}
+
+/* cache: entries array -> its index, or the array itself when seen once. */
+static const char *hosts_canonical(GHashTable *cache, json_object *entries, const char *hostname) {
+        char buf[NAME_MAX_LEN + 1];
+        gpointer v;
+        const char *c;
+
+        if (!entries || !lower(hostname, buf))
+                return NULL;
+        v = g_hash_table_lookup(cache, entries);
+        if (!v) {
+                g_hash_table_insert(cache, entries, entries);
+                c = first_line_canonical(entries, hostname);
+        } else {
+                if (v == (gpointer) entries) {
+                        v = first_lines_index(entries);
+                        g_hash_table_insert(cache, entries, v);
+                }
+                c = g_hash_table_lookup(v, buf);
+        }
+        return c && *c && !mc_startswith(c, "localhost") ? c : NULL;
 }
 
 /* Building the index. */
@@ -620,18 +662,28 @@ static struct hosts_index *index_build(const struct mc_cluster *c) {
         x->n_nodes = c->n_nodes;
         x->n = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->n)));
         x->names = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
+        g_autoptr(GHashTable) canon = g_hash_table_new(g_direct_hash, g_direct_equal);
         for (size_t k = 0; k < c->n_nodes; k++) {
                 const char *must[MUST_NAMES];
-
                 const char *hostname = mc_json_str(mc_json_get(c->nodes[k].facts, "node"), "hostname");
 
                 x->n[k].node = &c->nodes[k];
                 x->n[k].facts = c->nodes[k].facts;
                 if (hostname && !strchr(hostname, '.'))
-                        x->n[k].hosts_fqdn = hosts_canonical(x->n[k].facts, hostname);
+                        x->n[k].hosts_fqdn = hosts_canonical(canon, entries_of(x->n[k].facts), hostname);
                 node_must_names(&x->n[k], must);
                 for (size_t i = 0; i < ELEMENTSOF(must); i++)
                         add_name(x, k, must[i], NAME_MUST);
+        }
+        {
+                /* The shared lists' indexes (a list seen once is its own value). */
+                GHashTableIter it;
+                gpointer key, val;
+
+                g_hash_table_iter_init(&it, canon);
+                while (g_hash_table_iter_next(&it, &key, &val))
+                        if (val != key)
+                                g_hash_table_destroy(val);
         }
         /* The must names in node order, so rows list them in that order. */
         x->must = mc_assert_alloc(calloc(g_hash_table_size(x->names) + 1, sizeof(*x->must)));
