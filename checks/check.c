@@ -30,7 +30,15 @@ struct mc_result *mc_report(struct mc_check_ctx *ctx, enum mc_status st, const c
 
 struct mc_result *mc_report_copy(struct mc_check_ctx *ctx, enum mc_status st, const char *summary,
                                  const struct mc_result *from) {
+        /* A row of this run's own results (hosts.c copies rows of nodes
+         * that share an /etc/hosts) moves when adding one grows the
+         * array: found again by its index. */
+        bool own = ctx->out->n > 0 && from >= ctx->out->items && from < ctx->out->items + ctx->out->n;
+        size_t at = own ? (size_t) (from - ctx->out->items) : 0;
         struct mc_result *r = mc_report(ctx, st, "%s", summary ?: from->summary);
+
+        if (own)
+                from = &ctx->out->items[at];
 
         for (size_t i = 0; i < from->n_evidence; i++)
                 mc_result_evidence(r, from->evidence[i].file, from->evidence[i].line, "%s", from->evidence[i].text ?: "");

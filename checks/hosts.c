@@ -30,6 +30,8 @@
 #define MAX_FINDINGS 12
 
 enum { NAME_FORM = 1, NAME_MUST = 2 };
+/* The names a node is known by (node_must_names). */
+#define MUST_NAMES 6
 
 struct hname {
         size_t owner;    /* index of the node in the cluster */
@@ -55,6 +57,7 @@ struct hnode {
         unsigned agreed_votes, total_votes;
         bool tie;
         char *own_vote;           /* what the node itself answers for its names */
+        const char *hosts_fqdn;   /* its FQDN in its own /etc/hosts (hosts_canonical) */
         struct vote *votes;
         size_t n_votes;
         /* What a source must resolve to reach this node's libvirt. */
@@ -221,29 +224,12 @@ static struct hname *name_lookup(const struct hosts_index *x, const char *name) 
         return lower(name, buf) ? g_hash_table_lookup(x->names, buf) : NULL;
 }
 
-/* name_lookup(), and failing that the name's first label: an /etc/hosts
- * line "10.0.0.2 compute2.example.com compute2" gives compute2's FQDN even
- * when the cluster knows compute2 only by its short name. Such a match
- * (*ret_derived) judges the line's address, but does not make the short
- * name resolvable: that needs the short name itself, or a DNS search
- * domain. */
-static struct hname *name_find(const struct hosts_index *x, const char *name, bool *ret_derived) {
-        char buf[NAME_MAX_LEN + 1], *dot;
-        struct hname *h;
-
-        *ret_derived = false;
-        if (!name || !lower(name, buf))
-                return NULL;
-        if ((h = g_hash_table_lookup(x->names, buf)))
-                return h;
-        dot = strchr(buf, '.');
-        if (!dot || dot == buf || is_ip(name))
-                return NULL;
-        *dot = '\0';
-        h = g_hash_table_lookup(x->names, buf);
-        *ret_derived = h != NULL;
-        return h;
-}
+/* Names are the resolver's: glibc's files backend matches a name only
+ * whole and without regard to case (strcasecmp in files-hosts.c), a
+ * trailing dot included. "compute-0.storage.localdomain" (TripleO's name
+ * of compute-0 on its storage network, at another address) is not
+ * compute-0's: a name is a node's only when it is one of the node's own
+ * names (add_name), never because its first label matches one. */
 
 /* Facts. */
 
@@ -333,6 +319,77 @@ static const char *own_canonical(json_object *facts, const char *hostname) {
         return c && !mc_startswith(c, "localhost") ? c : NULL;
 }
 
+/* The node's FQDN as `hostname -f` finds it in its own /etc/hosts: the
+ * first name (h_name) of the first line that lists the short hostname,
+ * matched whole as glibc matches it. Offline facts have no NSS answer,
+ * and without this "10.0.0.1 compute1.example.com compute1" would leave
+ * the FQDN nobody's name.
+ *
+ * A list shared by several nodes (the same /etc/hosts, one json-c array:
+ * src/offline.c) is indexed once, at its second node: lower-case name ->
+ * the first name of its first line ("" when it is that first name). A
+ * node's own list is walked to its line, as before: walking a shared list
+ * for each of its nodes would be quadratic in the cluster. */
+static const char *first_line_canonical(json_object *entries, const char *hostname) {
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
+                json_object *names = NULL;
+                const char *addr = NULL;
+
+                if (!entry_get(json_object_array_get_idx(entries, e), &addr, &names))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *n = mc_json_str(json_object_array_get_idx(names, i), NULL);
+
+                        if (n && strcasecmp(n, hostname) == 0)
+                                return i == 0 ? NULL : mc_json_str(json_object_array_get_idx(names, 0), NULL);
+                }
+        }
+        return NULL;
+}
+
+static GHashTable *first_lines_index(json_object *entries) {
+        GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
+                json_object *names = NULL;
+                const char *addr = NULL, *canon;
+
+                if (!entry_get(json_object_array_get_idx(entries, e), &addr, &names) ||
+                    !(canon = mc_json_str(json_object_array_get_idx(names, 0), NULL)))
+                        continue;
+                for (size_t i = 0; i < json_object_array_length(names); i++) {
+                        const char *n = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        char nb[NAME_MAX_LEN + 1];
+
+                        if (n && lower(n, nb) && !g_hash_table_contains(first, nb))
+                                g_hash_table_insert(first, mc_strdup(nb), (gpointer) (i == 0 ? "" : canon));
+                }
+        }
+        return first;
+}
+
+/* cache: entries array -> its index, or the array itself when seen once. */
+static const char *hosts_canonical(GHashTable *cache, json_object *entries, const char *hostname) {
+        char buf[NAME_MAX_LEN + 1];
+        gpointer v;
+        const char *c;
+
+        if (!entries || !lower(hostname, buf))
+                return NULL;
+        v = g_hash_table_lookup(cache, entries);
+        if (!v) {
+                g_hash_table_insert(cache, entries, entries);
+                c = first_line_canonical(entries, hostname);
+        } else {
+                if (v == (gpointer) entries) {
+                        v = first_lines_index(entries);
+                        g_hash_table_insert(cache, entries, v);
+                }
+                c = g_hash_table_lookup(v, buf);
+        }
+        return c && *c && !mc_startswith(c, "localhost") ? c : NULL;
+}
+
 /* Building the index. */
 
 static void add_name(struct hosts_index *x, size_t k, const char *raw, unsigned prio) {
@@ -378,14 +435,16 @@ static const char *nova_host(json_object *facts) {
 /* The names a node must be reachable by: as the inventory names it, its
  * hostname, nova's host option (nova names the destination with it), the
  * hostname libvirt reports. */
-static void node_must_names(const struct hnode *hn, const char *out[static 5]) {
+static void node_must_names(const struct hnode *hn, const char *out[static MUST_NAMES]) {
         const char *hostname = mc_json_str(mc_json_get(hn->facts, "node"), "hostname");
+        bool is_short = hostname && !strchr(hostname, '.');
 
         out[0] = hn->node->name;
         out[1] = hostname;
         out[2] = nova_host(hn->facts);
         out[3] = mc_json_str(mc_json_get(hn->facts, "libvirt"), "hostname");
-        out[4] = hostname && !strchr(hostname, '.') ? own_canonical(hn->facts, hostname) : NULL;
+        out[4] = is_short ? own_canonical(hn->facts, hostname) : NULL;
+        out[5] = is_short ? hn->hosts_fqdn : NULL;
 }
 
 static void vote(struct hnode *hn, const char *address, unsigned weight) {
@@ -412,13 +471,11 @@ static void vote_entries(struct hosts_index *x, json_object *entries, size_t sta
                 bool loop = addr_loopback(addr);
 
                 for (size_t i = 0; addr && names && i < json_object_array_length(names); i++) {
-                        bool derived;
-                        struct hname *h = name_find(x, mc_json_str(json_object_array_get_idx(names, i), NULL),
-                                                    &derived);
+                        struct hname *h = name_lookup(x, mc_json_str(json_object_array_get_idx(names, i), NULL) ?: "");
 
                         if (!h || h->ambiguous)
                                 continue;
-                        if (!derived && h->listed_by != stamp) {
+                        if (h->listed_by != stamp) {
                                 h->listed_by = stamp;
                                 h->listed += weight;
                         }
@@ -605,19 +662,33 @@ static struct hosts_index *index_build(const struct mc_cluster *c) {
         x->n_nodes = c->n_nodes;
         x->n = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->n)));
         x->names = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
+        g_autoptr(GHashTable) canon = g_hash_table_new(g_direct_hash, g_direct_equal);
         for (size_t k = 0; k < c->n_nodes; k++) {
-                const char *must[5];
+                const char *must[MUST_NAMES];
+                const char *hostname = mc_json_str(mc_json_get(c->nodes[k].facts, "node"), "hostname");
 
                 x->n[k].node = &c->nodes[k];
                 x->n[k].facts = c->nodes[k].facts;
+                if (hostname && !strchr(hostname, '.'))
+                        x->n[k].hosts_fqdn = hosts_canonical(canon, entries_of(x->n[k].facts), hostname);
                 node_must_names(&x->n[k], must);
                 for (size_t i = 0; i < ELEMENTSOF(must); i++)
                         add_name(x, k, must[i], NAME_MUST);
         }
+        {
+                /* The shared lists' indexes (a list seen once is its own value). */
+                GHashTableIter it;
+                gpointer key, val;
+
+                g_hash_table_iter_init(&it, canon);
+                while (g_hash_table_iter_next(&it, &key, &val))
+                        if (val != key)
+                                g_hash_table_destroy(val);
+        }
         /* The must names in node order, so rows list them in that order. */
         x->must = mc_assert_alloc(calloc(g_hash_table_size(x->names) + 1, sizeof(*x->must)));
         for (size_t k = 0; k < c->n_nodes; k++) {
-                const char *must[5];
+                const char *must[MUST_NAMES];
 
                 node_must_names(&x->n[k], must);
                 for (size_t i = 0; i < ELEMENTSOF(must); i++) {
@@ -809,6 +880,34 @@ static void row_made(struct mc_check_ctx *ctx, struct hosts_index *x, json_objec
                 g_hash_table_insert(x->rows, entries, GSIZE_TO_POINTER(ctx->out->n));
 }
 
+/* hosts.skipped: the lines glibc ignores, with the names they would have
+ * given. One WARN per such line that names a node of the cluster. */
+static void skipped_findings(const struct hosts_index *x, json_object *hosts, struct findings *f) {
+        json_object *sk = mc_json_get(hosts, "skipped");
+
+        for (size_t i = 0; sk && json_object_is_type(sk, json_type_array) && i < json_object_array_length(sk); i++) {
+                json_object *s = json_object_array_get_idx(sk, i), *names = mc_json_get(s, "names");
+                unsigned line = (unsigned) mc_json_int(s, "line", 0);
+
+                for (size_t k = 0; names && json_object_is_type(names, json_type_array) &&
+                                   k < json_object_array_length(names); k++) {
+                        const char *name = mc_json_str(json_object_array_get_idx(names, k), NULL);
+                        const struct hname *h = name ? name_lookup(x, name) : NULL;
+
+                        if (!h)
+                                continue;
+                        FINDING(f, MC_WARN, HOSTS, line,
+                                mc_strdup_printf("'%s' %s: glibc ignores the line", mc_json_str(s, "address") ?: "",
+                                                 mc_json_str(s, "reason") ?: "not an address"),
+                                mc_strdup_printf("line %u, which names '%s' (%s), is ignored by the resolver: '%s' is "
+                                                 "%s", line, name, x->n[h->owner].node->name,
+                                                 mc_json_str(s, "address") ?: "", mc_json_str(s, "reason") ?: "no address"),
+                                NULL);
+                        break;
+                }
+        }
+}
+
 /* The common prelude: /etc/hosts facts present and parsed. */
 static bool hosts_ready(struct mc_check_ctx *ctx) {
         json_object *h = mc_json_get(ctx->facts, "hosts");
@@ -823,10 +922,13 @@ static bool hosts_ready(struct mc_check_ctx *ctx) {
         if (streq(state, "error")) {
                 json_object *e = mc_json_get(h, "error");
 
-                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '" HOSTS "' did not parse");
+                /* Only an unreadable file, or saved facts whose shared
+                 * entries are gone: glibc reads any text, and so does the
+                 * collector (lines glibc skips are facts, not errors). */
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '" HOSTS "' could not be read");
                 mc_result_evidence(r, HOSTS, (unsigned) mc_json_int(e, "line", 0), "%s",
                                    mc_json_str(e, "message") ?: "unknown error");
-                mc_result_hint(r, "correct the line named: each line is an address followed by at least one name");
+                mc_result_hint(r, "make " HOSTS " a readable regular file (or collect the node's facts again)");
                 return false;
         }
         return true;
@@ -861,13 +963,12 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
                         continue;
                 for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
-                        bool derived;
-                        struct hname *h = name_find(x, name, &derived);
+                        struct hname *h = name ? name_lookup(x, name) : NULL;
                         const struct hnode *hn;
 
                         if (!h || h->ambiguous)
                                 continue;
-                        if (!derived && h->id < x->n_must && x->present[h->id] != x->gen) {
+                        if (h->id < x->n_must && x->present[h->id] != x->gen) {
                                 x->present[h->id] = x->gen;
                                 from_hosts++;
                         }
@@ -882,6 +983,10 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
                                     agreed_text(hn));
                 }
         }
+
+        /* Lines glibc ignores that name a node of the cluster: whoever
+         * wrote them meant a mapping that does not exist. */
+        skipped_findings(x, mc_json_get(ctx->facts, "hosts"), &f);
 
         /* What NSS answered (live only) for names /etc/hosts does not have. */
         if (resolve) {
@@ -1025,12 +1130,11 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                         continue;
                 for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
-                        bool derived;
-                        struct hname *h = name_find(x, name, &derived);
+                        struct hname *h = name ? name_lookup(x, name) : NULL;
 
                         if (!h)
                                 continue;
-                        if (!derived && h->seen == x->gen) {
+                        if (h->seen == x->gen) {
                                 h->seen = 0;
                                 suspects--;
                         }
@@ -1401,12 +1505,11 @@ static void wanted_name(const struct wanted *w, struct mc_hosts_names *l, const 
 
 static void wanted_consistent(const struct wanted *w, struct mc_hosts_names *l) {
         const struct hosts_index *x = w->x;
-        json_object *entries = entries_of(x->n[w->j].facts);
 
         /* Node by node, each name followed by its short form, so that the
          * lines written read "ADDRESS FQDN SHORT" in the cluster's order. */
         for (size_t k = 0; k < x->n_nodes; k++) {
-                const char *must[5];
+                const char *must[MUST_NAMES];
 
                 node_must_names(&x->n[k], must);
                 for (size_t i = 0; i < ELEMENTSOF(must); i++) {
@@ -1424,32 +1527,14 @@ static void wanted_consistent(const struct wanted *w, struct mc_hosts_names *l) 
                                 wanted_name(w, l, h, h->name, h->prio == NAME_MUST);
                 }
         }
-        /* An FQDN the cluster knows only by its first label, listed at a
-         * wrong address: hosts-consistent fails it, so it moves too. */
-        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
-                json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
-                const char *addr = NULL;
-
-                if (!entry_get(en, &addr, &names) || addr_loopback(addr))
-                        continue;
-                for (size_t i = 0; i < json_object_array_length(names); i++) {
-                        const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
-                        bool derived;
-                        struct hname *h = name_find(x, name, &derived);
-
-                        if (h && derived && !h->ambiguous && x->n[h->owner].agreed &&
-                            !same_addr(addr, x->n[h->owner].agreed))
-                                wanted_name(w, l, h, name, true);
-                }
-        }
 }
 
 static void wanted_loopback(const struct wanted *w, struct mc_hosts_names *l) {
         const struct hosts_index *x = w->x;
         json_object *entries = entries_of(x->n[w->j].facts), *resolve = resolve_of(x->n[w->j].facts);
 
-        /* As hosts-loopback-hostname judges: any name of the cluster, its
-         * FQDN by first label too, even one two nodes claim. */
+        /* As hosts-loopback-hostname judges: any name of the cluster, even
+         * one two nodes claim. */
         for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
                 const char *addr = NULL;
@@ -1458,8 +1543,7 @@ static void wanted_loopback(const struct wanted *w, struct mc_hosts_names *l) {
                         continue;
                 for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
-                        bool derived;
-                        struct hname *h = name_find(x, name, &derived);
+                        struct hname *h = name ? name_lookup(x, name) : NULL;
 
                         if (h)
                                 wanted_name(w, l, h, name, true);

@@ -253,13 +253,15 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 *ret_error = mc_strdup_printf("%s: cannot read: %s", f->file, mc_read_error_string(r));
                 return r;
         }
+        if (f->shape == MC_CONF_HOSTS)
+                return mc_hosts_render(a, f, TAKE_PTR(text), TEXT, TREE, OUT, ret, ret_error);
         if (text && len > 0 && text[len - 1] != '\n') {
                 /* Lenses want the last newline; the file gains it. */
                 char *t = mc_strdup_printf("%s\n", text);
                 free(text);
                 text = t;
         }
-        if (text && (f->shape == MC_CONF_INI || f->shape == MC_CONF_HOSTS) && strchr(text, '\r')) {
+        if (text && f->shape == MC_CONF_INI && strchr(text, '\r')) {
                 *ret_error = mc_strdup_printf("%s: has CR line endings; migcheck does not rewrite such a file", f->file);
                 return -EBADMSG;
         }
@@ -274,14 +276,7 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 *ret_error = mc_strdup_printf("%s:%s: parse error: %s", f->file, line ?: "?", msg ?: "unknown");
                 return -EBADMSG;
         }
-        if (f->shape == MC_CONF_HOSTS) {
-                _cleanup_free_ char *err = NULL;
-
-                if (mc_hosts_edit(a, TREE, f->edits, f->n_edits, &err) < 0) {
-                        *ret_error = mc_strdup_printf("%s: %s", f->file, err ?: "cannot apply the change");
-                        return -EINVAL;
-                }
-        } else if (f->shape == MC_CONF_IPTABLES) {
+        if (f->shape == MC_CONF_IPTABLES) {
                 r = apply_ipt_edits(a, f, ret_error);
                 if (r < 0)
                         return r;
@@ -421,11 +416,54 @@ static int open_parent(struct mc_rootfs *fs, const char *path, bool create, char
         return fd;
 }
 
-static int write_at(int dfd, const char *name, const char *data, size_t len, const struct stat *like) {
+static int write_all(int fd, const char *data, size_t len) {
+        for (size_t done = 0; done < len;) {
+                ssize_t n = write(fd, data + done, len - done);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                done += (size_t) n;
+        }
+        return 0;
+}
+
+/* Over the file itself, for a target rename() cannot replace: a bind
+ * mount (/etc/hosts in every container; EBUSY) or a file on another file
+ * system than its directory (EXDEV). Augeas does the same under
+ * copy_if_rename_fails, Ansible under unsafe_writes. Not atomic: a reader
+ * may see the file short for a moment, and a crash in between leaves it
+ * cut, which is why the backup is written (and synced) first. The inode
+ * stays, and with it mode, owner and labels. */
+static int write_in_place(int dfd, const char *name, const char *data, size_t len) {
+        _cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        struct stat st;
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        r = write_all(fd, data, len);
+        if (r < 0)
+                return r;
+        if (ftruncate(fd, (off_t) len) < 0 || fsync(fd) < 0)
+                return -errno;
+        return 0;
+}
+
+/* ret_in_place (may be NULL): set when the file had to be written over
+ * in place. A new file (like == NULL) is always created by rename. */
+static int write_at(int dfd, const char *name, const char *data, size_t len, const struct stat *like,
+                    bool *ret_in_place) {
         char tmp[NAME_MAX + 1];
         uint64_t rnd;
         _cleanup_close_ int fd = -1;
-        size_t done = 0;
+        int r;
 
         if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
                 rnd = (uint64_t) time(NULL) ^ (uint64_t) getpid();
@@ -433,27 +471,28 @@ static int write_at(int dfd, const char *name, const char *data, size_t len, con
         fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
                 return -errno;
-        while (done < len) {
-                ssize_t n = write(fd, data + done, len - done);
-
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        goto fail;
-                }
-                done += (size_t) n;
-        }
+        r = write_all(fd, data, len);
+        if (r < 0)
+                goto fail;
         /* The original's mode, owner and group survive the fix. */
-        if (fchmod(fd, like ? like->st_mode & 07777 : 0644) < 0)
+        if (fchmod(fd, like ? like->st_mode & 07777 : 0644) < 0 ||
+            (like && fchown(fd, like->st_uid, like->st_gid) < 0) || fsync(fd) < 0) {
+                r = -errno;
                 goto fail;
-        if (like && fchown(fd, like->st_uid, like->st_gid) < 0)
-                goto fail;
-        if (fsync(fd) < 0 || renameat(dfd, tmp, dfd, name) < 0)
-                goto fail;
+        }
+        if (renameat(dfd, tmp, dfd, name) < 0) {
+                r = -errno;
+                unlinkat(dfd, tmp, 0);
+                if (!like || (r != -EBUSY && r != -EXDEV))
+                        return r;
+                r = write_in_place(dfd, name, data, len);
+                if (r >= 0 && ret_in_place)
+                        *ret_in_place = true;
+                return r;
+        }
         fsync(dfd);
         return 0;
-fail:;
-        int r = -errno;
+fail:
         unlinkat(dfd, tmp, 0);
         return r;
 }
@@ -489,7 +528,7 @@ int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **re
 }
 
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 size_t *ret_written, char **ret_error) {
+                 size_t *ret_written, char ***ret_notes, char **ret_error) {
         _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
         int k;
 
@@ -524,16 +563,24 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                 }
                 if (exists && backup) {
                         bak = mc_strdup_printf("%s.migcheck-bak", name);
-                        k = write_at(dfd, bak, f->old_text ?: "", f->old_text ? strlen(f->old_text) : 0, &st);
+                        k = write_at(dfd, bak, f->old_text ?: "", f->old_text ? strlen(f->old_text) : 0, &st, NULL);
                         if (k < 0) {
                                 *ret_error = mc_strdup_printf("%s: cannot write the backup: %s", f->file, strerror(-k));
                                 return k;
                         }
                 }
-                k = write_at(dfd, name, f->new_text, strlen(f->new_text), exists ? &st : NULL);
+                bool in_place = false;
+                k = write_at(dfd, name, f->new_text, strlen(f->new_text), exists ? &st : NULL, &in_place);
                 if (k < 0) {
                         *ret_error = mc_strdup_printf("%s: cannot write: %s", f->file, strerror(-k));
                         return k;
+                }
+                if (in_place && ret_notes) {
+                        size_t n = mc_strv_length(*ret_notes);
+
+                        *ret_notes = mc_assert_alloc(reallocarray(*ret_notes, n + 2, sizeof(char *)));
+                        (*ret_notes)[n] = mc_strdup_printf("wrote %s in place: it is a mount point", f->file);
+                        (*ret_notes)[n + 1] = NULL;
                 }
                 (*ret_written)++;
         }

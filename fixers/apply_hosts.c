@@ -27,7 +27,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "collect_hosts.h"
 #include "fix.h"
 #include "peers.h"
 #include "util.h"
@@ -389,4 +393,157 @@ out:
         free(new_n);
         hosts_done(&h);
         return r;
+}
+
+/* --- Rendering: the lens for the lines it takes, glibc's reading for the rest ---
+ *
+ * The collector reads /etc/hosts as glibc does (src/collect_hosts.c); the
+ * Hosts lens is stricter (an address alone on a line, a form feed, a last
+ * line without its newline are parse errors). Such lines are no entries
+ * to glibc, so no edit concerns them: each is handed to the lens as a
+ * placeholder comment and put back byte for byte afterwards. A CRLF file
+ * goes through as LF and comes back CRLF, new lines included; in a file
+ * that mixes the two, the lines with a CR are kept aside. */
+
+struct kept {
+        char *marker;   /* "#migcheck-kept-line-RANDOM-N" */
+        char *line;     /* the original, without its end of line */
+};
+
+struct hosts_text {
+        char *lens_text;
+        struct kept *kept;
+        size_t n_kept;
+        bool crlf, final_newline;
+};
+
+static void hosts_text_done(struct hosts_text *t) {
+        free(t->lens_text);
+        for (size_t i = 0; i < t->n_kept; i++) {
+                free(t->kept[i].marker);
+                free(t->kept[i].line);
+        }
+        free(t->kept);
+}
+
+/* Whether every line ends in CRLF (the last may have no end) and no other
+ * CR is there: then it is a CRLF file, edited as LF and given its CRLF
+ * back. In any other file a line with a CR is kept aside like the lines
+ * the lens cannot take (glibc reads the CR as a blank; the lens would make
+ * it part of a name). */
+static bool is_crlf(const char *text) {
+        size_t lf = 0, crlf = 0, cr = 0;
+
+        for (const char *p = text; *p; p++) {
+                if (*p == '\n') {
+                        lf++;
+                        crlf += p > text && p[-1] == '\r';
+                } else if (*p == '\r')
+                        cr++;
+        }
+        return lf > 0 && crlf == lf && cr == crlf;
+}
+
+static void hosts_text_prepare(const char *text, struct hosts_text *ret) {
+        uint64_t rnd = 0;
+        char *buf = NULL;
+        size_t size = 0, len = strlen(text);
+        FILE *f;
+
+        *ret = (struct hosts_text) { .final_newline = len == 0 || text[len - 1] == '\n', .crlf = is_crlf(text) };
+        if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+                rnd = (uint64_t) time(NULL) ^ (uint64_t) getpid();
+        f = mc_assert_alloc(open_memstream(&buf, &size));
+        for (const char *p = text; *p;) {
+                const char *eol = strchrnul(p, '\n');
+                size_t n = (size_t) (eol - p);
+                struct mc_hosts_line l;
+
+                if (ret->crlf && n > 0 && p[n - 1] == '\r')
+                        n--;
+                mc_hosts_line_parse(p, n, &l);
+                /* What the lens cannot take, or would read otherwise than
+                 * glibc (a CR, VT or FF inside a name), is no line an edit
+                 * needs: it is kept aside. */
+                if (l.kind == MC_HOSTS_LINE_SKIPPED || memchr(p, '\r', n) || memchr(p, '\v', n) || memchr(p, '\f', n)) {
+                        struct kept *k;
+
+                        ret->kept = mc_assert_alloc(reallocarray(ret->kept, ret->n_kept + 1, sizeof(*ret->kept)));
+                        k = &ret->kept[ret->n_kept];
+                        k->marker = mc_strdup_printf("#migcheck-kept-line-%016llx-%zu", (unsigned long long) rnd, ret->n_kept);
+                        k->line = mc_assert_alloc(strndup(p, n));
+                        ret->n_kept++;
+                        fputs(k->marker, f);
+                } else
+                        fwrite(p, 1, n, f);
+                fputc('\n', f);
+                mc_hosts_line_done(&l);
+                p = *eol ? eol + 1 : eol;
+        }
+        fclose(f);
+        ret->lens_text = buf;
+}
+
+/* The lens's output with the kept lines back and the file's line ends. */
+static char *hosts_text_finish(const struct hosts_text *t, const char *out) {
+        char *buf = NULL;
+        size_t size = 0, next = 0;
+        FILE *f = mc_assert_alloc(open_memstream(&buf, &size));
+
+        for (const char *p = out; *p;) {
+                const char *eol = strchrnul(p, '\n');
+                size_t n = (size_t) (eol - p);
+
+                /* Kept lines come back in order, unedited: compare with
+                 * the next marker only. */
+                if (next < t->n_kept && strlen(t->kept[next].marker) == n && memcmp(p, t->kept[next].marker, n) == 0)
+                        fputs(t->kept[next++].line, f);
+                else
+                        fwrite(p, 1, n, f);
+                p = *eol ? eol + 1 : eol;
+                if (*eol && (*p || t->final_newline))
+                        fputs(t->crlf ? "\r\n" : "\n", f);
+        }
+        fclose(f);
+        return buf;
+}
+
+int mc_hosts_render(augeas *a, const struct mc_file_fix *f, char *text, const char *text_path, const char *tree,
+                    const char *out_path, struct mc_rendered *ret, char **ret_error) {
+        _cleanup_free_ char *orig = text, *err = NULL;
+        struct hosts_text t = {};
+        const char *out = NULL;
+
+        hosts_text_prepare(orig ?: "", &t);
+        aug_rm(a, "/fix");
+        aug_rm(a, "/augeas/text/fix");
+        if (aug_set(a, text_path, t.lens_text) < 0 || aug_text_store(a, f->lens, text_path, tree) < 0) {
+                _cleanup_free_ char *p = mc_strdup_printf("/augeas/text%s/error", tree);
+                _cleanup_free_ char *pm = mc_strdup_printf("%s/message", p), *pl = mc_strdup_printf("%s/line", p);
+                const char *msg = NULL, *line = NULL;
+
+                aug_get(a, pm, &msg);
+                aug_get(a, pl, &line);
+                *ret_error = mc_strdup_printf("%s:%s: the %s lens cannot read this line: %s", f->file, line ?: "?",
+                                              f->lens, msg ?: aug_error_message(a));
+                hosts_text_done(&t);
+                return -EBADMSG;
+        }
+        if (mc_hosts_edit(a, tree, f->edits, f->n_edits, &err) < 0) {
+                *ret_error = mc_strdup_printf("%s: %s", f->file, err ?: "cannot apply the change");
+                hosts_text_done(&t);
+                return -EINVAL;
+        }
+        if (aug_text_retrieve(a, f->lens, text_path, tree, out_path) < 0 || aug_get(a, out_path, &out) != 1) {
+                *ret_error = mc_strdup_printf("%s: the lens cannot write the change", f->file);
+                hosts_text_done(&t);
+                return -EINVAL;
+        }
+        *ret = (struct mc_rendered) {
+                .file = mc_strdup(f->file),
+                .old_text = TAKE_PTR(orig),
+                .new_text = hosts_text_finish(&t, out ?: ""),
+        };
+        hosts_text_done(&t);
+        return 0;
 }

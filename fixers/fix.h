@@ -143,9 +143,11 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
  * or none. */
 int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error);
 /* Write it: lock, backups (unless !backup), atomic writes, fs operations.
- * Refuses any path that leaves root. */
+ * Refuses any path that leaves root. A file rename() cannot replace (a
+ * mount point) is written over in place after its backup, and
+ * *ret_notes (a NULL-terminated list, may stay NULL) says so. */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 size_t *ret_written, char **ret_error);
+                 size_t *ret_written, char ***ret_notes, char **ret_error);
 /* The node's fix lock, taken before rendering so that nobody changes the
  * files between reading and writing them. Returns an fd to close, or a
  * negative errno. */
@@ -154,6 +156,12 @@ int mc_fix_lock(const char *root, char **ret_error);
 /* The MC_CONF_HOSTS shape's edits on the /etc/hosts tree parsed at tree
  * (apply_hosts.c, for the renderer). */
 int mc_hosts_edit(augeas *a, const char *tree, const struct mc_edit *edits, size_t n_edits, char **ret_error);
+/* /etc/hosts rendered with f's edits (apply_hosts.c): text (taken; NULL
+ * for a missing file) through the Hosts lens at the given Augeas paths,
+ * with the lines the lens cannot take (those glibc skips) kept aside and
+ * put back, CRLF and a missing final newline as they were. */
+int mc_hosts_render(augeas *a, const struct mc_file_fix *f, char *text, const char *text_path, const char *tree,
+                    const char *out_path, struct mc_rendered *ret, char **ret_error);
 
 /* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
 char *mc_unified_diff(const char *label, const char *a, const char *b);

@@ -28,6 +28,7 @@ struct mc_fix_outcome {
         size_t written;        /* files and operations written before any error */
         char **restart_failed;
         char **commands_failed;  /* firewall commands that did not exit 0 */
+        char **notes;          /* how files were written, when not atomically ("wrote F in place: ...") */
 };
 
 /* Check the node, plan, render; unless dry_run write and check again.

@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* /etc/hosts through the stock Hosts lens, and, on a live node, what NSS
- * answers for the peers' names and the node's own hostname.
+/* /etc/hosts as glibc reads it (collect_hosts.h), and, on a live node,
+ * what NSS answers for the peers' names and the node's own hostname.
+ *
+ * Not the Augeas Hosts lens: it refuses files glibc reads (an address
+ * alone on a line, a last line without its newline) and would make
+ * "did not parse" of a node whose names all resolve. The fixer still
+ * writes through the lens, line by line (fixers/apply_hosts.c).
  *
  * Facts:
- *   hosts.{path,state,error{message,line},entries[{address,names[],line}]}
+ *   hosts.{path,state,error{message,line},entries[{address,names[],line,truncated?}],
+ *          skipped[{line,address,reason}],skipped_count}
  *   resolve.NAME.{addresses[],canonical,error}   (live only)
  */
 #include <arpa/inet.h>
-#include <augeas.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "collect.h"
+#include "collect_hosts.h"
 #include "facts.h"
 #include "lookup.h"
 #include "util.h"
@@ -25,10 +31,9 @@
  * five per name (resolv.conf's default timeout times its attempts). */
 #define MC_RESOLVE_TIMEOUT_MS 2000
 
-/* Augeas tree paths private to this collector, apart from confparse's
- * /migcheck so that neither can clear the other's tree. */
-#define HOSTS_TEXT "/mc_hosts/text"
-#define HOSTS_TREE "/mc_hosts/tree"
+/* Lines glibc skips are facts with their line; past this many only
+ * counted (a generated file can have thousands). */
+#define MC_HOSTS_MAX_SKIPPED 100
 
 static json_object *hosts_facts(const char *state) {
         json_object *h = json_object_new_object();
@@ -48,102 +53,140 @@ static json_object *hosts_error(const char *message, int line) {
         return h;
 }
 
-/* The line of the next record, from *cursor on. The Hosts lens makes a
- * record of every line that is neither blank nor a comment ("#" after
- * optional blanks), in file order, so walking the text finds each record's
- * line in one pass. aug_span() would tell the same, but each call
- * evaluates "$var[k]" over the whole node set: quadratic, 0.2 s for a
- * 5,000-line file and seconds beyond. The line found must start with the
- * record's address; 0 (unknown) tells the caller to ask aug_span(). */
-static unsigned next_record_line(const char **cursor, unsigned *line, const char *address) {
-        const char *p = *cursor;
-
-        while (*p) {
-                const char *start = p, *eol = strchrnul(p, '\n');
-                unsigned this = (*line)++;
-
-                p = *eol ? eol + 1 : eol;
-                start += strspn(start, " \t");
-                if (start == eol || *start == '#')
-                        continue;
-                *cursor = p;
-                size_t n = strlen(address);
-                if (strncmp(start, address, n) == 0 && (start[n] == ' ' || start[n] == '\t'))
-                        return this;
-                return 0;
-        }
-        *cursor = p;
-        return 0;
+/* isspace() in the C locale, as files-parse.c splits fields. */
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n';
 }
 
-static unsigned span_line(augeas *a, const char *var, int record, const char *text, size_t len) {
-        _cleanup_free_ char *path = mc_strdup_printf("$%s[%d]", var, record);
-        unsigned ls, le, vs, ve, ss, se;
-        char *fn = NULL;
-        int r = aug_span(a, path, &fn, &ls, &le, &vs, &ve, &ss, &se);
+static bool field_is_address(struct mc_hosts_field f) {
+        unsigned char buf[sizeof(struct in6_addr)];
+        char s[INET6_ADDRSTRLEN + 1];
 
-        free(fn);
-        return r == 0 ? mc_line_of_offset(text, len, ss) : 0;
+        /* Longer than any address inet_pton() takes. */
+        if (f.n == 0 || f.n >= sizeof(s))
+                return false;
+        memcpy(s, f.p, f.n);
+        s[f.n] = '\0';
+        return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static json_object *hosts_parse(augeas *a, const char *text, size_t len) {
-        static const char records[] = "mc_hosts_records", fields[] = "mc_hosts_fields";
-        json_object *h, *entries, *entry = NULL, *names = NULL;
-        const char *cursor = text;
-        unsigned line = 1;
-        int n, record = 0;
+void mc_hosts_line_parse(const char *p, size_t len, struct mc_hosts_line *ret) {
+        const char *end = memchr(p, '#', len) ?: p + len;
 
-        aug_rm(a, "/mc_hosts");
-        aug_rm(a, "/augeas/text/mc_hosts");
-        if (aug_set(a, HOSTS_TEXT, text) < 0)
-                return hosts_error("cannot hand the file to augeas", 0);
-        if (aug_text_store(a, "Hosts.lns", HOSTS_TEXT, HOSTS_TREE) < 0) {
-                const char *msg = NULL, *l = NULL;
-                _cleanup_free_ char *m = NULL;
-
-                aug_get(a, "/augeas/text" HOSTS_TREE "/error/message", &msg);
-                aug_get(a, "/augeas/text" HOSTS_TREE "/error/line", &l);
-                if (!msg && aug_error(a) != AUG_NOERROR)
-                        m = mc_strdup_printf("cannot load lens Hosts.lns: %s",
-                                             aug_error_details(a) ?: aug_error_message(a));
-                else
-                        m = mc_strdup_printf("parse error: %s", msg ?: "unknown");
-                h = hosts_error(m, l ? atoi(l) : 0);
-                aug_rm(a, "/mc_hosts");
-                return h;
+        *ret = (struct mc_hosts_line) {};
+        while (p < end && is_blank(*p))
+                p++;
+        if (p == end)
+                return;
+        ret->address.p = p;
+        while (p < end && !is_blank(*p))
+                p++;
+        ret->address.n = (size_t) (p - ret->address.p);
+        if (!field_is_address(ret->address)) {
+                ret->kind = MC_HOSTS_LINE_SKIPPED;
+                ret->reason = "not an address glibc takes";
+                return;
         }
+        for (;;) {
+                while (p < end && is_blank(*p))
+                        p++;
+                if (p == end)
+                        break;
+                if (ret->n_names == MC_HOSTS_MAX_NAMES) {
+                        ret->truncated = true;
+                        break;
+                }
+                if ((ret->n_names & (ret->n_names - 1)) == 0)  /* 0, 1, 2, 4, ...: grow */
+                        ret->names = mc_assert_alloc(
+                                reallocarray(ret->names, ret->n_names ? ret->n_names * 2 : 1, sizeof(*ret->names)));
+                ret->names[ret->n_names].p = p;
+                while (p < end && !is_blank(*p))
+                        p++;
+                ret->names[ret->n_names].n = (size_t) (p - ret->names[ret->n_names].p);
+                ret->n_names++;
+        }
+        if (ret->n_names == 0) {
+                ret->kind = MC_HOSTS_LINE_SKIPPED;
+                ret->reason = "an address without a name";
+                return;
+        }
+        ret->kind = MC_HOSTS_LINE_ENTRY;
+}
 
-        h = hosts_facts("ok");
-        entries = json_object_new_array();
+void mc_hosts_line_done(struct mc_hosts_line *l) {
+        free(l->names);
+        *l = (struct mc_hosts_line) {};
+}
+
+static json_object *field_string(struct mc_hosts_field f) {
+        return json_object_new_string_len(f.p, (int) f.n);
+}
+
+/* The names a skipped line would have given (its fields after the
+ * address, up to a comment), at most 16: what a check can say the line
+ * was meant for. */
+static json_object *skipped_names(const char *p, size_t len) {
+        json_object *names = json_object_new_array();
+        const char *end = memchr(p, '#', len) ?: p + len;
+
+        while (p < end && json_object_array_length(names) < 16) {
+                const char *start;
+
+                while (p < end && is_blank(*p))
+                        p++;
+                start = p;
+                while (p < end && !is_blank(*p))
+                        p++;
+                if (p > start)
+                        json_object_array_add(names, json_object_new_string_len(start, (int) (p - start)));
+        }
+        return names;
+}
+
+json_object *mc_hosts_parse_text(const char *text, size_t len) {
+        json_object *h = hosts_facts("ok"), *entries = json_object_new_array(), *skipped = json_object_new_array();
+        const char *p = text, *stop = text + len;
+        unsigned line = 0, n_skipped = 0;
+
         json_object_object_add(h, "entries", entries);
-        /* Every record, and every field of every record in document order:
-         * aug_ns_attr() reads the i-th node without re-evaluating a path. */
-        aug_defvar(a, records, HOSTS_TREE "/*[label() != '#comment']");
-        n = aug_defvar(a, fields, HOSTS_TREE "/*[label() != '#comment']/*[label() != '#comment']");
-        for (int i = 0; i < n; i++) {
-                const char *value = NULL, *label = NULL;
+        while (p < stop) {
+                const char *eol = memchr(p, '\n', (size_t) (stop - p)) ?: stop;
+                struct mc_hosts_line l;
 
-                if (aug_ns_attr(a, fields, i, &value, &label, NULL) < 0 || !label || !value)
-                        continue;
-                if (streq(label, "ipaddr")) {
-                        unsigned l = next_record_line(&cursor, &line, value);
+                line++;
+                mc_hosts_line_parse(p, (size_t) (eol - p), &l);
+                if (l.kind == MC_HOSTS_LINE_ENTRY) {
+                        json_object *e = json_object_new_object(), *names = json_object_new_array_ext((int) l.n_names);
 
-                        record++;
-                        if (l == 0)
-                                l = span_line(a, records, record, text, len);
-                        entry = json_object_new_object();
-                        names = json_object_new_array();
-                        json_object_object_add(entry, "address", json_object_new_string(value));
-                        json_object_object_add(entry, "names", names);
-                        if (l > 0)
-                                json_object_object_add(entry, "line", json_object_new_int((int) l));
-                        json_object_array_add(entries, entry);
-                } else if (names && (streq(label, "canonical") || streq(label, "alias")))
-                        json_object_array_add(names, json_object_new_string(value));
+                        json_object_object_add(e, "address", field_string(l.address));
+                        for (size_t i = 0; i < l.n_names; i++)
+                                json_object_array_add(names, field_string(l.names[i]));
+                        json_object_object_add(e, "names", names);
+                        json_object_object_add(e, "line", json_object_new_int((int) line));
+                        if (l.truncated)
+                                json_object_object_add(e, "truncated", json_object_new_boolean(true));
+                        json_object_array_add(entries, e);
+                } else if (l.kind == MC_HOSTS_LINE_SKIPPED && n_skipped++ < MC_HOSTS_MAX_SKIPPED) {
+                        json_object *s = json_object_new_object();
+                        /* The address field, cut: the line itself is the operator's. */
+                        struct mc_hosts_field a = { l.address.p, l.address.n < 64 ? l.address.n : 64 };
+
+                        json_object_object_add(s, "line", json_object_new_int((int) line));
+                        json_object_object_add(s, "address", field_string(a));
+                        json_object_object_add(s, "reason", json_object_new_string(l.reason));
+                        if (l.kind == MC_HOSTS_LINE_SKIPPED && l.address.n > 0)
+                                json_object_object_add(s, "names", skipped_names(l.address.p + l.address.n,
+                                                                                 (size_t) (eol - l.address.p - l.address.n)));
+                        json_object_array_add(skipped, s);
+                }
+                mc_hosts_line_done(&l);
+                p = eol < stop ? eol + 1 : stop;
         }
-        aug_defvar(a, fields, NULL);
-        aug_defvar(a, records, NULL);
-        aug_rm(a, "/mc_hosts");
+        if (n_skipped > 0) {
+                json_object_object_add(h, "skipped", skipped);
+                json_object_object_add(h, "skipped_count", json_object_new_int((int) n_skipped));
+        } else
+                json_object_put(skipped);
         return h;
 }
 
@@ -159,7 +202,7 @@ static json_object *hosts_collect(struct mc_collector *c) {
                 _cleanup_free_ char *m = mc_strdup_printf("cannot read: %s", mc_read_error_string(r));
                 return hosts_error(m, 0);
         }
-        return hosts_parse(c->aug, text, len);
+        return mc_hosts_parse_text(text ?: "", text ? len : 0);
 }
 
 static bool is_ip_literal(const char *s) {

@@ -556,6 +556,8 @@ static void print_fix_text(const struct mc_fix_outcome *o, bool dry_run) {
         }
         if (o->diff && *o->diff)
                 fputs(o->diff, stdout);
+        for (char **c = o->notes; c && *c; c++)
+                printf("%s\n", *c);
         for (char **c = o->plan.restart; c && *c && (o->applied || !o->error); c++)
                 printf("%s: %s\n", o->applied ? "restart" : "would need", *c);
         printf("\n");
@@ -589,6 +591,13 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
                         json_object_array_add(failed, json_object_new_string(*c));
                 json_object_object_add(fix, "commands", cmds);
                 json_object_object_add(fix, "commands_failed", failed);
+        }
+        {
+                json_object *notes = json_object_new_array();
+
+                for (char **c = o->notes; c && *c; c++)
+                        json_object_array_add(notes, json_object_new_string(*c));
+                json_object_object_add(fix, "notes", notes);
         }
         {
                 /* The live inserts as iptables arguments, in the order libiptc makes them. */
@@ -693,7 +702,8 @@ static int read_cluster_facts(const char *path, json_object **ret) {
 }
 
 static void print_node_fix(const char *node, json_object *report) {
-        json_object *fix = mc_json_get(report, "fix"), *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart");
+        json_object *fix = mc_json_get(report, "fix"), *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart"),
+                    *notes = mc_json_get(fix, "notes");
         const char *diff = mc_json_str(fix, "diff"), *err = mc_json_str(fix, "error");
         bool applied = mc_json_bool(fix, "applied", false);
 
@@ -704,6 +714,8 @@ static void print_node_fix(const char *node, json_object *report) {
         }
         if (diff)
                 fputs(diff, stdout);
+        for (size_t i = 0; notes && json_object_is_type(notes, json_type_array) && i < json_object_array_length(notes); i++)
+                printf("%s\n", mc_json_str(json_object_array_get_idx(notes, i), NULL) ?: "");
         for (size_t i = 0; rs && i < json_object_array_length(rs) && (applied || !err); i++)
                 printf("%s: %s\n", applied ? "restart" : "would need", mc_json_str(json_object_array_get_idx(rs, i), NULL) ?: "");
         if (err)

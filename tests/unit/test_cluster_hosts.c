@@ -140,18 +140,63 @@ static void test_hosts_facts_from_lens(void **state) {
         assert_null(mc_json_get(n->facts, "resolve"));
 }
 
-static void test_hosts_parse_error(void **state) {
+/* What glibc skips is skipped, with its line, never "did not parse": an
+ * address alone, a scoped or malformed address; a comment glued to a name,
+ * CRLF, trailing blanks and a missing final newline read as glibc reads them
+ * (tests/real/hosts-getent proves the same against getent). */
+static void test_hosts_read_as_glibc(void **state) {
         struct t *t = *state;
         struct mc_node *n = add_node(t, &(struct node_spec) {
-                .name = "compute1", .hosts = "127.0.0.1 localhost\n\n10.0.0.5\n",
+                .name = "compute1",
+                .hosts = "127.0.0.1 localhost\n\n10.0.0.5\n"
+                         "fe80::1%eth0 scoped\n"
+                         "10.0.0.010 leading-zero\n"
+                         "\t 10.0.0.2\tcompute2.example.com#glued comment\r\n"
+                         "::1 ip6-localhost\n"
+                         "10.0.0.3  compute3   ",
         });
-        json_object *h = mc_json_get(n->facts, "hosts");
+        json_object *h = mc_json_get(n->facts, "hosts"), *e, *s;
 
-        assert_string_equal(mc_json_str(h, "state"), "error");
-        assert_int_equal(mc_json_int(mc_json_get(h, "error"), "line", 0), 3);
+        assert_string_equal(mc_json_str(h, "state"), "ok");
+        e = mc_json_get(h, "entries");
+        assert_int_equal(json_object_array_length(e), 4);
+        assert_int_equal(mc_json_int(json_object_array_get_idx(e, 1), "line", 0), 6);
+        assert_string_equal(mc_json_str(json_object_array_get_idx(e, 1), "address"), "10.0.0.2");
+        assert_string_equal(mc_json_str(json_object_array_get_idx(mc_json_get(json_object_array_get_idx(e, 1), "names"), 0), NULL),
+                            "compute2.example.com");
+        assert_int_equal(json_object_array_length(mc_json_get(json_object_array_get_idx(e, 1), "names")), 1);
+        assert_string_equal(mc_json_str(json_object_array_get_idx(e, 2), "address"), "::1");
+        assert_int_equal(mc_json_int(json_object_array_get_idx(e, 3), "line", 0), 8);
+        assert_string_equal(mc_json_str(json_object_array_get_idx(mc_json_get(json_object_array_get_idx(e, 3), "names"), 0), NULL),
+                            "compute3");
+        s = mc_json_get(h, "skipped");
+        assert_int_equal(mc_json_int(h, "skipped_count", 0), 3);
+        assert_int_equal(mc_json_int(json_object_array_get_idx(s, 0), "line", 0), 3);
+        assert_string_equal(mc_json_str(json_object_array_get_idx(s, 0), "reason"), "an address without a name");
+        assert_int_equal(mc_json_int(json_object_array_get_idx(s, 1), "line", 0), 4);
+        assert_string_equal(mc_json_str(json_object_array_get_idx(s, 1), "address"), "fe80::1%eth0");
+        assert_string_equal(mc_json_str(json_object_array_get_idx(s, 1), "reason"), "not an address glibc takes");
+        assert_int_equal(mc_json_int(json_object_array_get_idx(s, 2), "line", 0), 5);
+        /* Evaluated, not an ERROR: the node's own name is simply not there. */
         run(t, "hosts-consistent");
-        assert_row(row_of(&t->rs, "compute1"), MC_ERROR, "did not parse");
-        assert_evidence(row_of(&t->rs, "compute1"), "/etc/hosts", 3, "parse error");
+        assert_row(row_of(&t->rs, "compute1"), MC_WARN, "'compute1' (compute1) is not in /etc/hosts");
+}
+
+/* A line glibc ignores that names a node: a WARN naming the line, even
+ * where another line maps the name right (whoever wrote it meant
+ * something that does not happen). */
+static void test_skipped_line_names_node(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        add_three(t, HOSTS_OK "10.0.0.300\tcompute2-old compute2   # moved\nfe80::3%eth1 compute3\n", HOSTS_OK, HOSTS_OK);
+        run(t, "hosts-consistent");
+        r = row_of(&t->rs, "compute1");
+        assert_row(r, MC_WARN, "line 9, which names 'compute2' (compute2), is ignored by the resolver: '10.0.0.300' is "
+                               "not an address glibc takes");
+        assert_row(r, MC_WARN, "line 10, which names 'compute3' (compute3)");
+        assert_evidence(r, "/etc/hosts", 9, "'10.0.0.300' not an address glibc takes: glibc ignores the line");
+        assert_row(row_of(&t->rs, "compute2"), MC_PASS, NULL);
 }
 
 static void test_hosts_absent(void **state) {
@@ -237,7 +282,9 @@ static void test_hosts_all_consistent(void **state) {
 
         add_three(t, HOSTS_OK, HOSTS_OK, HOSTS_OK);
         run(t, "hosts-consistent");
-        assert_row(row_of(&t->rs, "compute1"), MC_PASS, "3 names of 3 nodes resolve to the cluster's addresses (3 from");
+        /* Each node's name and its FQDN, which its own /etc/hosts gives as
+         * the first name of its hostname's line (what `hostname -f` says). */
+        assert_row(row_of(&t->rs, "compute1"), MC_PASS, "6 names of 3 nodes resolve to the cluster's addresses (6 from");
         assert_row(row_of(&t->rs, "compute3"), MC_PASS, NULL);
         run(t, "hosts-loopback-hostname");
         assert_row(row_of(&t->rs, "compute2"), MC_PASS, "no name of the cluster's 3 nodes maps to loopback");
@@ -704,7 +751,7 @@ static void test_scale(void **state) {
         clock_gettime(CLOCK_MONOTONIC, &b);
         assert_int_equal(t->rs.n, n);
         assert_row(row_of(&t->rs, "node7"), MC_FAIL, "'node3' maps to 10.9.9.9 on line 999");
-        assert_row(row_of(&t->rs, "node8"), MC_PASS, "300 names of 300 nodes");
+        assert_row(row_of(&t->rs, "node8"), MC_PASS, "600 names of 300 nodes");
         print_message("hosts-consistent over %zu nodes x %zu entries: %.3f s\n", n, n,
                       (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9);
 }
@@ -847,7 +894,7 @@ static void test_saved_hosts_hostile(void **state) {
         assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
         assert_int_equal(c.n_nodes, 6);
         run_cluster_check(&c, "hosts-consistent", &rs);
-        assert_row(row_of(&rs, "compute1"), MC_ERROR, "did not parse");
+        assert_row(row_of(&rs, "compute1"), MC_ERROR, "could not be read");
         assert_evidence(row_of(&rs, "compute1"), "/etc/hosts", 0, "cannot read");
         assert_evidence(row_of(&rs, "compute3"), "/etc/hosts", 0, "does not hold what the facts name");
         assert_evidence(row_of(&rs, "x5"), "/etc/hosts", 0, "is not a JSON array of /etc/hosts entries");
@@ -856,11 +903,54 @@ static void test_saved_hosts_hostile(void **state) {
         mc_cluster_done(&c);
 }
 
+/* More nodes sharing one list than the results array starts with (16):
+ * their rows are copies of the first, made while the array grows (the
+ * copy once read the row it copied after a realloc had moved it). */
+static void test_shared_rows_many_nodes(void **state) {
+        struct t *t = *state;
+        const struct mc_collect_opts o = { .needs = MC_NEED_ALL };
+        _cleanup_free_ char *err = NULL, *entries = mc_strdup("");
+        char *dir = tree_new();
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        const size_t n = 40;
+
+        t->roots[t->n_roots++] = dir;
+        for (size_t i = 0; i < n; i++) {
+                /* node0 is listed at a wrong address: every row fails, with evidence. */
+                char *e = mc_strdup_printf("%s%s{ \"address\": \"10.2.0.%zu\", \"names\": [ \"node%zu\" ], \"line\": %zu }",
+                                           entries, i ? ", " : "", i ? i : 200, i, i + 1);
+                free(entries);
+                entries = e;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = mc_strdup_printf("%s/node%zu.json", dir, i);
+                _cleanup_free_ char *json = mc_strdup_printf(
+                        "{ \"schema_version\": 2, \"node\": { \"hostname\": \"node%zu\" }, \"inventory\": "
+                        "{ \"name\": \"node%zu\", \"address\": \"10.2.0.%zu\" }, \"hosts\": { \"state\": \"ok\", "
+                        "\"entries\": [ %s ] } }", i, i, i ? i : 100, entries);
+                assert_int_equal(mc_write_file_atomic(path, json, strlen(json), 0600), 0);
+        }
+        assert_int_equal(mc_cluster_from_dir(&c, dir, &o, &err), 0);
+        assert_int_equal(c.n_nodes, n);
+        run_cluster_check(&c, "hosts-consistent", &rs);
+        assert_int_equal(rs.n, n);
+        for (size_t i = 0; i < rs.n; i++) {
+                assert_row(&rs.items[i], MC_FAIL, "'node0' maps to 10.2.0.200 on line 1, the cluster's address for node0 "
+                                                  "is 10.2.0.100");
+                assert_int_equal(rs.items[i].n_evidence, 2);
+                assert_string_equal(rs.items[i].evidence[0].text, "10.2.0.200 node0");
+        }
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
                 T(test_hosts_facts_from_lens),
-                T(test_hosts_parse_error),
+                T(test_hosts_read_as_glibc),
+                T(test_skipped_line_names_node),
                 T(test_hosts_absent),
                 T(test_live_resolve),
                 T(test_live_mounts),
@@ -885,6 +975,7 @@ int main(void) {
                 T(test_index_per_run),
                 T(test_scale),
                 T(test_saved_hosts_shared),
+                T(test_shared_rows_many_nodes),
                 T(test_saved_hosts_hostile),
         };
 

@@ -456,42 +456,64 @@ static void test_libvirt_name_added_as_alias(void **state) {
                                              "10.0.0.3\tcompute3.example.com compute3\n");
 }
 
-/* /etc/hosts that does not parse: nothing is written on the node, the
- * error names file and line. */
-static void test_parse_error_changes_nothing(void **state) {
+/* A file glibc reads but the Hosts lens would refuse (an address alone on
+ * a line, a scoped address, a form feed, a comment glued to a name, a last
+ * line with trailing blanks and no newline): fixed, and every line the fix
+ * does not concern comes back byte for byte, the missing newline too. */
+static void test_glibc_file_fixed_keeping_bytes(void **state) {
         struct t *t = *state;
-        _cleanup_free_ char *before = NULL, *after = NULL, *conf = NULL;
+        _cleanup_free_ char *text = NULL, *bak = NULL;
+        static const char before[] = HOSTS_HEAD "10.0.0.5\n"
+                                                "fe80::1%eth0\tcompute1-ll\n"
+                                                "10.0.0.6\fodd-separator\n"
+                                                "10.0.0.2\tcompute2.example.com compute2#glued\n"
+                                                "127.0.1.1\tcompute1.example.com compute1\n"
+                                                "10.0.0.3 compute3.example.com compute3  \t";
 
-        fixture_rhel6_icehouse(t->root);
-        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 0\n");
-        tree_write(t->root, "/etc/hosts", "127.0.0.1 localhost\n\n10.0.0.5\n");
-        add_peer(t, "compute2", "compute2.example.com", HOSTS_OK, NULL);
-        before = tree_read(t->root, "/etc/hosts");
-        assert_int_equal(fix(t, "libvirtd-listen,hosts-consistent", false, true), -EBADMSG);
-        assert_non_null(t->o.error);
-        assert_true(mc_startswith(t->o.error, "/etc/hosts:3: parse error"));
-        assert_false(t->o.applied);
-        after = tree_read(t->root, "/etc/hosts");
-        assert_string_equal(before, after);
-        conf = tree_read(t->root, "/etc/libvirt/libvirtd.conf");
-        assert_string_equal(conf, "listen_tcp = 0\n");
+        cluster(t, before, NULL, NULL);
+        assert_int_equal(fix(t, ONLY, false, true), 0);
+        assert_string_equal(status_of(t, "hosts-loopback-hostname"), "fixed");
+        text = tree_read(t->root, "/etc/hosts");
+        assert_string_equal(text, HOSTS_HEAD "10.0.0.5\n"
+                                              "fe80::1%eth0\tcompute1-ll\n"
+                                              "10.0.0.6\fodd-separator\n"
+                                              "10.0.0.2\tcompute2.example.com compute2#glued\n"
+                                              "10.0.0.1\tcompute1.example.com compute1\n"
+                                              "10.0.0.3 compute3.example.com compute3  \t");
+        bak = tree_read(t->root, "/etc/hosts.migcheck-bak");
+        assert_string_equal(bak, before);
+        assert_nothing_to_fix(t, true);
 }
 
-/* The renderer's own parse: a file that changed into something the lens
- * rejects after the facts were collected. */
-static void test_render_parse_error_names_line(void **state) {
+/* CRLF (a file edited on Windows, or written by a tool that does): read as
+ * glibc reads it (CR is a blank to files-parse.c), fixed with its line
+ * ends kept, the new line included. In a file that mixes CRLF and LF
+ * lines each keeps its end. */
+static void test_crlf_file(void **state) {
         struct t *t = *state;
-        struct mc_plan plan = {};
-        struct mc_render r = {};
-        _cleanup_free_ char *err = NULL;
-        struct mc_fix_ctx ctx = { .check = mc_check_find("hosts-consistent"), .plan = &plan };
+        _cleanup_free_ char *text = NULL;
 
-        tree_write(t->root, "/etc/hosts", "127.0.0.1 localhost\n# fine\n10.0.0.5\n");
-        mc_plan_set(&ctx, "/etc/hosts", LENS_HOSTS, MC_CONF_HOSTS, "compute2", "10.0.0.2");
-        assert_int_equal(mc_fix_render(t->root, &plan, &r, &err), -EBADMSG);
-        assert_non_null(err);
-        assert_true(mc_startswith(err, "/etc/hosts:3: parse error"));
-        mc_plan_done(&plan);
+        cluster(t, "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\r\n"
+                   "10.0.0.2\tcompute2.example.com compute2\r\n",
+                NULL, NULL);
+        assert_int_equal(fix(t, ONLY, false, true), 0);
+        assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
+        text = tree_read(t->root, "/etc/hosts");
+        assert_string_equal(text, "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\r\n"
+                                  "10.0.0.2\tcompute2.example.com compute2\r\n"
+                                  "10.0.0.3\tcompute3.example.com compute3\r\n");
+
+        /* Mixed: the CRLF lines are kept aside as they are, the LF ones
+         * edited; glibc reads both. */
+        tree_write(t->root, "/etc/hosts", "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n"
+                                          "10.0.0.7\tspare\r\n10.0.0.9\tcompute2.example.com compute2\n");
+        assert_int_equal(fix(t, ONLY, false, true), 0);
+        assert_string_equal(status_of(t, "hosts-consistent"), "fixed");
+        free(text);
+        text = tree_read(t->root, "/etc/hosts");
+        assert_string_equal(text, "127.0.0.1\tlocalhost\r\n10.0.0.1\tcompute1.example.com compute1\n"
+                                  "10.0.0.7\tspare\r\n10.0.0.2\tcompute2.example.com compute2\n"
+                                  "10.0.0.3\tcompute3.example.com compute3\n");
 }
 
 /* /etc/hosts a symlink to a file outside the root: refused, the outside
@@ -531,8 +553,8 @@ int main(void) {
                 T(test_ambiguous_name_unfixable),
                 T(test_peer_named_localhost_unfixable),
                 T(test_libvirt_name_added_as_alias),
-                T(test_parse_error_changes_nothing),
-                T(test_render_parse_error_names_line),
+                T(test_glibc_file_fixed_keeping_bytes),
+                T(test_crlf_file),
                 T(test_symlink_out_of_root_refused),
         };
 
