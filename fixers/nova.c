@@ -9,11 +9,10 @@
 #include "fixers.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
+#include "nova_rules.h"
 #include "util.h"
 
 #define NOVA_CONF "/etc/nova/nova.conf"
-#define LIVE_FLAGS "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE"
-#define BLOCK_FLAGS "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC"
 
 static void set_at(struct mc_fix_ctx *ctx, const struct mc_setting *s, const char *value) {
         _cleanup_free_ char *path = mc_strdup_printf("%s/%s", s->section, s->key);
@@ -63,23 +62,89 @@ static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
         }
 }
 
+/* Remove every definition of o under a name release does not read. */
+static void rm_unread(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o) {
+        json_object *files = mc_json_path(ctx->facts, "nova", "files", NULL);
+
+        for (size_t f = 0; files && f < json_object_array_length(files); f++) {
+                const char *path = mc_json_str(json_object_array_get_idx(files, f), NULL);
+
+                for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
+                        struct mc_setting s;
+
+                        if (!mc_nova_name_read_by(&o->names[i], rel) &&
+                            mc_facts_setting(ctx->facts, path, o->names[i].section, o->names[i].key, &s) >= 0)
+                                rm_at(ctx, &s);
+                }
+        }
+}
+
+/* o set to value under a name release reads. An unset option whose value
+ * sits under a name release no longer reads (the operator's, which the
+ * check reports as not read) moves: the old line out, the new one in. */
+static void move_or_set(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, const char *value) {
+        rm_unread(ctx, rel, o);
+        set_opt(ctx, rel, o, value);
+}
+
 static void restart_nova(struct mc_fix_ctx *ctx) {
         _cleanup_free_ char *cmd = mc_restart_command(ctx->facts, "nova-compute");
 
         mc_plan_restart(ctx, cmd);
 }
 
+static bool strv_equal(char *const *a, char *const *b) {
+        size_t i = 0;
+
+        for (; a[i] && b[i]; i++)
+                if (!streq(a[i], b[i]))
+                        return false;
+        return !a[i] && !b[i];
+}
+
+/* The list the check passes (mc_nova_flags_repaired), from what the
+ * operator wrote (where release reads it, else where it no longer does)
+ * or the release's default. Returns whether anything was planned. */
+static bool repair_flags(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, bool block) {
+        _cleanup_strv_free_ char **items = NULL, **want = NULL;
+        _cleanup_free_ char *value = NULL;
+        struct mc_setting s, ign;
+        bool set = mc_nova_opt_get(ctx->facts, rel, o, &s) >= 0;
+        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0;
+
+        items = mc_nova_flag_items(set ? s.value : unread ? ign.value : mc_nova_flags_default(rel, block));
+        want = mc_nova_flags_repaired(rel, block, items);
+        if (!unread && strv_equal(items, want))
+                return false;
+        value = mc_strdup("");
+        for (size_t i = 0; want[i]; i++)
+                mc_strappendf(&value, "%s%s", i ? ", " : "", want[i]);
+        if (unread)
+                move_or_set(ctx, rel, o, value);
+        else
+                set_opt(ctx, rel, o, value);
+        return true;
+}
+
+/* One run fixes both lists: a fixed live_migration_flag would otherwise
+ * uncover the block flags' warning in the next check. */
 int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
+        bool planned;
 
         if (rel == MC_NOVA_UNKNOWN)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
-        if (rel >= MC_NOVA_NEWTON)
+        if (rel >= MC_NOVA_NEWTON) {
                 rm_opt(ctx, &mc_nova_live_migration_flag);
-        else if (strstr(ctx->result->summary, "block_migration_flag"))
-                set_opt(ctx, rel, &mc_nova_block_migration_flag, BLOCK_FLAGS);
-        else
-                set_opt(ctx, rel, &mc_nova_live_migration_flag, LIVE_FLAGS);
+                planned = true;
+        } else {
+                planned = repair_flags(ctx, rel, &mc_nova_live_migration_flag, false);
+                planned = repair_flags(ctx, rel, &mc_nova_block_migration_flag, true) || planned;
+        }
+        if (!planned)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "the flags are what nova %s needs; live_migration_tunnelled decides the rest",
+                                         mc_nova_release_name(rel));
         restart_nova(ctx);
         return 0;
 }
@@ -114,29 +179,94 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
         return 0;
 }
 
+/* What the operator meant by force_config_drive = v, read by the
+ * releases' own rules: off where Mitaka's boolean reads off (false, 0,
+ * off, no), on where Juno's reading is on (always or a true boolean
+ * string); -1 for neither. */
+static int config_drive_meant(const char *v) {
+        if (mc_nova_config_drive_forced(MC_NOVA_MITAKA, v) == MC_NOVA_FORCED_NO)
+                return 0;
+        if (mc_nova_config_drive_forced(MC_NOVA_JUNO, v) == MC_NOVA_FORCED_YES)
+                return 1;
+        return -1;
+}
+
 int mc_fix_nova_config_drive(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
+        struct mc_setting s, fmt;
+        const char *spelling;
+        int meant;
 
-        if (rel < MC_NOVA_KILO || rel >= MC_NOVA_NEWTON)
+        if (rel == MC_NOVA_UNKNOWN)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
+        if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_force_config_drive, &s) < 0)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "force_config_drive was not found");
+        meant = config_drive_meant(s.value);
+        if (meant < 0)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
-                                         "before Kilo only shared storage or force_config_drive = false helps: an "
-                                         "operator's choice");
-        set_opt(ctx, rel, &mc_nova_config_drive_format, "vfat");
+                                         "force_config_drive = '%s' says neither on nor off: which is meant is the "
+                                         "operator's choice",
+                                         s.value);
+        if (meant && mc_nova_config_drive_forced(rel, s.value) == MC_NOVA_FORCED_YES &&
+            !mc_nova_config_drive_vfat_helps(rel)) {
+                spelling = mc_nova_config_drive_spelling(rel, false);
+                if (spelling)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "before Kilo only shared storage or force_config_drive = %s helps: an "
+                                                 "operator's choice",
+                                                 spelling);
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "before Juno only shared storage or removing the force_config_drive line helps "
+                                         "(any value but an empty one, 'false' too, turns it on): an operator's choice");
+        }
+        /* Written as this release reads the meaning; off with no spelling
+         * (before Juno) is no line at all. */
+        spelling = mc_nova_config_drive_spelling(rel, meant);
+        if (mc_nova_config_drive_forced(rel, s.value) == (meant ? MC_NOVA_FORCED_YES : MC_NOVA_FORCED_NO))
+                ;  /* read as meant: the value stays */
+        else if (!spelling)
+                rm_opt(ctx, &mc_nova_force_config_drive);
+        else
+                set_at(ctx, &s, spelling);
+        if (meant && mc_nova_config_drive_vfat_helps(rel) &&
+            !(mc_nova_opt_get(ctx->facts, rel, &mc_nova_config_drive_format, &fmt) >= 0 && streq(fmt.value, "vfat")))
+                set_opt(ctx, rel, &mc_nova_config_drive_format, "vfat");
         restart_nova(ctx);
         return 0;
 }
 
+/* o's address where release reads it: kept where it migrates
+ * (mc_nova_listen_migrates), else the wildcard; moved from a name release
+ * no longer reads. Returns whether anything was planned. */
+static bool fix_listen(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o) {
+        struct mc_setting s, ign;
+        bool set = mc_nova_opt_get(ctx->facts, rel, o, &s) >= 0;
+        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0;
+        const char *addr = set ? s.value : unread ? ign.value : MC_NOVA_LISTEN_DEFAULT;
+        const char *want = mc_nova_listen_migrates(ctx->facts, ctx->cluster, ctx->node, rel, addr) ? addr : "0.0.0.0";
+
+        if (unread)
+                move_or_set(ctx, rel, o, want);
+        else if (!streq(want, addr))
+                set_opt(ctx, rel, o, want);
+        else
+                return false;
+        return true;
+}
+
+/* VNC and SPICE both: the check stops at the first that fails. */
 int mc_fix_nova_vnc_listen(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
-        struct mc_setting s;
+        bool planned = false;
 
-        if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_vnc_listen, &s) >= 0)
-                set_at(ctx, &s, "0.0.0.0");
-        else {
-                /* A name this release no longer reads: move it. */
-                rm_opt(ctx, &mc_nova_vnc_listen);
-                set_opt(ctx, rel, &mc_nova_vnc_listen, "0.0.0.0");
-        }
+        if (rel == MC_NOVA_UNKNOWN)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
+        if (mc_nova_vnc_on(ctx->facts, rel))
+                planned = fix_listen(ctx, rel, &mc_nova_vnc_listen);
+        if (mc_nova_spice_on(ctx->facts, rel))
+                planned = fix_listen(ctx, rel, &mc_nova_spice_listen) || planned;
+        if (!planned)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "no fixer for this finding");
         restart_nova(ctx);
         return 0;
 }
