@@ -69,8 +69,9 @@ static void nova_case(const struct nova_case *c) {
         run_fix(root, c, false, &r);
         if (!c->diff) {
                 assert_true(mc_plan_empty(&r.o.plan));
-                assert_int_equal(r.o.plan.n_unfixable, 1);
-                assert_non_null(strstr(r.o.plan.unfixable[0].reason, c->unfixable));
+                assert_int_equal(r.o.plan.n_unfixable, c->unfixable ? 1 : 0);
+                if (c->unfixable)
+                        assert_non_null(strstr(r.o.plan.unfixable[0].reason, c->unfixable));
                 assert_string_equal(status_of(&r, c->check), c->after);
         } else {
                 assert_non_null(r.o.diff);
@@ -146,9 +147,130 @@ static void test_config_drive(void **state) {
                 nova_case(&cases[i]);
 }
 
+/* nova-live-migration-flag: Havana reads [DEFAULT], Icehouse both
+ * spellings (its default lacks LIVE), Juno to Liberty only [libvirt] and
+ * warn about TUNNELLED block flags, Mitaka corrects at start, Newton reads
+ * neither. One run fixes both lists. */
+static void test_live_migration_flag(void **state) {
+        static const struct nova_case cases[] = {
+                /* Havana's defaults lack LIVE: both lists, in [DEFAULT]. */
+                { fixture_ubuntu1404_icehouse, "havana", "nova-live-migration-flag", false,
+                  "[DEFAULT]\nstate_path=/var/lib/nova\ncompute_driver=libvirt.LibvirtDriver\n",
+                  DIFF_HEAD "@@ -1,3 +1,5 @@\n [DEFAULT]\n state_path=/var/lib/nova\n compute_driver=libvirt.LibvirtDriver\n"
+                            "+live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                            "+block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                            "VIR_MIGRATE_NON_SHARED_INC, VIR_MIGRATE_LIVE\n",
+                  "fail", "pass", NULL },
+                /* Fuel's Icehouse line with a trailing comma (an empty item). */
+                { fixture_ubuntu1404_icehouse, "icehouse", "nova-live-migration-flag", false,
+                  "[DEFAULT]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,\n"
+                  "block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,"
+                  "VIR_MIGRATE_NON_SHARED_INC\n\n[libvirt]\nvirt_type=kvm\n",
+                  DIFF_HEAD "@@ -1,5 +1,5 @@\n [DEFAULT]\n"
+                            "-live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,\n"
+                            "+live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                            " block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE,"
+                            "VIR_MIGRATE_NON_SHARED_INC\n \n [libvirt]\n",
+                  "fail", "pass", NULL },
+                /* puppet-nova's Icehouse [DEFAULT] lines on Juno: moved, and
+                 * Juno's default block flags (TUNNELLED) written without it. */
+                { fixture_ubuntu1404_icehouse, "juno", "nova-live-migration-flag", true,
+                  "[DEFAULT]\nlive_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                  "\n[libvirt]\nvirt_type=kvm\n",
+                  DIFF_HEAD "@@ -1,5 +1,6 @@\n [DEFAULT]\n"
+                            "-live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                            " \n [libvirt]\n virt_type=kvm\n"
+                            "+live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                            "+block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                            "VIR_MIGRATE_NON_SHARED_INC\n",
+                  "warn", "pass", NULL },
+                /* kolla's Liberty template: '|' is no separator nova knows. */
+                { fixture_ubuntu1404_icehouse, "liberty", "nova-live-migration-flag", true,
+                  "[libvirt]\n"
+                  "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER|VIR_MIGRATE_LIVE\n"
+                  "block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                  "VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_NON_SHARED_INC\n",
+                  DIFF_HEAD "@@ -1,3 +1,3 @@\n [libvirt]\n"
+                            "-live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER|VIR_MIGRATE_LIVE\n"
+                            "-block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                            "VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_NON_SHARED_INC\n"
+                            "+live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                            "+block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                            "VIR_MIGRATE_NON_SHARED_INC\n",
+                  "fail", "pass", NULL },
+                /* Mitaka removes PERSIST_DEST at every start (a warning). */
+                { fixture_ubuntu1404_icehouse, "mitaka", "nova-live-migration-flag", true,
+                  "[libvirt]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                  "VIR_MIGRATE_PERSIST_DEST   \n"
+                  "block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                  "VIR_MIGRATE_NON_SHARED_INC\n",
+                  DIFF_HEAD "@@ -1,3 +1,3 @@\n [libvirt]\n"
+                            "-live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                            "VIR_MIGRATE_PERSIST_DEST   \n"
+                            "+live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE   \n"
+                            " block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
+                            "VIR_MIGRATE_NON_SHARED_INC\n",
+                  "warn", "pass", NULL },
+                /* Newton reads neither: the line goes. */
+                { fixture_debian12_zed, "newton", "nova-live-migration-flag", true,
+                  "[libvirt]\nvirt_type = kvm\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                  "VIR_MIGRATE_LIVE\n",
+                  DIFF_HEAD "@@ -1,3 +1,2 @@\n [libvirt]\n virt_type = kvm\n"
+                            "-live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n",
+                  "warn", "pass", NULL },
+        };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                nova_case(&cases[i]);
+}
+
+/* nova-vnc-listen: Icehouse migrates the source's address as it is, Juno
+ * to Mitaka need libvirt 1.0.0 to rewrite it, Newton always rewrites;
+ * [DEFAULT] vncserver_listen until Xena, [vnc] vncserver_listen from
+ * Liberty, [vnc] server_listen from Queens; [spice] server_listen always. */
+static void test_vnc_listen(void **state) {
+        static const struct nova_case cases[] = {
+                /* Both consoles on a node address: both fixed in one run. */
+                { fixture_ubuntu1404_icehouse, "icehouse", "nova-vnc-listen", false,
+                  "[DEFAULT]\nvncserver_listen=10.0.0.11\nvncserver_proxyclient_address=10.0.0.11\n\n"
+                  "[spice]\nenabled=True\nserver_listen=10.0.0.11\n",
+                  DIFF_HEAD "@@ -1,7 +1,7 @@\n [DEFAULT]\n-vncserver_listen=10.0.0.11\n+vncserver_listen=0.0.0.0\n"
+                            " vncserver_proxyclient_address=10.0.0.11\n \n [spice]\n enabled=True\n"
+                            "-server_listen=10.0.0.11\n+server_listen=0.0.0.0\n",
+                  "fail", "pass", NULL },
+                /* SPICE alone (VNC off): its listen address is fixed. */
+                { fixture_ubuntu1404_icehouse, "icehouse", "nova-vnc-listen", false,
+                  "[DEFAULT]\nvnc_enabled = False\n\n[spice]\nenabled = True\nagent_enabled = True\n"
+                  "server_listen = 10.0.0.11\nserver_proxyclient_address = 10.0.0.11\n",
+                  DIFF_HEAD "@@ -4,5 +4,5 @@\n [spice]\n enabled = True\n agent_enabled = True\n"
+                            "-server_listen = 10.0.0.11\n+server_listen = 0.0.0.0\n server_proxyclient_address = 10.0.0.11\n",
+                  "fail", "pass", NULL },
+                /* Juno with libvirt 0.10.2 (no VIR_DOMAIN_XML_MIGRATABLE). */
+                { fixture_rhel6_icehouse, "juno", "nova-vnc-listen", false,
+                  "[DEFAULT]\nvncserver_listen = 192.168.122.5 \n[spice]\nenabled = true\nserver_listen = 192.168.122.5\n",
+                  DIFF_HEAD "@@ -1,5 +1,5 @@\n [DEFAULT]\n-vncserver_listen = 192.168.122.5 \n+vncserver_listen = 0.0.0.0 \n"
+                            " [spice]\n enabled = true\n-server_listen = 192.168.122.5\n+server_listen = 0.0.0.0\n",
+                  "fail", "pass", NULL },
+                /* Mitaka with libvirt 1.2.2 rewrites the address: nothing to fix. */
+                { fixture_ubuntu1404_icehouse, "mitaka", "nova-vnc-listen", false,
+                  "[vnc]\nvncserver_listen = 10.0.0.11\n", NULL, "pass", "pass", NULL },
+                /* Yoga no longer reads [DEFAULT] vncserver_listen: moved to [vnc] server_listen. */
+                { fixture_debian12_zed, "yoga", "nova-vnc-listen", true,
+                  "[DEFAULT]\nmy_ip = 10.0.0.11\nvncserver_listen = 0.0.0.0\n\n[vnc]\nenabled = True\n",
+                  DIFF_HEAD "@@ -1,6 +1,6 @@\n [DEFAULT]\n my_ip = 10.0.0.11\n-vncserver_listen = 0.0.0.0\n \n [vnc]\n"
+                            " enabled = True\n+server_listen = 0.0.0.0\n",
+                  "warn", "pass", NULL },
+        };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                nova_case(&cases[i]);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_config_drive),
+                cmocka_unit_test(test_live_migration_flag),
+                cmocka_unit_test(test_vnc_listen),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
