@@ -173,8 +173,9 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
                                          "cpu_mode is not a mode nova knows; which one is right is the operator's choice");
         /* A model with host-model or host-passthrough: nova refuses it, so
-         * removing it changes no working setup. */
-        rm_at(ctx, &model);
+         * removing it changes no working setup. Every spelling and file:
+         * the effective line alone would uncover the next one. */
+        rm_opt(ctx, &mc_nova_cpu_models);
         restart_nova(ctx);
         return 0;
 }

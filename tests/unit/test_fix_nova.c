@@ -266,11 +266,68 @@ static void test_vnc_listen(void **state) {
                 nova_case(&cases[i]);
 }
 
+/* nova-cpu-mode: [DEFAULT] libvirt_cpu_* in Havana, [libvirt] cpu_mode
+ * and cpu_model from Icehouse, cpu_models (cpu_model still read) and a
+ * refusal to start from Train. */
+static void test_cpu_mode(void **state) {
+        static const struct nova_case cases[] = {
+                { fixture_ubuntu1404_icehouse, "havana", "nova-cpu-mode", false,
+                  "[DEFAULT]\nlibvirt_type=kvm\nlibvirt_cpu_mode=host-model\nlibvirt_cpu_model=SandyBridge\n",
+                  DIFF_HEAD "@@ -1,4 +1,3 @@\n [DEFAULT]\n libvirt_type=kvm\n libvirt_cpu_mode=host-model\n"
+                            "-libvirt_cpu_model=SandyBridge\n",
+                  "fail", "pass", NULL },
+                /* Before Train a model with mode none is ignored (a warning). */
+                { fixture_debian12_zed, "stein", "nova-cpu-mode", true,
+                  "[libvirt]\ncpu_mode = none\ncpu_model = Haswell   \n",
+                  DIFF_HEAD "@@ -1,3 +1,2 @@\n [libvirt]\n cpu_mode = none\n-cpu_model = Haswell   \n", "warn", "pass", NULL },
+                /* Train reads both spellings: both go, or the old one would be read next. */
+                { fixture_debian12_zed, "train", "nova-cpu-mode", false,
+                  "[libvirt]\ncpu_mode = host-passthrough\ncpu_model = Haswell\ncpu_models = Haswell-noTSX,\n",
+                  DIFF_HEAD "@@ -1,4 +1,2 @@\n [libvirt]\n cpu_mode = host-passthrough\n-cpu_model = Haswell\n"
+                            "-cpu_models = Haswell-noTSX,\n",
+                  "fail", "pass", NULL },
+                /* custom without a model: one node has no baseline. */
+                { fixture_debian12_zed, "train", "nova-cpu-mode", false, "[libvirt]\ncpu_mode = custom\n", NULL, "fail",
+                  "fail", "the baseline" },
+        };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                nova_case(&cases[i]);
+}
+
+/* nova-migration-uri: [DEFAULT] live_migration_uri until Icehouse,
+ * live_migration_inbound_addr from Mitaka, live_migration_scheme (and
+ * live_migration_uri deprecated) from Ocata. */
+static void test_migration_uri(void **state) {
+        static const struct nova_case cases[] = {
+                /* Havana's spelling: a fixed host, fixed where nova reads it. */
+                { fixture_ubuntu1404_icehouse, "havana", "nova-migration-uri", false,
+                  "[DEFAULT]\nlive_migration_uri=qemu+tcp://compute-2/system\n",
+                  DIFF_HEAD "@@ -1,2 +1,2 @@\n [DEFAULT]\n-live_migration_uri=qemu+tcp://compute-2/system\n"
+                            "+live_migration_uri=qemu+tcp://%s/system\n",
+                  "fail", "pass", NULL },
+                { fixture_ubuntu1404_icehouse, "mitaka", "nova-migration-uri", false,
+                  "[libvirt]\nlive_migration_inbound_addr = 127.0.0.1\n",
+                  DIFF_HEAD "@@ -1,2 +1,1 @@\n [libvirt]\n-live_migration_inbound_addr = 127.0.0.1\n", "fail", "pass", NULL },
+                /* kolla's Ocata line: deprecated, the scheme says the same. */
+                { fixture_ubuntu1404_icehouse, "ocata", "nova-migration-uri", true,
+                  "[libvirt]\nconnection_uri = \"qemu+tcp://%s/system\"\nlive_migration_uri = qemu+tcp://%s/system\n",
+                  DIFF_HEAD "@@ -1,3 +1,3 @@\n [libvirt]\n connection_uri = \"qemu+tcp://%s/system\"\n"
+                            "-live_migration_uri = qemu+tcp://%s/system\n+live_migration_scheme = tcp\n",
+                  "warn", "pass", NULL },
+        };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                nova_case(&cases[i]);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_config_drive),
                 cmocka_unit_test(test_live_migration_flag),
                 cmocka_unit_test(test_vnc_listen),
+                cmocka_unit_test(test_cpu_mode),
+                cmocka_unit_test(test_migration_uri),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
