@@ -38,7 +38,7 @@ static void set_opt(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const stru
         for (size_t i = 0; i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
                 const struct mc_nova_name *n = &o->names[i];
 
-                if ((n->since == MC_NOVA_UNKNOWN || rel >= n->since) && (n->until == MC_NOVA_UNKNOWN || rel <= n->until)) {
+                if (mc_nova_name_read_by(n, rel)) {
                         _cleanup_free_ char *path = mc_strdup_printf("%s/%s", n->section, n->key);
                         mc_plan_set(ctx, NOVA_CONF, LENS_NOVA, MC_CONF_INI, path, value);
                         return;
@@ -46,8 +46,9 @@ static void set_opt(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const stru
         }
 }
 
-/* Remove every definition of o, in every file, under every name. */
-static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
+/* Remove every definition of o, in every file, under every name release
+ * does not read (MC_NOVA_UNKNOWN: under every name). */
+static void rm_names(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o, enum mc_nova_release unread_by) {
         json_object *files = mc_json_path(ctx->facts, "nova", "files", NULL);
 
         for (size_t f = 0; files && f < json_object_array_length(files); f++) {
@@ -56,34 +57,22 @@ static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
                 for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
                         struct mc_setting s;
 
-                        if (mc_facts_setting(ctx->facts, path, o->names[i].section, o->names[i].key, &s) >= 0)
-                                rm_at(ctx, &s);
-                }
-        }
-}
-
-/* Remove every definition of o under a name release does not read. */
-static void rm_unread(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o) {
-        json_object *files = mc_json_path(ctx->facts, "nova", "files", NULL);
-
-        for (size_t f = 0; files && f < json_object_array_length(files); f++) {
-                const char *path = mc_json_str(json_object_array_get_idx(files, f), NULL);
-
-                for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
-                        struct mc_setting s;
-
-                        if (!mc_nova_name_read_by(&o->names[i], rel) &&
+                        if ((unread_by == MC_NOVA_UNKNOWN || !mc_nova_name_read_by(&o->names[i], unread_by)) &&
                             mc_facts_setting(ctx->facts, path, o->names[i].section, o->names[i].key, &s) >= 0)
                                 rm_at(ctx, &s);
                 }
         }
 }
 
+static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
+        rm_names(ctx, o, MC_NOVA_UNKNOWN);
+}
+
 /* o set to value under a name release reads. An unset option whose value
  * sits under a name release no longer reads (the operator's, which the
  * check reports as not read) moves: the old line out, the new one in. */
 static void move_or_set(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, const char *value) {
-        rm_unread(ctx, rel, o);
+        rm_names(ctx, o, rel);
         set_opt(ctx, rel, o, value);
 }
 
