@@ -176,6 +176,16 @@ static char *mitaka_corrections(json_object *facts, char ***flags, bool block) {
         return notes;
 }
 
+char **mc_nova_flags_used(json_object *facts, enum mc_nova_release rel, bool block, char *const *items) {
+        char **l = mc_assert_alloc(calloc(1, sizeof(char *)));
+
+        for (size_t i = 0; items[i]; i++)
+                strv_add(&l, items[i]);
+        if (rel == MC_NOVA_MITAKA)
+                free(mitaka_corrections(facts, &l, block));
+        return l;
+}
+
 /* The rules of eval_live_migration_flag and mitaka_corrections, applied:
  * what each of them fails, warns about or corrects, made right. */
 char **mc_nova_flags_repaired(enum mc_nova_release rel, bool block, char *const *items) {

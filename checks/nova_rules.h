@@ -39,6 +39,9 @@ const char *mc_nova_flags_default(enum mc_nova_release rel, bool block);
  * what Mitaka corrects at start corrected, TUNNELLED out of the block
  * flags where the check warns about it. The order kept, additions last. */
 char **mc_nova_flags_repaired(enum mc_nova_release rel, bool block, char *const *items);
+/* The flags nova release uses for items: Mitaka's corrections at start
+ * (live_migration_tunnelled among them) applied. */
+char **mc_nova_flags_used(json_object *facts, enum mc_nova_release rel, bool block, char *const *items);
 
 /* ---- nova-vnc-listen */
 

@@ -91,19 +91,36 @@ static bool strv_equal(char *const *a, char *const *b) {
         return !a[i] && !b[i];
 }
 
+/* a and b hold the same flags in any order, but. */
+static bool same_flags_but(char *const *a, char *const *b, const char *but) {
+        for (size_t i = 0; a[i]; i++)
+                if (!streq(a[i], but) && !mc_strv_contains(b, a[i]))
+                        return false;
+        for (size_t i = 0; b[i]; i++)
+                if (!streq(b[i], but) && !mc_strv_contains(a, b[i]))
+                        return false;
+        return true;
+}
+
 /* The list the check passes (mc_nova_flags_repaired), from what the
  * operator wrote (where release reads it, else where it no longer does)
- * or the release's default. Returns whether anything was planned. */
-static bool repair_flags(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, bool block) {
-        _cleanup_strv_free_ char **items = NULL, **want = NULL;
+ * or the release's default. TUNNELLED that Mitaka puts back into the
+ * block flags (live_migration_tunnelled = True) stays as nova uses it:
+ * *tunnelled says so. Returns whether anything was planned. */
+static bool repair_flags(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, bool block,
+                         bool *tunnelled) {
+        _cleanup_strv_free_ char **items = NULL, **want = NULL, **used = NULL;
         _cleanup_free_ char *value = NULL;
         struct mc_setting s, ign;
         bool set = mc_nova_opt_get(ctx->facts, rel, o, &s) >= 0;
-        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0;
+        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0, forced;
 
         items = mc_nova_flag_items(set ? s.value : unread ? ign.value : mc_nova_flags_default(rel, block));
         want = mc_nova_flags_repaired(rel, block, items);
-        if (!unread && strv_equal(items, want))
+        used = mc_nova_flags_used(ctx->facts, rel, block, want);
+        forced = block && mc_strv_contains(used, "VIR_MIGRATE_TUNNELLED") && !mc_strv_contains(want, "VIR_MIGRATE_TUNNELLED");
+        *tunnelled = *tunnelled || forced;
+        if (!unread && (strv_equal(items, want) || (forced && same_flags_but(items, want, "VIR_MIGRATE_TUNNELLED"))))
                 return false;
         value = mc_strdup("");
         for (size_t i = 0; want[i]; i++)
@@ -119,7 +136,7 @@ static bool repair_flags(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const
  * uncover the block flags' warning in the next check. */
 int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
-        bool planned;
+        bool planned, tunnelled = false;
 
         if (rel == MC_NOVA_UNKNOWN)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
@@ -127,12 +144,14 @@ int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx) {
                 rm_opt(ctx, &mc_nova_live_migration_flag);
                 planned = true;
         } else {
-                planned = repair_flags(ctx, rel, &mc_nova_live_migration_flag, false);
-                planned = repair_flags(ctx, rel, &mc_nova_block_migration_flag, true) || planned;
+                planned = repair_flags(ctx, rel, &mc_nova_live_migration_flag, false, &tunnelled);
+                planned = repair_flags(ctx, rel, &mc_nova_block_migration_flag, true, &tunnelled) || planned;
         }
         if (!planned)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
-                                         "the flags are what nova %s needs; live_migration_tunnelled decides the rest",
+                                         tunnelled ? "live_migration_tunnelled = True makes nova %s tunnel block "
+                                                     "migrations: turning it off is the operator's choice"
+                                                   : "no fixer for this finding on nova %s",
                                          mc_nova_release_name(rel));
         restart_nova(ctx);
         return 0;

@@ -211,6 +211,15 @@ static void test_live_migration_flag(void **state) {
                             " block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, "
                             "VIR_MIGRATE_NON_SHARED_INC\n",
                   "warn", "pass", NULL },
+                /* live_migration_tunnelled = True: Mitaka puts TUNNELLED back into the
+                 * block flags, the warning stays and the choice is the operator's. */
+                { fixture_ubuntu1404_icehouse, "mitaka", "nova-live-migration-flag", true,
+                  "[libvirt]\nlive_migration_tunnelled = True\n", NULL, "warn", "warn", "live_migration_tunnelled = True" },
+                /* Its flags written with TUNNELLED anyway: nothing but the option to change. */
+                { fixture_ubuntu1404_icehouse, "mitaka", "nova-live-migration-flag", true,
+                  "[libvirt]\nlive_migration_tunnelled = true\nblock_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, "
+                  "VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_NON_SHARED_INC\n",
+                  NULL, "warn", "warn", "live_migration_tunnelled = True" },
                 /* Newton reads neither: the line goes. */
                 { fixture_debian12_zed, "newton", "nova-live-migration-flag", true,
                   "[libvirt]\nvirt_type = kvm\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
