@@ -168,6 +168,10 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
 
                 /* One node alone has no baseline to agree on: the model
                  * must suit every node a guest may move to. */
+                if (rel == MC_NOVA_UNKNOWN)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "the nova release is unknown (--nova-release): which name it reads "
+                                                 "the model under is too");
                 if (!baseline || n < 2)
                         return mc_plan_unfixable(ctx->plan, ctx->check->id,
                                                  "cpu_mode = custom needs the CPU model every node supports: run migcheck "
