@@ -16,6 +16,7 @@
 #include "checks.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
+#include "nova_rules.h"
 #include "nova_run.h"
 #include "util.h"
 
@@ -42,7 +43,7 @@ static bool known_flag(const char *f) {
 /* The items nova sees: value.split(',') and each item .strip(), empty items
  * kept (a trailing comma makes one). Splitting on anything else ('|', ' ')
  * would read flags nova does not. */
-static char **flag_items(const char *v) {
+char **mc_nova_flag_items(const char *v) {
         char **l = mc_assert_alloc(calloc(1, sizeof(char *)));
         size_t n = 0;
 
@@ -87,13 +88,19 @@ static void strv_remove(char **l, const char *s) {
 
 /* The defaults: 2014.1:nova/virt/libvirt/driver.py libvirt_opts (Havana,
  * Icehouse); 26504d71ce "Update migration defaults" (Juno to Mitaka). */
-static const char *flags_default(enum mc_nova_release rel, bool block) {
+const char *mc_nova_flags_default(enum mc_nova_release rel, bool block) {
         if (rel <= MC_NOVA_ICEHOUSE)
                 return block ? "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_NON_SHARED_INC"
                              : "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER";
         return block ? "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED, "
                        "VIR_MIGRATE_NON_SHARED_INC"
                      : "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED";
+}
+
+/* Juno's default block flags (26504d71ce) tunnel the disks too: the
+ * check warns from Juno (see eval_live_migration_flag). */
+static bool block_tunnelled_warns(enum mc_nova_release rel) {
+        return rel >= MC_NOVA_JUNO;
 }
 
 /* An item getattr(libvirt, item) does not find: "" for an empty one. */
@@ -169,6 +176,41 @@ static char *mitaka_corrections(json_object *facts, char ***flags, bool block) {
         return notes;
 }
 
+char **mc_nova_flags_used(json_object *facts, enum mc_nova_release rel, bool block, char *const *items) {
+        char **l = mc_assert_alloc(calloc(1, sizeof(char *)));
+
+        for (size_t i = 0; items[i]; i++)
+                strv_add(&l, items[i]);
+        if (rel == MC_NOVA_MITAKA)
+                free(mitaka_corrections(facts, &l, block));
+        return l;
+}
+
+/* The rules of eval_live_migration_flag and mitaka_corrections, applied:
+ * what each of them fails, warns about or corrects, made right. */
+char **mc_nova_flags_repaired(enum mc_nova_release rel, bool block, char *const *items) {
+        static const char *const required[] = { "VIR_MIGRATE_UNDEFINE_SOURCE", "VIR_MIGRATE_PEER2PEER", "VIR_MIGRATE_LIVE" };
+        char **l = mc_assert_alloc(calloc(1, sizeof(char *)));
+
+        for (size_t i = 0; items[i]; i++)
+                if (known_flag(items[i]) && !mc_strv_contains(l, items[i]))
+                        strv_add(&l, items[i]);
+        for (size_t i = 0; i < ELEMENTSOF(required); i++)
+                if (!mc_strv_contains(l, required[i]))
+                        strv_add(&l, required[i]);
+        if (!block) {
+                strv_remove(l, "VIR_MIGRATE_NON_SHARED_INC");
+                strv_remove(l, "VIR_MIGRATE_NON_SHARED_DISK");
+        } else if (!mc_strv_contains(l, "VIR_MIGRATE_NON_SHARED_INC") &&
+                   (rel == MC_NOVA_MITAKA || !mc_strv_contains(l, "VIR_MIGRATE_NON_SHARED_DISK")))
+                strv_add(&l, "VIR_MIGRATE_NON_SHARED_INC");
+        if (rel == MC_NOVA_MITAKA)
+                strv_remove(l, "VIR_MIGRATE_PERSIST_DEST");
+        if (block && block_tunnelled_warns(rel))
+                strv_remove(l, "VIR_MIGRATE_TUNNELLED");
+        return l;
+}
+
 static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_release rel) {
         _cleanup_strv_free_ char **flags = NULL, **bflags = NULL;
         _cleanup_free_ char *notes = NULL, *bnotes = NULL;
@@ -194,11 +236,11 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
 
         set = mc_nova_opt_get(ctx->facts, rel, &mc_nova_live_migration_flag, &s) >= 0;
         ignored = !set && mc_nova_opt_ignored(ctx->facts, rel, &mc_nova_live_migration_flag, &ign) >= 0;
-        value = set ? s.value : flags_default(rel, false);
+        value = set ? s.value : mc_nova_flags_default(rel, false);
         bset = mc_nova_opt_get(ctx->facts, rel, &mc_nova_block_migration_flag, &b) >= 0;
-        bvalue = bset ? b.value : flags_default(rel, true);
-        flags = flag_items(value);
-        bflags = flag_items(bvalue);
+        bvalue = bset ? b.value : mc_nova_flags_default(rel, true);
+        flags = mc_nova_flag_items(value);
+        bflags = mc_nova_flag_items(bvalue);
 
         /* Before Mitaka every migration looks each item up with
          * getattr(libvirt, item.strip()) (2014.1, 2014.2:nova/virt/libvirt/
@@ -319,7 +361,7 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
          * migrate_disks to migrateToURI3 (13.0.0:nova/virt/libvirt/driver.py:
          * _live_migration_operation, MIN_LIBVIRT_BLOCK_LM_WITH_VOLUMES_VERSION),
          * which libvirt refuses with TUNNELLED: every block migration fails. */
-        if (rel >= MC_NOVA_JUNO && mc_strv_contains(bflags, "VIR_MIGRATE_TUNNELLED")) {
+        if (block_tunnelled_warns(rel) && mc_strv_contains(bflags, "VIR_MIGRATE_TUNNELLED")) {
                 struct mc_libvirt_mode m;
                 bool refused;
 
@@ -513,12 +555,6 @@ void mc_check_nova_cpu_mode(struct mc_check_ctx *ctx) {
 
 /* ---- nova-config-drive ------------------------------------------------- */
 
-enum forced {
-        FORCED_NO,
-        FORCED_YES,
-        FORCED_INVALID,  /* oslo.config raises when nova reads it */
-};
-
 static bool in_list(const char *v, const char *const *l, size_t n, bool fold) {
         for (size_t i = 0; i < n; i++)
                 if (fold ? strcasecmp(v, l[i]) == 0 : streq(v, l[i]))
@@ -538,46 +574,65 @@ static bool in_list(const char *v, const char *const *l, size_t n, bool fold) {
  *   value raises when read.
  * - Mitaka on: BoolOpt (296479e1ab "force_config_drive: StrOpt -> BoolOpt"):
  *   true/1/on/yes, false/0/off/no, case-insensitive; "always" raises. */
-static enum forced config_drive_forced(enum mc_nova_release rel, const char *v) {
+enum mc_nova_forced mc_nova_config_drive_forced(enum mc_nova_release rel, const char *v) {
         static const char *const juno_true[] = { "always", "1", "t", "true", "on", "y", "yes" };
         static const char *const kilo_true[] = { "always", "True" };
         static const char *const bool_true[] = { "true", "1", "on", "yes" }, *const bool_false[] = { "false", "0", "off", "no" };
 
         if (rel <= MC_NOVA_ICEHOUSE)
-                return isempty(v) ? FORCED_NO : FORCED_YES;
+                return isempty(v) ? MC_NOVA_FORCED_NO : MC_NOVA_FORCED_YES;
         if (rel == MC_NOVA_JUNO)
-                return in_list(v, juno_true, ELEMENTSOF(juno_true), true) ? FORCED_YES : FORCED_NO;
+                return in_list(v, juno_true, ELEMENTSOF(juno_true), true) ? MC_NOVA_FORCED_YES : MC_NOVA_FORCED_NO;
         if (rel <= MC_NOVA_LIBERTY)
-                return in_list(v, kilo_true, ELEMENTSOF(kilo_true), false) ? FORCED_YES
-                     : streq(v, "False")                                     ? FORCED_NO
-                                                                             : FORCED_INVALID;
-        return in_list(v, bool_true, ELEMENTSOF(bool_true), true)    ? FORCED_YES
-             : in_list(v, bool_false, ELEMENTSOF(bool_false), true) ? FORCED_NO
-                                                                     : FORCED_INVALID;
+                return in_list(v, kilo_true, ELEMENTSOF(kilo_true), false) ? MC_NOVA_FORCED_YES
+                     : streq(v, "False")                                     ? MC_NOVA_FORCED_NO
+                                                                             : MC_NOVA_FORCED_INVALID;
+        return in_list(v, bool_true, ELEMENTSOF(bool_true), true)    ? MC_NOVA_FORCED_YES
+             : in_list(v, bool_false, ELEMENTSOF(bool_false), true) ? MC_NOVA_FORCED_NO
+                                                                     : MC_NOVA_FORCED_INVALID;
+}
+
+/* 2015.1.0:nova/virt/libvirt/driver.py:pre_live_migration skips the
+ * refusal for vfat, 12.0.0 and 13.0.0 likewise; from Newton nova copies
+ * disk.config itself (bc4b9980fa, see eval_config_drive). */
+bool mc_nova_config_drive_vfat_helps(enum mc_nova_release rel) {
+        return rel >= MC_NOVA_KILO && rel < MC_NOVA_NEWTON;
+}
+
+/* By mc_nova_config_drive_forced's own reading: "True" and "False" are
+ * read exactly from Kilo to Liberty, as booleans from Mitaka and by Juno;
+ * before Juno "False" is on too, and only an empty value is off. */
+const char *mc_nova_config_drive_spelling(enum mc_nova_release rel, bool on) {
+        static const char *const spellings[] = { "True", "False" };
+
+        for (size_t i = 0; i < ELEMENTSOF(spellings); i++)
+                if (mc_nova_config_drive_forced(rel, spellings[i]) == (on ? MC_NOVA_FORCED_YES : MC_NOVA_FORCED_NO))
+                        return spellings[i];
+        return NULL;
 }
 
 static void eval_config_drive(struct mc_check_ctx *ctx, enum mc_nova_release rel) {
         struct mc_setting s, fmt;
         struct mc_result *r;
-        enum forced f;
+        enum mc_nova_forced f;
         bool vfat;
 
         if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_force_config_drive, &s) < 0) {
                 mc_report(ctx, MC_PASS, "config drives are not forced on every instance");
                 return;
         }
-        f = config_drive_forced(rel, s.value);
-        if (f == FORCED_INVALID) {
+        f = mc_nova_config_drive_forced(rel, s.value);
+        if (f == MC_NOVA_FORCED_INVALID) {
                 r = mc_report(ctx, MC_FAIL, "force_config_drive = '%s' is not a value nova %s accepts (%s): every build "
                                             "and migration that reads it fails",
                               s.value, mc_nova_release_name(rel),
                               rel <= MC_NOVA_LIBERTY ? "always, True or False, exactly" : "true or false");
                 mc_evidence_setting(r, &s);
-                mc_result_hint(r, "set force_config_drive = %s, or remove the line",
-                               rel <= MC_NOVA_LIBERTY ? "False" : "false");
+                mc_result_hint(r, "set force_config_drive = %s (or %s), or remove the line",
+                               mc_nova_config_drive_spelling(rel, false), mc_nova_config_drive_spelling(rel, true));
                 return;
         }
-        if (f == FORCED_NO) {
+        if (f == MC_NOVA_FORCED_NO) {
                 r = mc_report(ctx, MC_PASS, "config drives are not forced on every instance");
                 mc_evidence_setting(r, &s);
                 return;
@@ -593,9 +648,8 @@ static void eval_config_drive(struct mc_check_ctx *ctx, enum mc_nova_release rel
                 mc_evidence_setting(r, &s);
                 return;
         }
-        /* 2015.1.0:nova/virt/libvirt/driver.py:pre_live_migration skips the
-         * refusal for vfat; 12.0.0 and 13.0.0 likewise. */
-        if (rel >= MC_NOVA_KILO && vfat) {
+        /* mc_nova_config_drive_vfat_helps: Kilo to Mitaka. */
+        if (mc_nova_config_drive_vfat_helps(rel) && vfat) {
                 r = mc_report(ctx, MC_PASS, "force_config_drive is on with config_drive_format = vfat, which nova %s "
                                             "can live-migrate", mc_nova_release_name(rel));
                 mc_evidence_setting(r, &s);
@@ -628,10 +682,11 @@ static void eval_config_drive(struct mc_check_ctx *ctx, enum mc_nova_release rel
         mc_evidence_setting(r, &s);
         if (vfat)
                 mc_evidence_setting(r, &fmt);
-        if (rel >= MC_NOVA_KILO)
+        if (mc_nova_config_drive_vfat_helps(rel))
                 mc_result_hint(r, "set config_drive_format = vfat in [DEFAULT], or put instances_path on shared storage");
         else
-                mc_result_hint(r, "put instances_path on shared storage, or set force_config_drive = false");
+                mc_result_hint(r, "put instances_path on shared storage, or set force_config_drive = %s",
+                               mc_nova_config_drive_spelling(rel, false));
 }
 
 void mc_check_nova_config_drive(struct mc_check_ctx *ctx) {
@@ -677,14 +732,58 @@ static bool oslo_bool(const char *v, bool dflt) {
  * - Newton requires libvirt 1.2.1 (14.0.0 MIN_LIBVIRT_VERSION): the XML is
  *   always rewritten (14.0.0:nova/virt/libvirt/migration.py:
  *   get_updated_guest_xml). */
+enum listen_verdict {
+        LISTEN_MIGRATES,
+        LISTEN_SOURCE_ONLY,      /* Havana, Icehouse: the XML goes as it is */
+        LISTEN_OLD_PEER,         /* a peer before Juno sends no addresses */
+        LISTEN_LIBVIRT_UNKNOWN,  /* SKIP */
+        LISTEN_OLD_LIBVIRT,      /* no VIR_DOMAIN_XML_MIGRATABLE */
+};
+
+static enum listen_verdict listen_verdict(json_object *facts, const struct mc_cluster *cluster, const struct mc_node *node,
+                                          enum mc_nova_release rel, const char *addr, const struct mc_node **ret_peer,
+                                          struct mc_libvirt_mode *m) {
+        if (bindable_anywhere(addr) && (rel <= MC_NOVA_ICEHOUSE || rel >= MC_NOVA_NEWTON || nova_local_addr(addr)))
+                return LISTEN_MIGRATES;
+        if (rel <= MC_NOVA_ICEHOUSE)
+                return LISTEN_SOURCE_ONLY;
+        if (rel >= MC_NOVA_NEWTON)
+                return LISTEN_MIGRATES;
+        /* A destination older than Juno sends no listen addresses, and the
+         * source falls back to the check (listen_addrs None). */
+        for (size_t i = 0; cluster && !nova_local_addr(addr) && i < cluster->n_nodes; i++) {
+                const struct mc_node *n = &cluster->nodes[i];
+                enum mc_nova_release peer = n->facts ? mc_nova_release_of(n->facts) : MC_NOVA_UNKNOWN;
+
+                if (n == node || peer == MC_NOVA_UNKNOWN || peer > MC_NOVA_ICEHOUSE)
+                        continue;
+                *ret_peer = n;
+                return LISTEN_OLD_PEER;
+        }
+        mc_libvirt_mode(facts, m);
+        if (!m->libvirt_version)
+                return LISTEN_LIBVIRT_UNKNOWN;
+        return mc_package_version_cmp(m->libvirt_version, "1.0.0") >= 0 ? LISTEN_MIGRATES : LISTEN_OLD_LIBVIRT;
+}
+
+bool mc_nova_listen_migrates(json_object *facts, const struct mc_cluster *cluster, const struct mc_node *node,
+                             enum mc_nova_release rel, const char *addr) {
+        const struct mc_node *peer = NULL;
+        struct mc_libvirt_mode m;
+
+        return listen_verdict(facts, cluster, node, rel, addr, &peer, &m) == LISTEN_MIGRATES;
+}
+
 static struct mc_result *judge_listen(struct mc_check_ctx *ctx, enum mc_nova_release rel, const char *what,
                                       const char *addr, const struct mc_setting *s) {
+        const struct mc_node *peer = NULL;
         struct mc_libvirt_mode m;
         struct mc_result *r;
 
-        if (bindable_anywhere(addr) && (rel <= MC_NOVA_ICEHOUSE || rel >= MC_NOVA_NEWTON || nova_local_addr(addr)))
+        switch (listen_verdict(ctx->facts, ctx->cluster, ctx->node, rel, addr, &peer, &m)) {
+        case LISTEN_MIGRATES:
                 return NULL;
-        if (rel <= MC_NOVA_ICEHOUSE) {
+        case LISTEN_SOURCE_ONLY:
                 r = mc_report(ctx, MC_FAIL, "%s listens on %s, an address of this node only: the destination's QEMU "
                                             "cannot bind it and nova %s fails the migration", what, addr,
                               mc_nova_release_name(rel));
@@ -693,30 +792,19 @@ static struct mc_result *judge_listen(struct mc_check_ctx *ctx, enum mc_nova_rel
                 mc_result_hint(r, "set %s = 0.0.0.0 (or ::) in [%s]", s ? s->key : "vncserver_listen",
                                s ? s->section : "DEFAULT");
                 return r;
-        }
-        if (rel >= MC_NOVA_NEWTON)
-                return NULL;
-        /* A destination older than Juno sends no listen addresses, and the
-         * source falls back to the check (listen_addrs None). */
-        for (size_t i = 0; ctx->cluster && i < ctx->cluster->n_nodes; i++) {
-                const struct mc_node *n = &ctx->cluster->nodes[i];
-                enum mc_nova_release peer = n->facts ? mc_nova_release_of(n->facts) : MC_NOVA_UNKNOWN;
-
-                if (n == ctx->node || peer == MC_NOVA_UNKNOWN || peer > MC_NOVA_ICEHOUSE || nova_local_addr(addr))
-                        continue;
+        case LISTEN_OLD_PEER:
                 r = mc_report(ctx, MC_FAIL, "%s listens on %s and %s runs nova %s, which does not send its listen "
                                             "addresses: nova %s refuses a migration there ('you must configure the "
                                             "graphics (VNC and/or SPICE) listen addresses to be either the catch-all "
                                             "address (0.0.0.0 or ::) or the local address (127.0.0.1 or ::1)')",
-                              what, addr, n->name, mc_nova_release_name(peer), mc_nova_release_name(rel));
+                              what, addr, peer->name, mc_nova_release_name(mc_nova_release_of(peer->facts)),
+                              mc_nova_release_name(rel));
                 if (s)
                         mc_evidence_setting(r, s);
                 mc_result_hint(r, "set %s = 0.0.0.0 (or ::) in [%s], or upgrade %s", s ? s->key : "vncserver_listen",
-                               s ? s->section : "DEFAULT", n->name);
+                               s ? s->section : "DEFAULT", peer->name);
                 return r;
-        }
-        mc_libvirt_mode(ctx->facts, &m);
-        if (!m.libvirt_version) {
+        case LISTEN_LIBVIRT_UNKNOWN:
                 r = mc_report(ctx, MC_SKIP, "%s listens on %s: nova %s migrates that only with libvirt 1.0.0 or later, and "
                                             "this node's libvirt version is unknown", what, addr, mc_nova_release_name(rel));
                 if (s)
@@ -724,9 +812,9 @@ static struct mc_result *judge_listen(struct mc_check_ctx *ctx, enum mc_nova_rel
                 mc_result_hint(r, "collect the tree with libvirt's package database, or set %s = 0.0.0.0",
                                s ? s->key : "vncserver_listen");
                 return r;
+        case LISTEN_OLD_LIBVIRT:
+                break;
         }
-        if (mc_package_version_cmp(m.libvirt_version, "1.0.0") >= 0)
-                return NULL;
         r = mc_report(ctx, MC_FAIL, "%s listens on %s and libvirt %s%s lacks VIR_DOMAIN_XML_MIGRATABLE: nova %s refuses the "
                                     "migration ('you must configure the graphics (VNC and/or SPICE) listen addresses to be "
                                     "either the catch-all address (0.0.0.0 or ::) or the local address (127.0.0.1 or ::1)')",
@@ -738,30 +826,46 @@ static struct mc_result *judge_listen(struct mc_check_ctx *ctx, enum mc_nova_rel
         return r;
 }
 
+/* [vnc] enabled defaults to True, [spice] enabled to False (see
+ * nova_options.c). */
+bool mc_nova_vnc_on(json_object *facts, enum mc_nova_release rel) {
+        struct mc_setting en;
+
+        return oslo_bool(mc_nova_opt_get(facts, rel, &mc_nova_vnc_enabled, &en) >= 0 ? en.value : NULL, true);
+}
+
+bool mc_nova_spice_on(json_object *facts, enum mc_nova_release rel) {
+        struct mc_setting en;
+
+        return oslo_bool(mc_nova_opt_get(facts, rel, &mc_nova_spice_enabled, &en) >= 0 ? en.value : NULL, false);
+}
+
 static void eval_vnc_listen(struct mc_check_ctx *ctx, enum mc_nova_release rel) {
-        struct mc_setting s, ign, en, sp, spen;
+        struct mc_setting s, ign, en, sp;
         bool vnc_on, spice_on, set, ignored = false;
         const char *addr;
         struct mc_result *r;
 
-        vnc_on = oslo_bool(mc_nova_opt_get(ctx->facts, rel, &mc_nova_vnc_enabled, &en) >= 0 ? en.value : NULL, true);
-        spice_on = oslo_bool(mc_nova_opt_get(ctx->facts, rel, &mc_nova_spice_enabled, &spen) >= 0 ? spen.value : NULL, false);
+        vnc_on = mc_nova_vnc_on(ctx->facts, rel);
+        spice_on = mc_nova_spice_on(ctx->facts, rel);
+        if (!vnc_on)
+                (void) mc_nova_opt_get(ctx->facts, rel, &mc_nova_vnc_enabled, &en);
         set = mc_nova_opt_get(ctx->facts, rel, &mc_nova_vnc_listen, &s) >= 0;
         if (!set)
                 ignored = mc_nova_opt_ignored(ctx->facts, rel, &mc_nova_vnc_listen, &ign) >= 0;
-        addr = set ? s.value : "127.0.0.1";
+        addr = set ? s.value : MC_NOVA_LISTEN_DEFAULT;
 
         if (vnc_on && judge_listen(ctx, rel, "VNC", addr, set ? &s : NULL))
                 return;
         if (spice_on) {
                 bool sp_set = mc_nova_opt_get(ctx->facts, rel, &mc_nova_spice_listen, &sp) >= 0;
 
-                if (judge_listen(ctx, rel, "SPICE", sp_set ? sp.value : "127.0.0.1", sp_set ? &sp : NULL))
+                if (judge_listen(ctx, rel, "SPICE", sp_set ? sp.value : MC_NOVA_LISTEN_DEFAULT, sp_set ? &sp : NULL))
                         return;
         }
         if (vnc_on && ignored) {
                 r = mc_report(ctx, MC_WARN, "%s in [%s] is not read by nova %s: the VNC listen address is the "
-                                            "default 127.0.0.1", ign.key, ign.section, mc_nova_release_name(rel));
+                                            "default %s", ign.key, ign.section, mc_nova_release_name(rel), MC_NOVA_LISTEN_DEFAULT);
                 mc_evidence_setting(r, &ign);
                 mc_result_hint(r, "set server_listen in [vnc]");
                 return;
@@ -772,7 +876,7 @@ static void eval_vnc_listen(struct mc_check_ctx *ctx, enum mc_nova_release rel) 
                 return;
         }
         if (!set) {
-                mc_report(ctx, MC_PASS, "VNC listens on 127.0.0.1 (default): the destination can bind it too");
+                mc_report(ctx, MC_PASS, "VNC listens on %s (default): the destination can bind it too", MC_NOVA_LISTEN_DEFAULT);
                 return;
         }
         if (bindable_anywhere(addr)) {

@@ -131,7 +131,7 @@ const struct mc_nova_opt mc_nova_spice_enabled = {
             "2014.1:nova/spice/__init__.py spice_opts (default False); 33.0.0:nova/conf/spice.py" } },
 };
 
-static bool name_read_by(const struct mc_nova_name *n, enum mc_nova_release r) {
+bool mc_nova_name_read_by(const struct mc_nova_name *n, enum mc_nova_release r) {
         if (r == MC_NOVA_UNKNOWN)
                 return true;
         if (n->since != MC_NOVA_UNKNOWN && r < n->since)
@@ -154,7 +154,7 @@ int mc_nova_opt_get(json_object *facts, enum mc_nova_release release, const stru
                 const char *path = mc_json_str(json_object_array_get_idx(files, f), NULL);
 
                 for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++)
-                        if (name_read_by(&o->names[i], release) &&
+                        if (mc_nova_name_read_by(&o->names[i], release) &&
                             mc_facts_setting(facts, path, o->names[i].section, o->names[i].key, ret) >= 0)
                                 return 0;
         }
@@ -164,7 +164,7 @@ int mc_nova_opt_get(json_object *facts, enum mc_nova_release release, const stru
 int mc_nova_opt_ignored(json_object *facts, enum mc_nova_release release, const struct mc_nova_opt *o,
                         struct mc_setting *ret) {
         for (size_t i = 0; i < ELEMENTSOF(o->names) && o->names[i].key; i++)
-                if (!name_read_by(&o->names[i], release) &&
+                if (!mc_nova_name_read_by(&o->names[i], release) &&
                     mc_facts_nova(facts, o->names[i].section, o->names[i].key, ret) >= 0)
                         return 0;
         return -ENOENT;

@@ -39,6 +39,9 @@ extern const struct mc_nova_opt mc_nova_spice_listen;
 extern const struct mc_nova_opt mc_nova_spice_enabled;
 extern const struct mc_nova_opt mc_nova_live_migration_tunnelled;
 
+/* Whether release reads the spelling n (MC_NOVA_UNKNOWN: every one). */
+bool mc_nova_name_read_by(const struct mc_nova_name *n, enum mc_nova_release release);
+
 /* The value release reads, -ENOENT when unset (the caller applies nova's
  * default). With release unknown, every name is tried. */
 int mc_nova_opt_get(json_object *facts, enum mc_nova_release release, const struct mc_nova_opt *o,

@@ -192,7 +192,10 @@ const struct mc_check mc_checks[] = {
                        "later copy disk.config themselves. The value is read as each release reads it: Icehouse forces "
                        "a config drive for any non-empty value, 'false' included (bug 1319180); Juno takes always or a "
                        "boolean string; Kilo and Liberty only always, True or False; Mitaka and later a boolean, so "
-                       "'always' there, or 'true' on Kilo, fails every build that reads it.",
+                       "'always' there, or 'true' on Kilo, fails every build that reads it. The fix writes the value as the "
+                       "release reads what was meant (True or False; before Juno off is no line at all) and, Kilo to "
+                       "Mitaka, config_drive_format = vfat for a forced drive; a drive forced before Kilo is left to "
+                       "the operator (shared storage, or off).",
                 .fix = mc_fix_nova_config_drive,
         },
         {
@@ -231,7 +234,11 @@ const struct mc_check mc_checks[] = {
                        "every migration, while Mitaka ignores it and corrects the flags at startup (a warning). "
                        "PERSIST_DEST is harmless (Mitaka strips it). TUNNELLED in block_migration_flag (Juno's "
                        "default) is a warning: block migrations go without NBD, and Mitaka's fail with libvirt 1.2.17 "
-                       "or later. From Newton nova sets the flags itself and the line is a warning that does nothing.",
+                       "or later. From Newton nova sets the flags itself and the line is a warning that does nothing. The fix "
+                       "rewrites both lists in one run, where the release reads them: unknown and empty items out, "
+                       "LIVE, PEER2PEER and UNDEFINE_SOURCE in, NON_SHARED_INC in the block flags only, TUNNELLED out "
+                       "of them from Juno, what Mitaka corrects corrected; [DEFAULT] lines Juno no longer reads move to "
+                       "[libvirt]; from Newton the line goes.",
                 .fix = mc_fix_nova_live_migration_flag,
         },
         {
@@ -260,7 +267,8 @@ const struct mc_check mc_checks[] = {
                        "otherwise refuse any address but 0.0.0.0, 127.0.0.1, :: or ::1; Newton and later always "
                        "rewrite it. The option moved from [DEFAULT] "
                        "vncserver_listen to [vnc] (Liberty), was renamed server_listen (Queens), and the old names "
-                       "went in Yoga.",
+                       "went in Yoga. The fix sets VNC's and SPICE's listen address that fails to 0.0.0.0, under the "
+                       "name the release reads, and moves one under a name it no longer reads.",
                 .fix = mc_fix_nova_vnc_listen,
         },
         {

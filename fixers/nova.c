@@ -9,11 +9,10 @@
 #include "fixers.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
+#include "nova_rules.h"
 #include "util.h"
 
 #define NOVA_CONF "/etc/nova/nova.conf"
-#define LIVE_FLAGS "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE"
-#define BLOCK_FLAGS "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC"
 
 static void set_at(struct mc_fix_ctx *ctx, const struct mc_setting *s, const char *value) {
         _cleanup_free_ char *path = mc_strdup_printf("%s/%s", s->section, s->key);
@@ -39,7 +38,7 @@ static void set_opt(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const stru
         for (size_t i = 0; i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
                 const struct mc_nova_name *n = &o->names[i];
 
-                if ((n->since == MC_NOVA_UNKNOWN || rel >= n->since) && (n->until == MC_NOVA_UNKNOWN || rel <= n->until)) {
+                if (mc_nova_name_read_by(n, rel)) {
                         _cleanup_free_ char *path = mc_strdup_printf("%s/%s", n->section, n->key);
                         mc_plan_set(ctx, NOVA_CONF, LENS_NOVA, MC_CONF_INI, path, value);
                         return;
@@ -47,8 +46,9 @@ static void set_opt(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const stru
         }
 }
 
-/* Remove every definition of o, in every file, under every name. */
-static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
+/* Remove every definition of o, in every file, under every name release
+ * does not read (MC_NOVA_UNKNOWN: under every name). */
+static void rm_names(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o, enum mc_nova_release unread_by) {
         json_object *files = mc_json_path(ctx->facts, "nova", "files", NULL);
 
         for (size_t f = 0; files && f < json_object_array_length(files); f++) {
@@ -57,10 +57,23 @@ static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
                 for (size_t i = 0; path && i < ELEMENTSOF(o->names) && o->names[i].key; i++) {
                         struct mc_setting s;
 
-                        if (mc_facts_setting(ctx->facts, path, o->names[i].section, o->names[i].key, &s) >= 0)
+                        if ((unread_by == MC_NOVA_UNKNOWN || !mc_nova_name_read_by(&o->names[i], unread_by)) &&
+                            mc_facts_setting(ctx->facts, path, o->names[i].section, o->names[i].key, &s) >= 0)
                                 rm_at(ctx, &s);
                 }
         }
+}
+
+static void rm_opt(struct mc_fix_ctx *ctx, const struct mc_nova_opt *o) {
+        rm_names(ctx, o, MC_NOVA_UNKNOWN);
+}
+
+/* o set to value under a name release reads. An unset option whose value
+ * sits under a name release no longer reads (the operator's, which the
+ * check reports as not read) moves: the old line out, the new one in. */
+static void move_or_set(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, const char *value) {
+        rm_names(ctx, o, rel);
+        set_opt(ctx, rel, o, value);
 }
 
 static void restart_nova(struct mc_fix_ctx *ctx) {
@@ -69,17 +82,77 @@ static void restart_nova(struct mc_fix_ctx *ctx) {
         mc_plan_restart(ctx, cmd);
 }
 
+static bool strv_equal(char *const *a, char *const *b) {
+        size_t i = 0;
+
+        for (; a[i] && b[i]; i++)
+                if (!streq(a[i], b[i]))
+                        return false;
+        return !a[i] && !b[i];
+}
+
+/* a and b hold the same flags in any order, but. */
+static bool same_flags_but(char *const *a, char *const *b, const char *but) {
+        for (size_t i = 0; a[i]; i++)
+                if (!streq(a[i], but) && !mc_strv_contains(b, a[i]))
+                        return false;
+        for (size_t i = 0; b[i]; i++)
+                if (!streq(b[i], but) && !mc_strv_contains(a, b[i]))
+                        return false;
+        return true;
+}
+
+/* The list the check passes (mc_nova_flags_repaired), from what the
+ * operator wrote (where release reads it, else where it no longer does)
+ * or the release's default. TUNNELLED that Mitaka puts back into the
+ * block flags (live_migration_tunnelled = True) stays as nova uses it:
+ * *tunnelled says so. Returns whether anything was planned. */
+static bool repair_flags(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o, bool block,
+                         bool *tunnelled) {
+        _cleanup_strv_free_ char **items = NULL, **want = NULL, **used = NULL;
+        _cleanup_free_ char *value = NULL;
+        struct mc_setting s, ign;
+        bool set = mc_nova_opt_get(ctx->facts, rel, o, &s) >= 0;
+        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0, forced;
+
+        items = mc_nova_flag_items(set ? s.value : unread ? ign.value : mc_nova_flags_default(rel, block));
+        want = mc_nova_flags_repaired(rel, block, items);
+        used = mc_nova_flags_used(ctx->facts, rel, block, want);
+        forced = block && mc_strv_contains(used, "VIR_MIGRATE_TUNNELLED") && !mc_strv_contains(want, "VIR_MIGRATE_TUNNELLED");
+        *tunnelled = *tunnelled || forced;
+        if (!unread && (strv_equal(items, want) || (forced && same_flags_but(items, want, "VIR_MIGRATE_TUNNELLED"))))
+                return false;
+        value = mc_strdup("");
+        for (size_t i = 0; want[i]; i++)
+                mc_strappendf(&value, "%s%s", i ? ", " : "", want[i]);
+        if (unread)
+                move_or_set(ctx, rel, o, value);
+        else
+                set_opt(ctx, rel, o, value);
+        return true;
+}
+
+/* One run fixes both lists: a fixed live_migration_flag would otherwise
+ * uncover the block flags' warning in the next check. */
 int mc_fix_nova_live_migration_flag(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
+        bool planned, tunnelled = false;
 
         if (rel == MC_NOVA_UNKNOWN)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
-        if (rel >= MC_NOVA_NEWTON)
+        if (rel >= MC_NOVA_NEWTON) {
                 rm_opt(ctx, &mc_nova_live_migration_flag);
-        else if (strstr(ctx->result->summary, "block_migration_flag"))
-                set_opt(ctx, rel, &mc_nova_block_migration_flag, BLOCK_FLAGS);
-        else
-                set_opt(ctx, rel, &mc_nova_live_migration_flag, LIVE_FLAGS);
+                planned = true;
+        } else {
+                planned = repair_flags(ctx, rel, &mc_nova_live_migration_flag, false, &tunnelled);
+                planned = repair_flags(ctx, rel, &mc_nova_block_migration_flag, true, &tunnelled) || planned;
+        }
+        if (!planned)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         tunnelled ? "live_migration_tunnelled = True makes nova %s tunnel block "
+                                                     "migrations: turning it off is the operator's choice"
+                                                   : "no fixer for this finding on nova %s",
+                                         mc_nova_release_name(rel));
         restart_nova(ctx);
         return 0;
 }
@@ -95,6 +168,10 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
 
                 /* One node alone has no baseline to agree on: the model
                  * must suit every node a guest may move to. */
+                if (rel == MC_NOVA_UNKNOWN)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "the nova release is unknown (--nova-release): which name it reads "
+                                                 "the model under is too");
                 if (!baseline || n < 2)
                         return mc_plan_unfixable(ctx->plan, ctx->check->id,
                                                  "cpu_mode = custom needs the CPU model every node supports: run migcheck "
@@ -108,35 +185,101 @@ int mc_fix_nova_cpu_mode(struct mc_fix_ctx *ctx) {
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
                                          "cpu_mode is not a mode nova knows; which one is right is the operator's choice");
         /* A model with host-model or host-passthrough: nova refuses it, so
-         * removing it changes no working setup. */
-        rm_at(ctx, &model);
+         * removing it changes no working setup. Every spelling and file:
+         * the effective line alone would uncover the next one. */
+        rm_opt(ctx, &mc_nova_cpu_models);
         restart_nova(ctx);
         return 0;
+}
+
+/* What the operator meant by force_config_drive = v, read by the
+ * releases' own rules: off where Mitaka's boolean reads off (false, 0,
+ * off, no), on where Juno's reading is on (always or a true boolean
+ * string); -1 for neither. */
+static int config_drive_meant(const char *v) {
+        if (mc_nova_config_drive_forced(MC_NOVA_MITAKA, v) == MC_NOVA_FORCED_NO)
+                return 0;
+        if (mc_nova_config_drive_forced(MC_NOVA_JUNO, v) == MC_NOVA_FORCED_YES)
+                return 1;
+        return -1;
 }
 
 int mc_fix_nova_config_drive(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
+        struct mc_setting s, fmt;
+        const char *spelling;
+        int meant;
 
-        if (rel < MC_NOVA_KILO || rel >= MC_NOVA_NEWTON)
+        if (rel == MC_NOVA_UNKNOWN)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
+        if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_force_config_drive, &s) < 0)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "force_config_drive was not found");
+        meant = config_drive_meant(s.value);
+        if (meant < 0)
                 return mc_plan_unfixable(ctx->plan, ctx->check->id,
-                                         "before Kilo only shared storage or force_config_drive = false helps: an "
-                                         "operator's choice");
-        set_opt(ctx, rel, &mc_nova_config_drive_format, "vfat");
+                                         "force_config_drive = '%s' says neither on nor off: which is meant is the "
+                                         "operator's choice",
+                                         s.value);
+        if (meant && mc_nova_config_drive_forced(rel, s.value) == MC_NOVA_FORCED_YES &&
+            !mc_nova_config_drive_vfat_helps(rel)) {
+                spelling = mc_nova_config_drive_spelling(rel, false);
+                if (spelling)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "before Kilo only shared storage or force_config_drive = %s helps: an "
+                                                 "operator's choice",
+                                                 spelling);
+                return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                         "before Juno only shared storage or removing the force_config_drive line helps "
+                                         "(any value but an empty one, 'false' too, turns it on): an operator's choice");
+        }
+        /* Written as this release reads the meaning; off with no spelling
+         * (before Juno) is no line at all. */
+        spelling = mc_nova_config_drive_spelling(rel, meant);
+        if (mc_nova_config_drive_forced(rel, s.value) == (meant ? MC_NOVA_FORCED_YES : MC_NOVA_FORCED_NO))
+                ;  /* read as meant: the value stays */
+        else if (!spelling)
+                rm_opt(ctx, &mc_nova_force_config_drive);
+        else
+                set_at(ctx, &s, spelling);
+        if (meant && mc_nova_config_drive_vfat_helps(rel) &&
+            !(mc_nova_opt_get(ctx->facts, rel, &mc_nova_config_drive_format, &fmt) >= 0 && streq(fmt.value, "vfat")))
+                set_opt(ctx, rel, &mc_nova_config_drive_format, "vfat");
         restart_nova(ctx);
         return 0;
 }
 
+/* o's address where release reads it: kept where it migrates
+ * (mc_nova_listen_migrates), else the wildcard; moved from a name release
+ * no longer reads. Returns whether anything was planned. */
+static bool fix_listen(struct mc_fix_ctx *ctx, enum mc_nova_release rel, const struct mc_nova_opt *o) {
+        struct mc_setting s, ign;
+        bool set = mc_nova_opt_get(ctx->facts, rel, o, &s) >= 0;
+        bool unread = !set && mc_nova_opt_ignored(ctx->facts, rel, o, &ign) >= 0;
+        const char *addr = set ? s.value : unread ? ign.value : MC_NOVA_LISTEN_DEFAULT;
+        const char *want = mc_nova_listen_migrates(ctx->facts, ctx->cluster, ctx->node, rel, addr) ? addr : "0.0.0.0";
+
+        if (unread)
+                move_or_set(ctx, rel, o, want);
+        else if (!streq(want, addr))
+                set_opt(ctx, rel, o, want);
+        else
+                return false;
+        return true;
+}
+
+/* VNC and SPICE both: the check stops at the first that fails. */
 int mc_fix_nova_vnc_listen(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
-        struct mc_setting s;
+        bool planned = false;
 
-        if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_vnc_listen, &s) >= 0)
-                set_at(ctx, &s, "0.0.0.0");
-        else {
-                /* A name this release no longer reads: move it. */
-                rm_opt(ctx, &mc_nova_vnc_listen);
-                set_opt(ctx, rel, &mc_nova_vnc_listen, "0.0.0.0");
-        }
+        if (rel == MC_NOVA_UNKNOWN)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "the nova release is unknown (--nova-release)");
+        if (mc_nova_vnc_on(ctx->facts, rel))
+                planned = fix_listen(ctx, rel, &mc_nova_vnc_listen);
+        if (mc_nova_spice_on(ctx->facts, rel))
+                planned = fix_listen(ctx, rel, &mc_nova_spice_listen) || planned;
+        if (!planned)
+                return mc_plan_unfixable(ctx->plan, ctx->check->id, "no fixer for this finding");
         restart_nova(ctx);
         return 0;
 }

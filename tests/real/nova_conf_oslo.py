@@ -16,6 +16,9 @@ TEST is one of
   sample-fix  `migcheck fix` on the Debian sample with two operator
            mistakes: only the intended lines change, oslo.config reads the
            fixed values, and a second fix changes nothing
+  fix-types  `migcheck fix` of force_config_drive values the release
+           refuses: oslo.config, given the option as that release defines
+           it, refuses the value before and accepts what the fix wrote
 
 Must run with Debian's python3 (/usr/bin/python3), which has oslo_config.
 """
@@ -634,6 +637,59 @@ def run_sample_fix(args, keep):
 
 # --------------------------------------------------------------------------
 
+# force_config_drive as each release defines it: Kilo and Liberty a StrOpt
+# with choices (2015.1.0:nova/virt/configdrive.py configdrive_opts), Mitaka
+# on a BoolOpt (296479e1ab "force_config_drive: StrOpt -> BoolOpt").
+FORCE_CONFIG_DRIVE = {
+    'kilo': lambda: cfg.StrOpt('force_config_drive', choices=['always', 'True', 'False']),
+    'zed': lambda: cfg.BoolOpt('force_config_drive'),
+}
+
+
+def oslo_typed(root, release, key):
+    """The value nova of release gets for [DEFAULT] key, or the exception
+    oslo.config raises reading it."""
+    oslo = OsloRun(root)
+    oslo.conf.register_opt(FORCE_CONFIG_DRIVE[release]())
+    try:
+        return oslo.conf[key]
+    except Exception as e:  # what nova would get: ConfigFileValueError
+        return e
+
+
+def run_fix_types(args, keep):
+    cases = [  # release, the value written, what nova reads after the fix
+        ('kilo', 'true', 'True'),
+        ('kilo', 'false', 'False'),
+        ('zed', 'always', True),
+        ('zed', 'y', True),
+    ]
+    for release, value, want in cases:
+        tmp = tempfile.mkdtemp(prefix='mc-fix-types-')
+        try:
+            os.makedirs(tmp + '/etc/nova')
+            with open(tmp + C, 'w') as f:
+                f.write('[DEFAULT]\n# puppet-nova\nforce_config_drive=%s\n\n[libvirt]\nvirt_type=kvm\n' % value)
+            before = oslo_typed(tmp, release, 'force_config_drive')
+            check(isinstance(before, Exception), 'fix-types: %s reads %r as %r' % (release, value, before))
+            cmd = [args.migcheck, 'fix', '--root', tmp, '--nova-release', release, '--only', 'nova-config-drive',
+                   '--color', 'never']
+            run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            check(run.returncode == 0, 'fix-types: %s %r: fix exit %d: %s%s' % (
+                release, value, run.returncode, run.stdout.decode(), run.stderr.decode()))
+            after = oslo_typed(tmp, release, 'force_config_drive')
+            check(after == want and type(after) is type(want),
+                  'fix-types: %s %r: nova reads %r after the fix, not %r' % (release, value, after, want))
+            again = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            check(again.returncode == 0 and b'nothing to fix' in again.stdout + again.stderr,
+                  'fix-types: %s %r: second fix: %s' % (release, value, (again.stdout + again.stderr).decode()))
+        finally:
+            shutil.rmtree(tmp)
+    print('fix-types: %d values nova refused, read as meant after the fix' % len(cases))
+
+
+# --------------------------------------------------------------------------
+
 SECRETS = ['s3cr3t', 'dbpass', 'apidbpass', 'adm1nPw', 'ks-pass-1', 'plc-pass', 'mdsecret',
            'lmpass', 'r4bbit2', 'r4bbit3', 'brokenpw', 'nbpw']
 
@@ -708,12 +764,13 @@ def main():
     ap.add_argument('--migcheck', required=True)
     ap.add_argument('--source', required=True, help='the source tree (for the keep list)')
     ap.add_argument('--debs', help='fetch-debs cache (with root/)')
-    ap.add_argument('test', choices=['sample', 'diff', 'secrets', 'sample-fix'])
+    ap.add_argument('test', choices=['sample', 'diff', 'secrets', 'sample-fix', 'fix-types'])
     args = ap.parse_args()
     keep = keep_list(args.source)
     if args.test in ('sample', 'sample-fix') and not args.debs:
         ap.error('sample needs --debs')
-    {'sample': run_sample, 'diff': run_diff, 'secrets': run_secrets, 'sample-fix': run_sample_fix}[args.test](args, keep)
+    {'sample': run_sample, 'diff': run_diff, 'secrets': run_secrets, 'sample-fix': run_sample_fix,
+     'fix-types': run_fix_types}[args.test](args, keep)
     if failures:
         print('%d failure(s)' % len(failures))
         return 1

@@ -177,6 +177,8 @@ static void test_new_key_lands_in_its_section(void **state) {
         /* nova reads [LIBVIRT] as [libvirt]: the key goes there, after its last entry. */
         assert_string_equal(text, "[DEFAULT]\nstate_path = /var/lib/nova\n\n[LIBVIRT]\nvirt_type = kvm\n"
                                   "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE\n"
+                                  "block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+                                  "VIR_MIGRATE_NON_SHARED_INC, VIR_MIGRATE_LIVE\n"
                                   "# a comment that closes the section\n\n[vnc]\nenabled = true\n");
         assert_string_equal(status_of(t, "nova-live-migration-flag"), "fixed");
 }
