@@ -270,10 +270,11 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
         aug_rm(a, "/augeas/text/fix");
         if (aug_set(a, TEXT, text ?: "") < 0 || aug_text_store(a, f->lens, TEXT, TREE) < 0) {
                 const char *msg = NULL, *line = NULL;
+                int err = aug_error(a);  /* before aug_get() resets it */
 
                 aug_get(a, "/augeas/text" TREE "/error/message", &msg);
                 aug_get(a, "/augeas/text" TREE "/error/line", &line);
-                if (!msg && aug_error(a) == AUG_ENOLENS) {
+                if (!msg && err == AUG_ENOLENS) {
                         *ret_error = mc_lens_missing_message(f->lens);
                         return -ENOENT;
                 }

@@ -73,12 +73,6 @@ char *mc_lens_missing_message(const char *lens) {
                                 mc_lens_path());
 }
 
-/* Whether a failed aug_text_store() failed because the lens module could
- * not be loaded, not because of the text. */
-static bool lens_missing(augeas *a) {
-        return aug_error(a) == AUG_ENOLENS;
-}
-
 int mc_aug_new(augeas **ret) {
         augeas *a;
 
@@ -467,18 +461,22 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
         r = aug_text_store(a, spec->lens, in, tree);
         if (r < 0) {
                 const char *msg = NULL, *line = NULL, *lens_err = NULL;
-                _cleanup_free_ char *m = NULL;
+                _cleanup_free_ char *m = NULL, *details = NULL;
+                /* before any other call, which resets augeas's error */
+                int err = aug_error(a);
 
+                if (err != AUG_NOERROR)
+                        details = mc_strdup(aug_error_details(a) ?: aug_error_message(a));
                 aug_get(a, "/augeas/text/migcheck/tree/error/message", &msg);
                 aug_get(a, "/augeas/text/migcheck/tree/error/line", &line);
-                if (!msg && lens_missing(a)) {
+                if (!msg && err == AUG_ENOLENS) {
                         /* migcheck's own installation, not the node's file */
                         m = mc_lens_missing_message(spec->lens);
                         return file_error_kind(spec, m, 0, "lens");
                 }
-                if (!msg && aug_error(a) != AUG_NOERROR) {
+                if (!msg && err != AUG_NOERROR) {
                         /* The lens itself could not be loaded. */
-                        lens_err = aug_error_details(a) ?: aug_error_message(a);
+                        lens_err = details;
                         m = mc_strdup_printf("cannot load lens %s: %s", spec->lens, lens_err);
                         return file_error_kind(spec, m, 0, "lens");
                 }
