@@ -186,6 +186,14 @@ char *mc_virtconf_type_error(const char *kind, const char *key, enum mc_virt_typ
                         return mc_strdup_printf("expected an unsigned integer for '%s' parameter", key);
                 if (strtoull(value, NULL, 10) > UINT_MAX)
                         return mc_strdup_printf("value for '%s' parameter must be in range 0:%u", key, UINT_MAX);
+                /* the value checks daemonConfigLoadOptions() and
+                 * virQEMUDriverConfigLoadNetworkEntry() make */
+                if (streq(value, "0") && streq(key, "max_workers"))
+                        return mc_strdup("'max_workers' must be greater than 0");
+                if (streq(value, "0") && streq(key, "migration_port_min"))
+                        return mc_strdup("migration_port_min: port must be greater than 0");
+                if (streq(key, "migration_port_max") && strtoull(value, NULL, 10) > 65535)
+                        return mc_strdup("migration_port_max: port must be between the minimal port and 65535");
                 return NULL;
         case GET_INT:
                 if (type != MC_VIRT_INT && type != MC_VIRT_UINT)
