@@ -434,6 +434,8 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
         static const char tree[] = "/migcheck/tree", in[] = "/migcheck/text";
         _cleanup_free_ char *norm = NULL, *type_error = NULL;
         int type_error_line = 0;
+        const char *orig = text;
+        size_t orig_len = len;
         json_object *f, *body;
         int r;
 
@@ -479,6 +481,16 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
                         lens_err = details;
                         m = mc_strdup_printf("cannot load lens %s: %s", spec->lens, lens_err);
                         return file_error_kind(spec, m, 0, "lens");
+                }
+                if (spec->shape == MC_CONF_VIRT) {
+                        /* in libvirt's words, at the line libvirt names */
+                        _cleanup_free_ char *why = NULL;
+                        int at = 0;
+
+                        if (mc_virtconf_diagnose(orig, orig_len, &why, &at) < 0) {
+                                m = mc_strdup_printf("parse error: %s", why);
+                                return file_error(spec, m, at);
+                        }
                 }
                 m = mc_strdup_printf("parse error: %s", msg ?: "unknown");
                 return file_error(spec, m, line ? atoi(line) : 0);

@@ -80,6 +80,172 @@ bool mc_virtconf_blank_only(const char *text, size_t len, int *ret_line) {
         return true;
 }
 
+/* ---- virConfParse()'s walk, for its error messages --------------------- */
+
+struct walk {
+        const char *cur, *end;
+        int line;
+        const char *error;
+};
+
+#define W_CUR(w) ((w)->cur < (w)->end ? *(w)->cur : '\0')
+static bool is_eol(char c) {
+        return c == '\n' || c == '\r';
+}
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t';
+}
+static bool is_digit(char c) {
+        return c >= '0' && c <= '9';
+}
+static bool is_alpha(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static void skip_blanks(struct walk *w) {
+        while (w->cur < w->end && is_blank(*w->cur))
+                w->cur++;
+}
+
+static void skip_blanks_eol(struct walk *w) {
+        while (w->cur < w->end && (is_blank(*w->cur) || is_eol(*w->cur))) {
+                if (*w->cur == '\n')
+                        w->line++;
+                w->cur++;
+        }
+}
+
+static void next(struct walk *w) {
+        if (w->cur < w->end)
+                w->cur++;
+}
+
+static bool fail(struct walk *w, const char *message) {
+        w->error = message;
+        return false;
+}
+
+/* virConfParseString */
+static bool walk_string(struct walk *w) {
+        char q = W_CUR(w);
+
+        if (q == '"' && w->cur + 6 < w->end && strncmp(w->cur, "\"\"\"", 3) == 0) {
+                w->cur += 3;
+                while (w->cur + 2 < w->end && strncmp(w->cur, "\"\"\"", 3) != 0) {
+                        if (*w->cur == '\n')
+                                w->line++;
+                        next(w);
+                }
+                if (w->cur + 3 > w->end || strncmp(w->cur, "\"\"\"", 3) != 0)
+                        return fail(w, "unterminated string");
+                w->cur += 3;
+                return true;
+        }
+        next(w);
+        while (w->cur < w->end && *w->cur != q && !is_eol(*w->cur))
+                next(w);
+        if (W_CUR(w) != q)
+                return fail(w, "unterminated string");
+        next(w);
+        return true;
+}
+
+/* virConfParseValue */
+static bool walk_value(struct walk *w) {
+        char c;
+
+        skip_blanks(w);
+        if (w->cur >= w->end)
+                return fail(w, "expecting a value");
+        c = *w->cur;
+        if (c == '"' || c == '\'')
+                return walk_string(w);
+        if (c == '[') {
+                next(w);
+                skip_blanks_eol(w);
+                if (w->cur < w->end && *w->cur != ']') {
+                        if (!walk_value(w))
+                                return false;
+                        skip_blanks_eol(w);
+                }
+                while (w->cur < w->end && *w->cur != ']') {
+                        if (*w->cur != ',')
+                                return fail(w, "expecting a separator in list");
+                        next(w);
+                        skip_blanks_eol(w);
+                        if (W_CUR(w) == ']')
+                                break;
+                        if (!walk_value(w))
+                                return false;
+                        skip_blanks_eol(w);
+                }
+                if (W_CUR(w) != ']')
+                        return fail(w, "list is not closed with ]");
+                next(w);
+                return true;
+        }
+        if (is_digit(c) || c == '-' || c == '+') {
+                if (c == '-' || c == '+')
+                        next(w);
+                if (!is_digit(W_CUR(w)))
+                        return fail(w, "unterminated number");
+                while (is_digit(W_CUR(w)))
+                        next(w);
+                return true;
+        }
+        return fail(w, "expecting a value");
+}
+
+/* virConfParseStatement, then virConfParseSeparator */
+static bool walk_statement(struct walk *w) {
+        skip_blanks_eol(w);
+        if (W_CUR(w) == '#') {
+                while (w->cur < w->end && !is_eol(*w->cur))
+                        next(w);
+        } else {
+                skip_blanks(w);
+                if (!is_alpha(W_CUR(w)))
+                        return fail(w, "expecting a name");
+                while (is_alpha(W_CUR(w)) || is_digit(W_CUR(w)) || W_CUR(w) == '_')
+                        next(w);
+                skip_blanks(w);
+                if (W_CUR(w) != '=')
+                        return fail(w, "expecting an assignment");
+                next(w);
+                skip_blanks(w);
+                if (!walk_value(w))
+                        return false;
+                skip_blanks(w);
+                if (W_CUR(w) == '#')
+                        while (w->cur < w->end && !is_eol(*w->cur))
+                                next(w);
+        }
+        skip_blanks(w);
+        if (w->cur >= w->end)
+                return true;
+        if (is_eol(*w->cur))
+                skip_blanks_eol(w);
+        else if (*w->cur == ';') {
+                next(w);
+                skip_blanks_eol(w);
+        } else
+                return fail(w, "expecting a separator");
+        return true;
+}
+
+int mc_virtconf_diagnose(const char *text, size_t len, char **ret_message, int *ret_line) {
+        struct walk w = { .cur = text, .end = text + len, .line = 1 };
+
+        while (w.cur < w.end)
+                if (!walk_statement(&w)) {
+                        *ret_message = mc_strdup(w.error);
+                        *ret_line = w.line;
+                        return -EINVAL;
+                }
+        *ret_message = NULL;
+        return 0;
+}
+
 /* How a daemon reads a key: virConfGetValue{Bool,Int,UInt,String,StringList}. */
 enum getter { GET_BOOL, GET_INT, GET_UINT, GET_STRING, GET_STRING_LIST, GET_STRING_OR_LIST };
 

@@ -36,6 +36,13 @@ char *mc_virtconf_quote(const char *value);
  * file; an empty file is read as empty. */
 bool mc_virtconf_blank_only(const char *text, size_t len, int *ret_line);
 
+/* Where and why virConfParse() refuses text the lens refused: libvirt's
+ * message ("expecting a value") and line, found by walking the text as
+ * virConfParse() does (no tree is built: the lens reads, this only
+ * words a refusal as libvirt would). 0 with ret_message NULL when the walk
+ * finds nothing to refuse. */
+int mc_virtconf_diagnose(const char *text, size_t len, char **ret_message, int *ret_line);
+
 /* What libvirt's daemon (kind "libvirtd", "virtproxyd", "virtqemud", or
  * "qemu" for qemu.conf) says of a known key whose value has the wrong
  * type, as virConfGetValue*() words it; NULL when the daemon takes it (or
