@@ -27,7 +27,7 @@ enum mc_conf_shape {
 
 struct mc_conf_spec {
         const char *path;   /* as on the node */
-        const char *lens;   /* e.g. "Libvirtd.lns" */
+        const char *lens;   /* e.g. "Mc_virtconf.lns" */
         const char *kind;   /* recorded in facts: "libvirtd", "nova", ... */
         enum mc_conf_shape shape;
         /* Keep only these keys (NULL: all). Used for nova.conf, so that no
