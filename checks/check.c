@@ -60,11 +60,21 @@ bool mc_require_file(struct mc_check_ctx *ctx, const char *path) {
 
         if (mc_facts_file(ctx->facts, path, &e) != MC_FILE_ERROR)
                 return true;
-        r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' did not parse", path);
+        if (e.lens) {
+                /* migcheck's installation is at fault, not the node's file */
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate '%s': %s", path, e.message);
+                mc_result_hint(r, "reinstall migcheck (its lenses are in share/migcheck/lenses beside its bin/) or "
+                                  "set MIGCHECK_LENS_PATH to the directory holding them");
+                return false;
+        }
+        if (mc_startswith(e.message, "libvirt refuses it"))
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: libvirt does not accept '%s'", path);
+        else
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' did not parse", path);
         mc_result_evidence(r, path, (unsigned) e.line, "%s", e.message);
-        if (mc_startswith(path, "/etc/libvirt/"))
-                mc_result_hint(r, "correct the file at the line named (libvirt's lenses reject unknown keys and "
-                                  "trailing comments), then run migcheck again");
+        if (mc_startswith(e.message, "libvirt refuses it"))
+                mc_result_hint(r, "libvirt does not start with this value: correct it at the line named, then run "
+                                  "migcheck again");
         else
                 mc_result_hint(r, "correct the file at the line named, then run migcheck again");
         return false;

@@ -77,18 +77,19 @@ static int apply_edit(augeas *a, enum mc_conf_shape shape, const struct mc_edit 
         if (e->kind == MC_EDIT_RM)
                 return aug_rm(a, node) < 0 ? -EIO : 0;
 
-        /* The last definition is the one that counts: change it. */
+        /* The definition that counts: the last for oslo.config and the
+         * shell, the first for libvirt (virConfGetValue). */
         n = aug_match(a, node, &m);
         for (int i = 0; i < n; i++)
                 free(m[i]);
         free(m);
         if (n > 0) {
-                _cleanup_free_ char *last = mc_strdup_printf("%s[last()]", node);
-                return aug_set(a, last, e->value) < 0 ? -EIO : 0;
+                _cleanup_free_ char *counted = mc_strdup_printf("%s[%s]", node, shape == MC_CONF_VIRT ? "1" : "last()");
+                return aug_set(a, counted, e->value) < 0 ? -EIO : 0;
         }
         /* A new key goes after the section's last entry, not after the
          * blank lines and comments that close it. */
-        entries = mc_strdup_printf("%s/*[label() != '#comment']", parent);
+        entries = mc_strdup_printf("%s/*[label() != '#comment' and label() != '#empty']", parent);
         n = aug_match(a, entries, &m);
         if (n > 0) {
                 int r = aug_insert(a, m[n - 1], key, 0);
@@ -261,7 +262,7 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 free(text);
                 text = t;
         }
-        if (text && f->shape == MC_CONF_INI && strchr(text, '\r')) {
+        if (text && (f->shape == MC_CONF_INI || f->shape == MC_CONF_VIRT) && strchr(text, '\r')) {
                 *ret_error = mc_strdup_printf("%s: has CR line endings; migcheck does not rewrite such a file", f->file);
                 return -EBADMSG;
         }
@@ -270,9 +271,14 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
         aug_rm(a, "/augeas/text/fix");
         if (aug_set(a, TEXT, text ?: "") < 0 || aug_text_store(a, f->lens, TEXT, TREE) < 0) {
                 const char *msg = NULL, *line = NULL;
+                int err = aug_error(a);  /* before aug_get() resets it */
 
                 aug_get(a, "/augeas/text" TREE "/error/message", &msg);
                 aug_get(a, "/augeas/text" TREE "/error/line", &line);
+                if (!msg && err == AUG_ENOLENS) {
+                        *ret_error = mc_lens_missing_message(f->lens);
+                        return -ENOENT;
+                }
                 *ret_error = mc_strdup_printf("%s:%s: parse error: %s", f->file, line ?: "?", msg ?: "unknown");
                 return -EBADMSG;
         }

@@ -103,6 +103,9 @@ void mc_plan_set(struct mc_fix_ctx *ctx, const char *file, const char *lens, enu
                  const char *path, const char *value);
 void mc_plan_rm(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum mc_conf_shape shape,
                 const char *path);
+/* A string value in one of libvirt's files (MC_CONF_VIRT), quoted as
+ * libvirt writes it ("none"); integers go through mc_plan_set bare. */
+void mc_plan_set_virt_string(struct mc_fix_ctx *ctx, const char *file, const char *key, const char *value);
 void mc_plan_symlink(struct mc_fix_ctx *ctx, const char *path, const char *target);
 void mc_plan_mkdir(struct mc_fix_ctx *ctx, const char *path, uid_t uid, gid_t gid, mode_t mode);
 void mc_plan_restart(struct mc_fix_ctx *ctx, const char *command);

@@ -4,6 +4,7 @@
 /* Every fixer, one per fixable check id: mc_fix_<id with _ for ->. */
 
 #include "fix.h"
+#include "virtconf.h"
 
 int mc_fix_firewall_libvirt_port(struct mc_fix_ctx *ctx);
 int mc_fix_firewall_migration_ports(struct mc_fix_ctx *ctx);
@@ -31,8 +32,11 @@ char *mc_restart_command(json_object *facts, const char *service);
 /* A fresh random (version 4) UUID. */
 void mc_uuid_random(char ret[static 37]);
 
-#define LENS_LIBVIRTD "Libvirtd.lns"
-#define LENS_QEMU "Libvirtd_qemu.lns"
+/* libvirt's own files (libvirtd.conf, virtqemud.conf, qemu.conf ...): values
+ * as written, so a string is planned quoted (mc_virtconf_quote) and an
+ * integer bare. */
+#define LENS_LIBVIRTD MC_LENS_VIRTCONF
+#define LENS_QEMU MC_LENS_VIRTCONF
 #define LENS_SHELLVARS "Mc_shellvars.lns"
 #define LENS_NOVA "Mc_nova.lns"
 #define LENS_HOSTS "Hosts.lns"

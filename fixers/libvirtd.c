@@ -60,8 +60,8 @@ int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx) {
         restart = mc_restart_command(ctx->facts, m.daemon);
         if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &s) >= 0 &&
             (mc_startswith(s.value, "127.") || streq(s.value, "::1") || streq(s.value, "localhost")))
-                mc_plan_rm(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, "listen_addr");
-        mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, t.scheme == MC_SCHEME_TLS ? "listen_tls" : "listen_tcp",
+                mc_plan_rm(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_VIRT, "listen_addr");
+        mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_VIRT, t.scheme == MC_SCHEME_TLS ? "listen_tls" : "listen_tcp",
                     "1");
         mc_plan_restart(ctx, restart);
         return 0;
@@ -89,7 +89,7 @@ int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx) {
                                                  "sets %s = \"none\" instead (then admit only the compute nodes in the "
                                                  "firewall)",
                                                  key);
-                mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, key, "none");
+                mc_plan_set_virt_string(ctx, m.daemon_conf, key, "none");
                 restart = mc_restart_command(ctx->facts, m.daemon);
                 mc_plan_restart(ctx, restart);
                 return 0;
@@ -103,7 +103,7 @@ int mc_fix_libvirtd_auth(struct mc_fix_ctx *ctx) {
                                          key);
         /* An invalid type, or polkit on a network socket: sasl is what
          * libvirt itself defaults to, never weaker than what was there. */
-        mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_FLAT, key, "sasl");
+        mc_plan_set_virt_string(ctx, m.daemon_conf, key, "sasl");
         restart = mc_restart_command(ctx->facts, m.daemon);
         mc_plan_restart(ctx, restart);
         return 0;
@@ -119,7 +119,7 @@ int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx) {
         if (!conf || !mc_startswith(conf, "/etc/libvirt/"))
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "the failing host_uuid was not found in a file");
         mc_uuid_random(uuid);
-        mc_plan_set(ctx, conf, LENS_LIBVIRTD, MC_CONF_FLAT, "host_uuid", uuid);
+        mc_plan_set_virt_string(ctx, conf, "host_uuid", uuid);
         restart = mc_restart_command(ctx->facts, strstr(conf, "virtqemud") ? "virtqemud" : "libvirtd");
         mc_plan_restart(ctx, restart);
         return 0;
@@ -136,7 +136,7 @@ int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx) {
         mc_libvirt_mode(ctx->facts, &m);
         conf = m.modular ? "/etc/libvirt/virtqemud.conf" : "/etc/libvirt/libvirtd.conf";
         mc_uuid_random(uuid);
-        mc_plan_set(ctx, conf, LENS_LIBVIRTD, MC_CONF_FLAT, "host_uuid", uuid);
+        mc_plan_set_virt_string(ctx, conf, "host_uuid", uuid);
         restart = mc_restart_command(ctx->facts, m.modular ? "virtqemud" : "libvirtd");
         mc_plan_restart(ctx, restart);
         return 0;

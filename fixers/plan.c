@@ -66,6 +66,12 @@ void mc_plan_rm(struct mc_fix_ctx *ctx, const char *file, const char *lens, enum
         add_edit(ctx, file, lens, shape, MC_EDIT_RM, path, NULL, 0);
 }
 
+void mc_plan_set_virt_string(struct mc_fix_ctx *ctx, const char *file, const char *key, const char *value) {
+        _cleanup_free_ char *quoted = mc_virtconf_quote(value);
+
+        add_edit(ctx, file, MC_LENS_VIRTCONF, MC_CONF_VIRT, MC_EDIT_SET, key, quoted, 0);
+}
+
 void mc_plan_ipt_insert(struct mc_fix_ctx *ctx, const char *file, const char *chain, unsigned before, const char *rule) {
         add_edit(ctx, file, "Iptables.lns", MC_CONF_IPTABLES, MC_EDIT_IPT_INSERT, chain, rule, before);
 }

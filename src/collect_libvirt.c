@@ -9,17 +9,19 @@
 #include "collect.h"
 #include "facts.h"
 #include "util.h"
+#include "virtconf.h"
 
-/* Debian 12 ships no virtproxyd/virtqemud lens; their keys are a subset of
- * libvirtd.conf's, which the Libvirtd lens reads. */
+/* Every one of libvirt's own files is read with libvirt's grammar
+ * (virconf.c), through migcheck's Mc_virtconf lens: the stock Libvirtd
+ * lenses know one release's keys and refuse what libvirt accepts. */
 static const struct mc_conf_spec daemon_confs[] = {
-        { "/etc/libvirt/libvirtd.conf", "Libvirtd.lns", "libvirtd", MC_CONF_FLAT, NULL },
-        { "/etc/libvirt/virtproxyd.conf", "Libvirtd.lns", "virtproxyd", MC_CONF_FLAT, NULL },
-        { "/etc/libvirt/virtqemud.conf", "Libvirtd.lns", "virtqemud", MC_CONF_FLAT, NULL },
+        { "/etc/libvirt/libvirtd.conf", MC_LENS_VIRTCONF, "libvirtd", MC_CONF_VIRT, NULL },
+        { "/etc/libvirt/virtproxyd.conf", MC_LENS_VIRTCONF, "virtproxyd", MC_CONF_VIRT, NULL },
+        { "/etc/libvirt/virtqemud.conf", MC_LENS_VIRTCONF, "virtqemud", MC_CONF_VIRT, NULL },
 };
 
 static const struct mc_conf_spec qemu_conf = {
-        "/etc/libvirt/qemu.conf", "Libvirtd_qemu.lns", "qemu", MC_CONF_FLAT, NULL,
+        "/etc/libvirt/qemu.conf", MC_LENS_VIRTCONF, "qemu", MC_CONF_VIRT, NULL,
 };
 
 /* libsasl2 reads the application's file, libvirt.conf, from /etc/sasl2. */

@@ -3,11 +3,14 @@
 
 #include <augeas.h>
 #include <ctype.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util.h"
+#include "virtconf.h"
 
 #ifndef MC_LENS_DIR_INSTALLED
 #define MC_LENS_DIR_INSTALLED "/usr/local/share/migcheck/lenses"
@@ -15,17 +18,59 @@
 #ifndef MC_LENS_DIR_SOURCE
 #define MC_LENS_DIR_SOURCE ""
 #endif
+#ifndef MC_BUILD_DIR
+#define MC_BUILD_DIR ""
+#endif
 
 #define REDACTED "<redacted>"
 
+/* The lenses are part of migcheck: an install moved to another prefix
+ * finds its own beside its binary, and only a binary in the build tree
+ * reads the source tree's (so an installed migcheck never depends on the
+ * sources still being there). */
 const char *mc_lens_path(void) {
         static char path[4096];
         const char *env = getenv("MIGCHECK_LENS_PATH");
+        char exe[PATH_MAX];
+        ssize_t n;
+        FILE *f;
+        char *buf = NULL;
+        size_t len = 0;
 
-        if (!path[0])
-                snprintf(path, sizeof(path), "%s%s%s:%s", env ?: "", env ? ":" : "", MC_LENS_DIR_INSTALLED,
-                         MC_LENS_DIR_SOURCE);
+        if (path[0])
+                return path;
+        f = mc_assert_alloc(open_memstream(&buf, &len));
+        if (env && env[0])
+                fprintf(f, "%s:", env);
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+                char *slash;
+
+                exe[n] = '\0';
+                slash = strrchr(exe, '/');
+                if (slash) {
+                        *slash = '\0';
+                        fprintf(f, "%s/../share/migcheck/lenses:", exe);
+                }
+        }
+        fputs(MC_LENS_DIR_INSTALLED, f);
+        if (n > 0 && MC_BUILD_DIR[0] && MC_LENS_DIR_SOURCE[0] && mc_startswith(exe, MC_BUILD_DIR) &&
+            (exe[strlen(MC_BUILD_DIR)] == '/' || exe[strlen(MC_BUILD_DIR)] == '\0'))
+                fprintf(f, ":%s", MC_LENS_DIR_SOURCE);
+        fclose(f);
+        snprintf(path, sizeof(path), "%s", buf);
+        free(buf);
         return path;
+}
+
+char *mc_lens_missing_message(const char *lens) {
+        _cleanup_free_ char *module = mc_strdup(lens);
+        char *dot = strchr(module, '.');
+
+        if (dot)
+                *dot = '\0';
+        return mc_strdup_printf("lens '%s' not found in '%s': reinstall migcheck or set MIGCHECK_LENS_PATH", module,
+                                mc_lens_path());
 }
 
 int mc_aug_new(augeas **ret) {
@@ -102,14 +147,20 @@ static json_object *file_facts(const struct mc_conf_spec *spec, const char *stat
         return f;
 }
 
-static json_object *file_error(const struct mc_conf_spec *spec, const char *message, int line) {
+static json_object *file_error_kind(const struct mc_conf_spec *spec, const char *message, int line, const char *kind) {
         json_object *f = file_facts(spec, "error"), *e = json_object_new_object();
 
         json_object_object_add(e, "message", json_object_new_string(message));
+        if (kind)
+                json_object_object_add(e, "kind", json_object_new_string(kind));
         if (line > 0)
                 json_object_object_add(e, "line", json_object_new_int(line));
         json_object_object_add(f, "error", e);
         return f;
+}
+
+static json_object *file_error(const struct mc_conf_spec *spec, const char *message, int line) {
+        return file_error_kind(spec, message, line, NULL);
 }
 
 static bool keep_key(const struct mc_conf_spec *spec, const char *key) {
@@ -240,34 +291,93 @@ static char *ini_text(const char *text, size_t len, size_t *ret_len) {
         return out;
 }
 
+/* A list's items as libvirt reads them, through the lens's tree: strings
+ * unquoted, integers in decimal, a nested list as an array. Sets
+ * *ret_strings false when an item is not a string. */
+static json_object *virt_items(augeas *a, const char *node, bool *ret_strings) {
+        _cleanup_free_ char *expr = mc_strdup_printf("%s/*[label() != '#comment']", node);
+        json_object *items = json_object_new_array();
+        char **m = NULL;
+        int n = aug_match(a, expr, &m);
+
+        for (int i = 0; i < n; i++) {
+                const char *raw = NULL;
+                _cleanup_free_ char *v = NULL;
+                enum mc_virt_type t;
+
+                if (aug_get(a, m[i], &raw) == 1 && raw && mc_virtconf_scalar(raw, &v, &t) >= 0) {
+                        json_object_array_add(items, json_object_new_string(v));
+                        if (t != MC_VIRT_STRING)
+                                *ret_strings = false;
+                } else {
+                        bool ignored = true;
+
+                        json_object_array_add(items, virt_items(a, m[i], &ignored));
+                        *ret_strings = false;
+                }
+        }
+        for (int i = 0; i < n; i++)
+                free(m[i]);
+        free(m);
+        return items;
+}
+
 static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key, const char *raw,
-                        const struct mc_conf_spec *spec, const char *text, size_t len) {
+                        const struct mc_conf_spec *spec, const char *text, size_t len, char **ret_type_error,
+                        int *ret_type_error_line) {
         _cleanup_free_ char *value = NULL, *linetext = NULL;
         unsigned ls, le, vs, ve, ss, se, line = 0;
+        enum mc_virt_type vt = MC_VIRT_STRING;
+        json_object *s, *items = NULL;
         char *fn = NULL;
-        json_object *s;
 
-        if (!raw) {
-                /* lists and valueless keys (libvirtd.conf): nothing a check reads */
+        if (spec->shape == MC_CONF_VIRT) {
+                bool strings = true;
+
+                /* virConfGetValue() takes the first definition of a key. */
+                if (json_object_object_get_ex(into, key, NULL))
+                        return;
+                if (!raw) {
+                        vt = MC_VIRT_LIST;
+                        items = virt_items(a, node_path, &strings);
+                } else if (mc_virtconf_scalar(raw, &value, &vt) < 0)
+                        return;  /* the lens stores nothing else */
+                if (!*ret_type_error) {
+                        char *e = mc_virtconf_type_error(spec->kind, key, vt, vt == MC_VIRT_LIST && strings ? NULL
+                                                                                : value ?: "");
+                        if (e) {
+                                *ret_type_error = e;
+                                *ret_type_error_line = -1;  /* set below, from the span */
+                        }
+                }
+        } else if (!raw) {
+                /* valueless keys: nothing a check reads */
                 if (spec->shape != MC_CONF_INI)
                         return;
                 /* "key =": oslo.config reads "", which overrides an earlier value */
                 raw = "";
         }
         /* Copy first: raw (from aug_ns_attr) lives only until the next call into augeas. */
-        value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
+        if (!value && vt != MC_VIRT_LIST)
+                value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
         if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
                 line = mc_line_of_offset(text, len, ss);
                 linetext = mc_line_text(text, len, line);
         }
         free(fn);
+        if (ret_type_error_line && *ret_type_error_line == -1)
+                *ret_type_error_line = (int) line;
 
         if (mc_key_is_secret(key)) {
                 free(value);
-                value = mc_strdup(REDACTED);
+                value = items ? NULL : mc_strdup(REDACTED);
+                if (items) {
+                        json_object_put(items);
+                        items = NULL;
+                }
                 free(linetext);
                 linetext = mc_strdup_printf("%s = " REDACTED, key);
-        } else if (strstr(value, "://")) {
+        } else if (value && strstr(value, "://")) {
                 char *v = mc_redact_url(value);
 
                 if (!streq(v, value)) {
@@ -279,13 +389,18 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
         }
 
         s = json_object_new_object();
-        json_object_object_add(s, "value", json_object_new_string(value));
+        if (value)
+                json_object_object_add(s, "value", json_object_new_string(value));
+        if (spec->shape == MC_CONF_VIRT)
+                json_object_object_add(s, "type", json_object_new_string(mc_virt_type_to_string(vt)));
+        if (items)
+                json_object_object_add(s, "items", items);
         if (line > 0)
                 json_object_object_add(s, "line", json_object_new_int((int) line));
         if (linetext)
                 json_object_object_add(s, "text", json_object_new_string(linetext));
         /* A repeated key replaces the earlier one: the last definition wins
-         * in oslo.config and in libvirt's config reader alike. */
+         * in oslo.config and the shell (libvirt's is kept above). */
         json_object_object_add(into, key, s);
 }
 
@@ -296,7 +411,7 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
  * ~10 ms that way). Comments and libvirtd.conf's #empty nodes are filtered
  * out in the expression, so the span lookups below stay cheap too. */
 static void collect_children(augeas *a, const char *tree, json_object *into, const struct mc_conf_spec *spec,
-                             const char *text, size_t len) {
+                             const char *text, size_t len, char **ret_type_error, int *ret_type_error_line) {
         static const char var[] = "mc_children";
         _cleanup_free_ char *expr = mc_strdup_printf("%s/*[label() != '#comment' and label() != '#empty']", tree);
         int n = aug_defvar(a, var, expr);
@@ -310,17 +425,27 @@ static void collect_children(augeas *a, const char *tree, json_object *into, con
                 if (!keep_key(spec, key))
                         continue;
                 _cleanup_free_ char *path = mc_strdup_printf("$%s[%d]", var, i + 1);
-                add_setting(a, into, path, key, value, spec, text, len);
+                add_setting(a, into, path, key, value, spec, text, len, ret_type_error, ret_type_error_line);
         }
         aug_defvar(a, var, NULL);
 }
 
 json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, const char *text, size_t len) {
         static const char tree[] = "/migcheck/tree", in[] = "/migcheck/text";
-        _cleanup_free_ char *norm = NULL;
+        _cleanup_free_ char *norm = NULL, *type_error = NULL;
+        int type_error_line = 0;
+        const char *orig = text;
+        size_t orig_len = len;
         json_object *f, *body;
         int r;
 
+        if (spec->shape == MC_CONF_VIRT) {
+                int line;
+
+                /* virConfParse(): blank space alone is no statement */
+                if (mc_virtconf_blank_only(text, len, &line))
+                        return file_error(spec, "parse error: expecting a name", line);
+        }
         if (spec->shape == MC_CONF_INI) {
                 norm = ini_text(text, len, &len);
                 text = norm;
@@ -338,16 +463,36 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
         r = aug_text_store(a, spec->lens, in, tree);
         if (r < 0) {
                 const char *msg = NULL, *line = NULL, *lens_err = NULL;
-                _cleanup_free_ char *m = NULL;
+                _cleanup_free_ char *m = NULL, *details = NULL;
+                /* before any other call, which resets augeas's error */
+                int err = aug_error(a);
 
+                if (err != AUG_NOERROR)
+                        details = mc_strdup(aug_error_details(a) ?: aug_error_message(a));
                 aug_get(a, "/augeas/text/migcheck/tree/error/message", &msg);
                 aug_get(a, "/augeas/text/migcheck/tree/error/line", &line);
-                if (!msg && aug_error(a) != AUG_NOERROR) {
+                if (!msg && err == AUG_ENOLENS) {
+                        /* migcheck's own installation, not the node's file */
+                        m = mc_lens_missing_message(spec->lens);
+                        return file_error_kind(spec, m, 0, "lens");
+                }
+                if (!msg && err != AUG_NOERROR) {
                         /* The lens itself could not be loaded. */
-                        lens_err = aug_error_details(a) ?: aug_error_message(a);
+                        lens_err = details;
                         m = mc_strdup_printf("cannot load lens %s: %s", spec->lens, lens_err);
-                } else
-                        m = mc_strdup_printf("parse error: %s", msg ?: "unknown");
+                        return file_error_kind(spec, m, 0, "lens");
+                }
+                if (spec->shape == MC_CONF_VIRT) {
+                        /* in libvirt's words, at the line libvirt names */
+                        _cleanup_free_ char *why = NULL;
+                        int at = 0;
+
+                        if (mc_virtconf_diagnose(orig, orig_len, &why, &at) < 0) {
+                                m = mc_strdup_printf("parse error: %s", why);
+                                return file_error(spec, m, at);
+                        }
+                }
+                m = mc_strdup_printf("parse error: %s", msg ?: "unknown");
                 return file_error(spec, m, line ? atoi(line) : 0);
         }
 
@@ -363,17 +508,25 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
                         if (aug_label(a, sections[i], &label) == 1 && label && label[0] != '#') {
                                 _cleanup_free_ char *name = ini_section(label);
                                 json_object *sec = mc_json_get_or_add_object(body, name);
-                                collect_children(a, sections[i], sec, spec, text, len);
+                                collect_children(a, sections[i], sec, spec, text, len, &type_error, &type_error_line);
                         }
                         free(sections[i]);
                 }
                 free(sections);
                 json_object_object_add(f, "sections", body);
         } else {
-                collect_children(a, tree, body, spec, text, len);
+                collect_children(a, tree, body, spec, text, len, &type_error, &type_error_line);
                 json_object_object_add(f, "settings", body);
         }
         aug_rm(a, "/migcheck");
+        if (type_error) {
+                /* The file parses, but the daemon that reads it stops at
+                 * this value (daemonConfigLoadOptions() / qemu's driver
+                 * failing to load its configuration): the same verdict. */
+                _cleanup_free_ char *m = mc_strdup_printf("libvirt refuses it: %s", type_error);
+                json_object_put(f);
+                return file_error(spec, m, type_error_line);
+        }
         return f;
 }
 

@@ -16,7 +16,9 @@
 typedef struct augeas augeas;
 
 enum mc_conf_shape {
-        MC_CONF_FLAT,  /* key = value (libvirtd.conf, /etc/default/...) */
+        MC_CONF_FLAT,  /* key = value (/etc/default/..., sasl2): the last definition wins */
+        MC_CONF_VIRT,  /* libvirt's virConf files (Mc_virtconf.lns, src/virtconf.h): values quoted as
+                        * written, lists; the first definition wins, as in virConfGetValue() */
         MC_CONF_INI,   /* [section] key = value (nova.conf) */
         MC_CONF_HOSTS, /* /etc/hosts (Hosts.lns): edits name host names, not paths (fixers/apply_hosts.c) */
         MC_CONF_IPTABLES,  /* iptables-save text (Iptables.lns); only the fix engine edits it this way:
@@ -25,7 +27,7 @@ enum mc_conf_shape {
 
 struct mc_conf_spec {
         const char *path;   /* as on the node */
-        const char *lens;   /* e.g. "Libvirtd.lns" */
+        const char *lens;   /* e.g. "Mc_virtconf.lns" */
         const char *kind;   /* recorded in facts: "libvirtd", "nova", ... */
         enum mc_conf_shape shape;
         /* Keep only these keys (NULL: all). Used for nova.conf, so that no
@@ -33,9 +35,16 @@ struct mc_conf_spec {
         const char *const *keep;
 };
 
-/* Where migcheck's own lenses live: $MIGCHECK_LENS_PATH, then the
- * installed and the source directory. */
+/* Where migcheck's own lenses live: $MIGCHECK_LENS_PATH, then
+ * ../share/migcheck/lenses beside the running binary (a relocated
+ * install), the configured install directory, and the source tree's
+ * fixers/lenses for binaries in the build tree. */
 const char *mc_lens_path(void);
+
+/* The message for a lens migcheck ships that the path above does not hold:
+ * "lens 'Mc_virtconf' not found in PATH: reinstall migcheck or set
+ * MIGCHECK_LENS_PATH". */
+char *mc_lens_missing_message(const char *lens);
 
 int mc_aug_new(augeas **ret);
 void mc_aug_freep(augeas **a);

@@ -88,6 +88,7 @@ enum mc_file_state mc_facts_file(json_object *facts, const char *path, struct mc
                         .file = path,
                         .message = mc_json_str(e, "message") ?: "unreadable",
                         .line = line > 0 && line < INT32_MAX ? (int) line : 0,
+                        .lens = streq_ptr(mc_json_str(e, "kind"), "lens"),
                 };
         }
         return st;

@@ -55,6 +55,7 @@ struct mc_file_error {
         const char *file;
         const char *message;
         int line;
+        bool lens;  /* migcheck could not load its lens: not the file's fault */
 };
 
 /* Typed, NULL-tolerant access into a json-c tree. */

@@ -198,12 +198,59 @@ static void test_libvirtd_conf_parse_error(void **state) {
         const struct mc_result *r;
 
         fixture_rhel6_icehouse(t->root);
-        /* libvirt's lens rejects trailing comments and unknown syntax. */
-        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nlisten_tls = 0 # no tls\n");
+        /* An unterminated string: virConfParseString() refuses it, and so
+         * does the lens, at the statement's line. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nlisten_addr = \"0.0.0.0\n");
         run_check(t->root, "libvirtd-listen", NULL, &t->rs);
         r = one_row(&t->rs);
         assert_row(r, MC_ERROR, "did not parse");
         assert_evidence(r, "/etc/libvirt/libvirtd.conf", 2, "parse error");
+}
+
+/* What libvirtd reads although the stock lenses refused it (issue 18):
+ * comments after values, trailing commas, keys of other releases,
+ * indentation, ';' separators, a last line without newline. */
+static void test_libvirtd_conf_as_libvirt_reads_it(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf",
+                   "listen_tls = 0 # no tls\n"
+                   "  listen_tcp = 1\t# indented, with a tab\n"
+                   "max_requests = 20\n"
+                   "sasl_allowed_username_list = [ \"nova@EXAMPLE\",\n   \"admin\", ]\n"
+                   "auth_tcp = 'none'; tcp_port = \"16509\"");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_PASS, "listens for tcp on port 16509");
+}
+
+/* libvirtd reads the first definition of a key (virConfGetValue). */
+static void test_libvirtd_conf_first_definition_wins(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 0\nlisten_tcp = 1\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_FAIL, "listen_tcp is 0");
+        assert_evidence(r, "/etc/libvirt/libvirtd.conf", 1, "listen_tcp = 0");
+}
+
+/* A known key of the wrong type stops libvirtd (virConfGetValueBool in
+ * daemonConfigLoadOptions): an ERROR naming the line, not a verdict. */
+static void test_libvirtd_conf_type_refused(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        fixture_rhel6_icehouse(t->root);
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "# quoted by a template\nlisten_tcp = \"1\"\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        r = one_row(&t->rs);
+        assert_row(r, MC_ERROR, "libvirt does not accept '/etc/libvirt/libvirtd.conf'");
+        assert_evidence(r, "/etc/libvirt/libvirtd.conf", 2, "expected a bool for 'listen_tcp' parameter");
 }
 
 static void test_binary_config_is_error(void **state) {
@@ -476,6 +523,9 @@ int main(void) {
                 T(test_tls_scheme_needs_listen_tls),
                 T(test_ssh_scheme_skips_listener),
                 T(test_libvirtd_conf_parse_error),
+                T(test_libvirtd_conf_as_libvirt_reads_it),
+                T(test_libvirtd_conf_first_definition_wins),
+                T(test_libvirtd_conf_type_refused),
                 T(test_binary_config_is_error),
                 T(test_auth_values),
                 T(test_auth_sasl),
