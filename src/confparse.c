@@ -285,10 +285,14 @@ static void collect_children(augeas *a, const char *tree, json_object *into, con
  * lines until a blank line or the next statement, then assigns. Only kept
  * keys build their value, so a credential is never even copied. */
 /* Every section is recorded, kept keys or not (docs/facts.md), and the
- * facts travel to the coordinator: a file of a million one-line sections
- * fits in MC_CONF_MAX_SIZE but would make a facts document of 30 MB. nova
- * knows about a hundred option groups; deployment tools write a few dozen. */
-#define MC_INI_MAX_SECTIONS 10000
+ * facts travel to the coordinator; and the fix engine renders a file
+ * through Mc_nova, whose put (aug_text_retrieve) grows with the square of
+ * the distinct sections and keys: 9,000 sections took 20 s, 40,000 keys in
+ * one section 47 s. A file past these bounds is refused, so neither
+ * collection nor a fix can take minutes. nova knows about a hundred option
+ * groups and under a thousand options; Debian's sample has 59 sections. */
+#define MC_INI_MAX_SECTIONS 1000
+#define MC_INI_MAX_SETTINGS 10000
 #define INI_STR_(x) #x
 #define INI_STR(x) INI_STR_(x)
 
@@ -297,17 +301,26 @@ struct ini_pending {
         unsigned line;
         const char *text;  /* the key's line, for the facts' "text" */
         size_t text_len;
-        FILE *value;       /* NULL unless the key is kept */
-        char *buf;
-        size_t buf_len;
+        bool keep;         /* the value is built only for kept keys */
+        char *value;       /* one buffer for the whole file, reused */
+        size_t value_len, value_cap;
 };
 
+static void ini_value_add(struct ini_pending *p, const char *s, size_t n) {
+        if (p->value_len + n + 1 > p->value_cap) {
+                p->value_cap = p->value_len + n + 1 > 2 * p->value_cap ? p->value_len + n + 1 : 2 * p->value_cap;
+                p->value = mc_assert_alloc(realloc(p->value, p->value_cap));
+        }
+        memcpy(p->value + p->value_len, s, n);
+        p->value_len += n;
+        p->value[p->value_len] = '\0';
+}
+
 static void ini_pending_clear(struct ini_pending *p) {
-        if (p->value)
-                fclose(p->value);
-        free(p->buf);
         free(p->key);
-        *p = (struct ini_pending) {};
+        p->key = NULL;
+        p->keep = false;
+        p->value_len = 0;
 }
 
 /* oslo.config's assignment(): a key needs a section. */
@@ -316,11 +329,9 @@ static int ini_flush(struct ini_pending *p, json_object *sec) {
                 return 0;
         if (!sec)
                 return -EBADMSG;
-        if (p->value) {
-                fclose(p->value);
-                p->value = NULL;
-                add_value(sec, p->key, TAKE_PTR(p->buf), p->line, mc_assert_alloc(strndup(p->text, p->text_len)));
-        }
+        if (p->keep)
+                add_value(sec, p->key, mc_assert_alloc(strndup(p->value ?: "", p->value_len)), p->line,
+                          mc_assert_alloc(strndup(p->text, p->text_len)));
         ini_pending_clear(p);
         return 0;
 }
@@ -341,7 +352,7 @@ static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, 
         struct ini_pending p = {};
         json_object *sec = NULL, *f;
         const char *err = NULL;
-        unsigned lineno = 0, errline = 0;
+        unsigned lineno = 0, errline = 0, n_settings = 0;
         size_t len;
 
         text = ini_text(raw, raw_len, &len);
@@ -358,11 +369,11 @@ static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, 
                 } else if (l[0] == ' ' || l[0] == '\t') {
                         if (!p.key)
                                 err = "unexpected continuation line", errline = lineno;
-                        else if (p.value) {
+                        else if (p.keep) {
                                 size_t k = py_lspace(l, n);
 
-                                fputc('\n', p.value);
-                                fwrite(l + k, 1, n - k, p.value);
+                                ini_value_add(&p, "\n", 1);
+                                ini_value_add(&p, l + k, n - k);
                         }
                 } else if (ini_flush(&p, sec) < 0)
                         err = "section must be started before assignment", errline = p.line;
@@ -394,6 +405,10 @@ static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, 
                                 err = "key cannot be empty", errline = lineno;
                                 break;
                         }
+                        if (++n_settings > MC_INI_MAX_SETTINGS) {
+                                err = "more than " INI_STR(MC_INI_MAX_SETTINGS) " settings", errline = lineno;
+                                break;
+                        }
                         p.key = mc_assert_alloc(strndup(l + ks, kl));
                         p.line = lineno;
                         p.text = l;
@@ -407,8 +422,8 @@ static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, 
                                         ve = ve - vs > 1 ? ve - 1 : vs;
                                         vs += vs < ve;
                                 }
-                                p.value = mc_assert_alloc(open_memstream(&p.buf, &p.buf_len));
-                                fwrite(l + vs, 1, ve - vs, p.value);
+                                p.keep = true;
+                                ini_value_add(&p, l + vs, ve - vs);
                         }
                 }
                 l = next;
@@ -416,6 +431,7 @@ static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, 
         if (!err && ini_flush(&p, sec) < 0)
                 err = "section must be started before assignment", errline = p.line;
         ini_pending_clear(&p);
+        free(p.value);
         if (err) {
                 _cleanup_free_ char *m = mc_strdup_printf("parse error: %s", err);
                 return file_error(spec, m, (int) errline);
