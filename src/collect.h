@@ -48,5 +48,12 @@ void mc_collect_net(struct mc_collector *c);
 void mc_collect_probes(struct mc_collector *c);
 void mc_collect_firewall(struct mc_collector *c);
 
+/* How nova.conf and each file nova reads with it is parsed (path: nova.conf's). */
+extern const struct mc_conf_spec mc_nova_conf_spec;
+/* How the libvirt configuration file of this kind ("libvirtd", "qemu",
+ * "sasl2", "libvirt-auth", ...) is parsed, or NULL: the collector's own
+ * spec, for the fuzzers and benches. */
+const struct mc_conf_spec *mc_libvirt_conf_spec(const char *kind);
+
 /* Record a parsed config file under facts.files. */
 json_object *mc_collect_conf(struct mc_collector *c, const struct mc_conf_spec *spec);

@@ -70,3 +70,13 @@ void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs) {
         if (needs & MC_NEED_QEMU)
                 mc_collect_conf(c, &qemu_conf);
 }
+
+const struct mc_conf_spec *mc_libvirt_conf_spec(const char *kind) {
+        const struct mc_conf_spec *all[] = { &daemon_confs[0], &daemon_confs[1], &daemon_confs[2], &qemu_conf,
+                                             &sasl_conf, &auth_confs[0] };
+
+        for (size_t i = 0; i < ELEMENTSOF(all); i++)
+                if (streq(all[i]->kind, kind))
+                        return all[i];
+        return NULL;
+}

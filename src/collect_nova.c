@@ -28,6 +28,8 @@ static const char *const nova_keep[] = {
 };
 
 #define NOVA_CONF "/etc/nova/nova.conf"
+
+const struct mc_conf_spec mc_nova_conf_spec = { NOVA_CONF, "Mc_nova.lns", "nova", MC_CONF_INI, nova_keep };
 #define NOVA_CONF_D "/etc/nova/nova.conf.d"
 #define NOVA_COMPUTE_CONF "/etc/nova/nova-compute.conf"
 
@@ -165,7 +167,7 @@ void mc_collect_nova(struct mc_collector *c) {
         json_object *nova = mc_json_get_or_add_object(c->facts, "nova");
         json_object *files = json_object_new_array();
         _cleanup_strv_free_ char **dropins = NULL;
-        struct mc_conf_spec spec = { NOVA_CONF, "Mc_nova.lns", "nova", MC_CONF_INI, nova_keep };
+        struct mc_conf_spec spec = mc_nova_conf_spec;
         json_object *f;
 
         json_object_object_add(nova, "files", files);

@@ -193,15 +193,18 @@ static size_t py_space_len(const char *s, size_t avail) {
         return 0;
 }
 
-static char *py_lstrip(char *s) {
-        for (size_t k; (k = py_space_len(s, strnlen(s, 3)));)
-                s += k;
-        return s;
+/* Python's str.lstrip() and str.rstrip() on the n bytes at s: how many
+ * bytes of white space lead, and how many bytes are left without the
+ * trailing ones. */
+static size_t py_lspace(const char *s, size_t n) {
+        size_t i = 0;
+
+        for (size_t k; i < n && (k = py_space_len(s + i, n - i)); i += k)
+                ;
+        return i;
 }
 
-static void py_rstrip(char *s) {
-        size_t n = strlen(s);
-
+static size_t py_rstrip_len(const char *s, size_t n) {
         for (bool again = true; again && n > 0;) {
                 again = false;
                 for (size_t k = 1; k <= 3 && k <= n; k++)
@@ -211,48 +214,7 @@ static void py_rstrip(char *s) {
                                 break;
                         }
         }
-        s[n] = '\0';
-}
-
-/* oslo.config's value (iniparser.BaseParser): every line loses trailing
- * white space, continuation lines lose their indentation, and they join
- * with newlines; the first line is stripped and, when wrapped in matching
- * quotes, loses them. The lens already left the ASCII blanks at the edges
- * of the first and last line out of raw; the rest is done here. */
-static char *ini_value(const char *raw) {
-        _cleanup_free_ char *copy = mc_strdup(raw);
-        char *first = copy, *rest = strchr(copy, '\n'), *out;
-        size_t n;
-
-        if (rest)
-                *rest++ = '\0';
-        py_rstrip(first);
-        first = py_lstrip(first);
-        n = strlen(first);
-        if (n >= 1 && first[0] == first[n - 1] && (first[0] == '"' || first[0] == '\'')) {
-                first[n > 1 ? n - 1 : 0] = '\0';
-                first++;
-        }
-        out = mc_strdup(first);
-        while (rest) {
-                char *line = rest, *old = out;
-
-                rest = strchr(rest, '\n');
-                if (rest)
-                        *rest++ = '\0';
-                py_rstrip(line);
-                out = mc_strdup_printf("%s\n%s", old, py_lstrip(line));
-                free(old);
-        }
-        return out;
-}
-
-/* oslo.config strips a key with str.strip(). */
-static char *ini_key(const char *label) {
-        _cleanup_free_ char *copy = mc_strdup(label);
-
-        py_rstrip(copy);
-        return mc_strdup(py_lstrip(copy));
+        return n;
 }
 
 /* nova looks sections up through oslo.config's _normalize_group_name():
@@ -322,51 +284,13 @@ static json_object *virt_items(augeas *a, const char *node, bool *ret_strings) {
         return items;
 }
 
-static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key, const char *raw,
-                        const struct mc_conf_spec *spec, const char *text, size_t len, char **ret_type_error,
-                        int *ret_type_error_line) {
-        _cleanup_free_ char *value = NULL, *linetext = NULL;
-        unsigned ls, le, vs, ve, ss, se, line = 0;
-        enum mc_virt_type vt = MC_VIRT_STRING;
-        json_object *s, *items = NULL;
-        char *fn = NULL;
-
-        if (spec->shape == MC_CONF_VIRT) {
-                bool strings = true;
-
-                /* virConfGetValue() takes the first definition of a key. */
-                if (json_object_object_get_ex(into, key, NULL))
-                        return;
-                if (!raw) {
-                        vt = MC_VIRT_LIST;
-                        items = virt_items(a, node_path, &strings);
-                } else if (mc_virtconf_scalar(raw, &value, &vt) < 0)
-                        return;  /* the lens stores nothing else */
-                if (!*ret_type_error) {
-                        char *e = mc_virtconf_type_error(spec->kind, key, vt, vt == MC_VIRT_LIST && strings ? NULL
-                                                                                : value ?: "");
-                        if (e) {
-                                *ret_type_error = e;
-                                *ret_type_error_line = -1;  /* set below, from the span */
-                        }
-                }
-        } else if (!raw) {
-                /* valueless keys: nothing a check reads */
-                if (spec->shape != MC_CONF_INI)
-                        return;
-                /* "key =": oslo.config reads "", which overrides an earlier value */
-                raw = "";
-        }
-        /* Copy first: raw (from aug_ns_attr) lives only until the next call into augeas. */
-        if (!value && vt != MC_VIRT_LIST)
-                value = spec->shape == MC_CONF_INI ? ini_value(raw) : mc_strdup(raw);
-        if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
-                line = mc_line_of_offset(text, len, ss);
-                linetext = mc_line_text(text, len, line);
-        }
-        free(fn);
-        if (ret_type_error_line && *ret_type_error_line == -1)
-                *ret_type_error_line = (int) line;
+/* Record one setting; value, items and line text are owned by the call.
+ * Secrets never reach the facts: a secret key's value (or list) is
+ * replaced, a URL's password masked, in the value and in the quoted line
+ * alike. type is libvirt's value type, NULL for other files. */
+static void add_value(json_object *into, const char *key, char *value, json_object *items, const char *type,
+                      unsigned line, char *linetext) {
+        json_object *s;
 
         if (mc_key_is_secret(key)) {
                 free(value);
@@ -391,8 +315,8 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
         s = json_object_new_object();
         if (value)
                 json_object_object_add(s, "value", json_object_new_string(value));
-        if (spec->shape == MC_CONF_VIRT)
-                json_object_object_add(s, "type", json_object_new_string(mc_virt_type_to_string(vt)));
+        if (type)
+                json_object_object_add(s, "type", json_object_new_string(type));
         if (items)
                 json_object_object_add(s, "items", items);
         if (line > 0)
@@ -402,7 +326,56 @@ static void add_setting(augeas *a, json_object *into, const char *node_path, con
         /* A repeated key replaces the earlier one: the last definition wins
          * in oslo.config and the shell (libvirt's is kept above). */
         json_object_object_add(into, key, s);
+        free(value);
+        free(linetext);
 }
+
+static void add_setting(augeas *a, json_object *into, const char *node_path, const char *key, const char *raw,
+                        const struct mc_conf_spec *spec, const char *text, size_t len, char **ret_type_error,
+                        int *ret_type_error_line) {
+        _cleanup_free_ char *value = NULL, *linetext = NULL;
+        unsigned ls, le, vs, ve, ss, se, line = 0;
+        enum mc_virt_type vt = MC_VIRT_STRING;
+        json_object *items = NULL;
+        char *fn = NULL;
+
+        if (spec->shape == MC_CONF_VIRT) {
+                bool strings = true;
+
+                /* virConfGetValue() takes the first definition of a key. */
+                if (json_object_object_get_ex(into, key, NULL))
+                        return;
+                if (!raw) {
+                        vt = MC_VIRT_LIST;
+                        items = virt_items(a, node_path, &strings);
+                } else if (mc_virtconf_scalar(raw, &value, &vt) < 0)
+                        return;  /* the lens stores nothing else */
+                if (!*ret_type_error) {
+                        char *e = mc_virtconf_type_error(spec->kind, key, vt, vt == MC_VIRT_LIST && strings ? NULL
+                                                                                : value ?: "");
+                        if (e) {
+                                *ret_type_error = e;
+                                *ret_type_error_line = -1;  /* set below, from the span */
+                        }
+                }
+        } else if (!raw) {
+                /* valueless keys (KEY= files): nothing a check reads */
+                return;
+        }
+        /* Copy first: raw (from aug_ns_attr) lives only until the next call into augeas. */
+        if (!value && vt != MC_VIRT_LIST)
+                value = mc_strdup(raw);
+        if (aug_span(a, node_path, &fn, &ls, &le, &vs, &ve, &ss, &se) == 0) {
+                line = mc_line_of_offset(text, len, ss);
+                linetext = mc_line_text(text, len, line);
+        }
+        free(fn);
+        if (ret_type_error_line && *ret_type_error_line == -1)
+                *ret_type_error_line = (int) line;
+        add_value(into, key, TAKE_PTR(value), TAKE_PTR(items),
+                  spec->shape == MC_CONF_VIRT ? mc_virt_type_to_string(vt) : NULL, line, TAKE_PTR(linetext));
+}
+
 
 /* The settings under tree, through a nodeset variable: aug_ns_attr() reads
  * the i-th node directly, where aug_label()/aug_get() on each path from
@@ -421,13 +394,173 @@ static void collect_children(augeas *a, const char *tree, json_object *into, con
 
                 if (aug_ns_attr(a, var, i, &value, &label, NULL) < 0 || !label || label[0] == '#')
                         continue;
-                _cleanup_free_ char *key = spec->shape == MC_CONF_INI ? ini_key(label) : mc_strdup(label);
-                if (!keep_key(spec, key))
+                if (!keep_key(spec, label))
                         continue;
+                _cleanup_free_ char *key = mc_strdup(label);
                 _cleanup_free_ char *path = mc_strdup_printf("$%s[%d]", var, i + 1);
                 add_setting(a, into, path, key, value, spec, text, len, ret_type_error, ret_type_error_line);
         }
         aug_defvar(a, var, NULL);
+}
+
+/* The assignment being read: oslo.config collects a key's continuation
+ * lines until a blank line or the next statement, then assigns. Only kept
+ * keys build their value, so a credential is never even copied. */
+/* Every section is recorded, kept keys or not (docs/facts.md), and the
+ * facts travel to the coordinator; and the fix engine renders a file
+ * through Mc_nova, whose put (aug_text_retrieve) grows with the square of
+ * the distinct sections and keys: 9,000 sections took 20 s, 40,000 keys in
+ * one section 47 s. A file past these bounds is refused, so neither
+ * collection nor a fix can take minutes. nova knows about a hundred option
+ * groups and under a thousand options; Debian's sample has 59 sections. */
+#define MC_INI_MAX_SECTIONS 1000
+#define MC_INI_MAX_SETTINGS 10000
+#define INI_STR_(x) #x
+#define INI_STR(x) INI_STR_(x)
+
+struct ini_pending {
+        char *key;
+        unsigned line;
+        const char *text;  /* the key's line, for the facts' "text" */
+        size_t text_len;
+        bool keep;         /* the value is built only for kept keys */
+        char *value;       /* one buffer for the whole file, reused */
+        size_t value_len, value_cap;
+};
+
+static void ini_value_add(struct ini_pending *p, const char *s, size_t n) {
+        if (p->value_len + n + 1 > p->value_cap) {
+                p->value_cap = p->value_len + n + 1 > 2 * p->value_cap ? p->value_len + n + 1 : 2 * p->value_cap;
+                p->value = mc_assert_alloc(realloc(p->value, p->value_cap));
+        }
+        memcpy(p->value + p->value_len, s, n);
+        p->value_len += n;
+        p->value[p->value_len] = '\0';
+}
+
+static void ini_pending_clear(struct ini_pending *p) {
+        free(p->key);
+        p->key = NULL;
+        p->keep = false;
+        p->value_len = 0;
+}
+
+/* oslo.config's assignment(): a key needs a section. */
+static int ini_flush(struct ini_pending *p, json_object *sec) {
+        if (!p->key)
+                return 0;
+        if (!sec)
+                return -EBADMSG;
+        if (p->keep)
+                add_value(sec, p->key, mc_assert_alloc(strndup(p->value ?: "", p->value_len)), NULL, NULL, p->line,
+                          mc_assert_alloc(strndup(p->text, p->text_len)));
+        ini_pending_clear(p);
+        return 0;
+}
+
+/* nova.conf (and libvirt's auth.conf) as oslo.config's iniparser reads it,
+ * written by hand after iniparser.BaseParser.parse() and
+ * cfg.ConfigParser (python3-oslo.config; tests/real/nova_conf_oslo.py diffs
+ * the two on tricky files and Debian's sample). One pass over the text,
+ * constant work per byte and a hash insert per kept key: Augeas's
+ * aug_text_store() of the same file took ~100 ms on Debian's 10,164-line
+ * sample, and walking its tree by path grew with the square of the
+ * sections (32,000 sections took 87 s). Mc_nova.lns still writes the fixes
+ * (fixers/), which keep every byte; a file it cannot render is refused
+ * there. */
+static json_object *ini_parse(const struct mc_conf_spec *spec, const char *raw, size_t raw_len) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_(json_object_putp) json_object *body = json_object_new_object();
+        struct ini_pending p = {};
+        json_object *sec = NULL, *f;
+        const char *err = NULL;
+        unsigned lineno = 0, errline = 0, n_settings = 0;
+        size_t len;
+
+        text = ini_text(raw, raw_len, &len);
+        for (const char *l = text, *end = text + len; l < end && !err;) {
+                const char *eol = memchr(l, '\n', (size_t) (end - l)) ?: end;
+                size_t n = py_rstrip_len(l, (size_t) (eol - l));
+                const char *next = eol + 1;
+
+                lineno++;
+                if (n == 0) {
+                        /* a blank line ends a value */
+                        if (ini_flush(&p, sec) < 0)
+                                err = "section must be started before assignment", errline = p.line;
+                } else if (l[0] == ' ' || l[0] == '\t') {
+                        if (!p.key)
+                                err = "unexpected continuation line", errline = lineno;
+                        else if (p.keep) {
+                                size_t k = py_lspace(l, n);
+
+                                ini_value_add(&p, "\n", 1);
+                                ini_value_add(&p, l + k, n - k);
+                        }
+                } else if (ini_flush(&p, sec) < 0)
+                        err = "section must be started before assignment", errline = p.line;
+                else if (l[0] == '[') {
+                        if (l[n - 1] != ']')
+                                err = "invalid section (must end with ])", errline = lineno;
+                        else if (n <= 2)
+                                err = "empty section name", errline = lineno;
+                        else {
+                                _cleanup_free_ char *label = mc_assert_alloc(strndup(l + 1, n - 2));
+                                _cleanup_free_ char *name = ini_section(label);
+
+                                sec = mc_json_get_or_add_object(body, name);
+                                if (json_object_object_length(body) > MC_INI_MAX_SECTIONS)
+                                        err = "more than " INI_STR(MC_INI_MAX_SECTIONS) " sections", errline = lineno;
+                        }
+                } else if (l[0] != '#' && l[0] != ';') {
+                        const char *colon = memchr(l, ':', n), *equal = memchr(l, '=', n), *sep;
+                        size_t kl, ks, vs, ve;
+
+                        if (!colon && !equal) {
+                                err = "no ':' or '=' found in assignment", errline = lineno;
+                                break;
+                        }
+                        sep = !colon || (equal && equal < colon) ? equal : colon;
+                        ks = py_lspace(l, (size_t) (sep - l));
+                        kl = py_rstrip_len(l + ks, (size_t) (sep - l) - ks);
+                        if (kl == 0) {
+                                err = "key cannot be empty", errline = lineno;
+                                break;
+                        }
+                        if (++n_settings > MC_INI_MAX_SETTINGS) {
+                                err = "more than " INI_STR(MC_INI_MAX_SETTINGS) " settings", errline = lineno;
+                                break;
+                        }
+                        p.key = mc_assert_alloc(strndup(l + ks, kl));
+                        p.line = lineno;
+                        p.text = l;
+                        p.text_len = (size_t) (eol - l);
+                        if (keep_key(spec, p.key)) {
+                                vs = (size_t) (sep + 1 - l);
+                                vs += py_lspace(l + vs, n - vs);
+                                ve = n;
+                                /* "a value" or 'a value': the quotes go, on the first line only */
+                                if (ve - vs >= 1 && l[vs] == l[ve - 1] && (l[vs] == '"' || l[vs] == '\'')) {
+                                        ve = ve - vs > 1 ? ve - 1 : vs;
+                                        vs += vs < ve;
+                                }
+                                p.keep = true;
+                                ini_value_add(&p, l + vs, ve - vs);
+                        }
+                }
+                l = next;
+        }
+        if (!err && ini_flush(&p, sec) < 0)
+                err = "section must be started before assignment", errline = p.line;
+        ini_pending_clear(&p);
+        free(p.value);
+        if (err) {
+                _cleanup_free_ char *m = mc_strdup_printf("parse error: %s", err);
+                return file_error(spec, m, (int) errline);
+        }
+        f = file_facts(spec, "ok");
+        json_object_object_add(f, "sections", TAKE_PTR(body));
+        return f;
 }
 
 json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, const char *text, size_t len) {
@@ -439,6 +572,8 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
         json_object *f, *body;
         int r;
 
+        if (spec->shape == MC_CONF_INI)
+                return ini_parse(spec, text, len);
         if (spec->shape == MC_CONF_VIRT) {
                 int line;
 
@@ -446,10 +581,7 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
                 if (mc_virtconf_blank_only(text, len, &line))
                         return file_error(spec, "parse error: expecting a name", line);
         }
-        if (spec->shape == MC_CONF_INI) {
-                norm = ini_text(text, len, &len);
-                text = norm;
-        } else if (len > 0 && text[len - 1] != '\n') {
+        if (len > 0 && text[len - 1] != '\n') {
                 /* The shell and libvirt read a last line without its newline;
                  * the lenses want one. */
                 norm = mc_strdup_printf("%s\n", text);
@@ -498,26 +630,8 @@ json_object *mc_conf_parse_text(augeas *a, const struct mc_conf_spec *spec, cons
 
         f = file_facts(spec, "ok");
         body = json_object_new_object();
-        if (spec->shape == MC_CONF_INI) {
-                char **sections = NULL;
-                int n = aug_match(a, "/migcheck/tree/*", &sections);
-
-                for (int i = 0; i < n; i++) {
-                        const char *label = NULL;
-
-                        if (aug_label(a, sections[i], &label) == 1 && label && label[0] != '#') {
-                                _cleanup_free_ char *name = ini_section(label);
-                                json_object *sec = mc_json_get_or_add_object(body, name);
-                                collect_children(a, sections[i], sec, spec, text, len, &type_error, &type_error_line);
-                        }
-                        free(sections[i]);
-                }
-                free(sections);
-                json_object_object_add(f, "sections", body);
-        } else {
-                collect_children(a, tree, body, spec, text, len, &type_error, &type_error_line);
-                json_object_object_add(f, "settings", body);
-        }
+        collect_children(a, tree, body, spec, text, len, &type_error, &type_error_line);
+        json_object_object_add(f, "settings", body);
         aug_rm(a, "/migcheck");
         if (type_error) {
                 /* The file parses, but the daemon that reads it stops at

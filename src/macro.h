@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -55,7 +56,11 @@ static inline void strv_freep(char ***l) {
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 #define streq(a, b) (strcmp((a), (b)) == 0)
-#define streq_ptr(a, b) ((a) && (b) ? strcmp((a), (b)) == 0 : (a) == (b))
+/* A function, not a macro: with a string literal for b, the macro's
+ * pointer comparison is clang's -Wstring-compare (the fuzz build's error). */
+static inline bool streq_ptr(const char *a, const char *b) {
+        return a && b ? strcmp(a, b) == 0 : a == b;
+}
 #define isempty(s) (!(s) || !*(s))
 
 /* Memory exhaustion is not an error we report per check: like git's

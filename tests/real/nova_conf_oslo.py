@@ -357,6 +357,28 @@ CASES = {
         'cpu_mode = host-model\u3000\u00a0\n'
         'live_migration_flag = VIR_MIGRATE_LIVE,\u00a0\n'
         '    VIR_MIGRATE_PEER2PEER\u2009\n')},
+    'reader-edge-cases': {C: (
+        # what the one-pass reader (src/confparse.c ini_parse) must get
+        # exactly as oslo does
+        '[DEFAULT]\n'
+        '\u00a0\u00a0\n'                  # only no-break spaces: a blank line
+        'my_ip = 10.0.0.10\n'
+        '\x0chost = formfeed-led\n'         # not a continuation: only ' ' and '\\t' are
+        '[libvirt]   \t\n'
+        'cpu_mode = "host-model\n'          # one quote: kept
+        'virt_type = \'\n'                  # a lone quote: ''
+        'live_migration_scheme=\ttls\t\n'
+        'live_migration_inbound_addr : 192.0.2.10\n'
+        'cpu_models = a = b : c\n'
+        'live_migration_uri: qemu+tcp://%s:16509/system\n'
+        '[vnc]\n'
+        'server_listen =    \n'
+        '   0.0.0.0\n'
+        '\t\n'                             # blank after rstrip: ends the value
+        '[a]b]\n'                           # oslo: section "a]b"
+        'enabled = true\n'
+        '[keystone/authtoken]\n'
+        'enabled = false\n')},
 }
 
 # Files oslo.config refuses: nova would not start, so migcheck must report
