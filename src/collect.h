@@ -31,6 +31,7 @@ void mc_collect_os(struct mc_collector *c);
 void mc_collect_versions(struct mc_collector *c, const char *nova_release);
 void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);
 void mc_collect_startup(struct mc_collector *c);
+void mc_collect_init(struct mc_collector *c);
 void mc_collect_nova(struct mc_collector *c);
 void mc_collect_runtime(struct mc_collector *c);
 void mc_collect_libvirt_api(struct mc_collector *c);
