@@ -93,6 +93,10 @@ static void collect_units(struct mc_collector *c) {
         bool present = mc_rootfs_stat(c->fs, "/lib/systemd/systemd", &st) >= 0 ||
                   mc_rootfs_stat(c->fs, "/usr/lib/systemd/systemd", &st) >= 0;
         json_object_object_add(sd, "present", json_object_new_boolean(present));
+        /* Older readers' (and migcheck's before facts.init) view: live only. */
+        if (c->live)
+                json_object_object_add(sd, "booted",
+                                       json_object_new_boolean(mc_rootfs_stat(c->fs, "/run/systemd/system", &st) >= 0));
         /* Where `systemctl enable` leaves its symlinks: without it, unit state is unknown. */
         json_object_object_add(sd, "config",
                                json_object_new_boolean(mc_rootfs_stat(c->fs, "/etc/systemd/system", &st) >= 0));
