@@ -76,7 +76,7 @@ static bool listen_runtime(struct mc_check_ctx *ctx, const struct mc_libvirt_mod
         /* Listening now on a loopback address is no better than the file. */
         if (!persisted_ok && listening && reachable && holder) {
                 _cleanup_free_ char *summary = mc_strdup_printf(
-                        "%s listens on tcp/%u now, but its configuration will not make it listen there after a restart",
+                        "%s listens on tcp/%u now, but its configuration will not make it listen after a restart",
                         holder, t->port);
                 mc_report_copy(ctx, MC_WARN, summary, persisted);
                 return true;
