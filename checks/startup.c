@@ -67,7 +67,8 @@ static void check_socket_activated(struct mc_check_ctx *ctx, const struct mc_lib
 
                 mc_startup_args(ctx->facts, m, m->profile->startup_file, *v, &a);
                 if (a.set && a.quoting_ok && a.parsed.outcome != MC_LIBVIRTD_RUNS) {
-                        r = mc_report(ctx, MC_FAIL, "libvirtd refuses its arguments: %s (%s)", a.parsed.error, *v);
+                        r = mc_report(ctx, MC_FAIL, "libvirtd refuses its arguments and exits at start: %s (%s; %s)",
+                                      a.parsed.error, *v, m->why);
                         evidence_args(r, &a, m->profile->startup_file, *v);
                         mc_result_hint(r, "correct %s in %s: libvirtd takes -d, -l, -v, -f FILE, -p FILE, -t SECONDS "
                                           "and their long forms, each word separately",

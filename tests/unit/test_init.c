@@ -274,6 +274,56 @@ static void test_restart_commands(void **state) {
         (void) state;
 }
 
+/* Per profile, the listen value each distro documents, with systemd as
+ * PID 1 and without: socket activation (libvirt >= 5.6 under systemd)
+ * refuses --listen; a classic daemon takes it. The libvirt version is the
+ * package's (dpkg) or the profile's. */
+static void test_profiles_systemd_or_not(void **state) {
+        static const struct {
+                const char *os, *libvirt, *file, *line;
+                enum mc_status with_systemd, without;
+        } cases[] = {
+                { "ID=rhel\nVERSION_ID=\"7.9\"\n", NULL, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n", MC_PASS, MC_PASS },
+                { "ID=rocky\nVERSION_ID=\"8.9\"\n", NULL, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n", MC_FAIL, MC_PASS },
+                { "ID=ubuntu\nVERSION_ID=\"18.04\"\n", "4.0.0-1ubuntu8", "/etc/default/libvirtd", "libvirtd_opts=\"-l\"\n", MC_PASS, MC_PASS },
+                { "ID=ubuntu\nVERSION_ID=\"20.04\"\n", "6.0.0-0ubuntu8", "/etc/default/libvirtd", "libvirtd_opts=\"-l\"\n", MC_FAIL, MC_PASS },
+                { "ID=ubuntu\nVERSION_ID=\"22.04\"\n", "8.0.0-1ubuntu7", "/etc/default/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n", MC_FAIL, MC_PASS },
+                { "ID=debian\nVERSION_ID=\"10\"\n", "5.0.0-4+deb10u1", "/etc/default/libvirtd", "libvirtd_opts=\"-l\"\n", MC_PASS, MC_PASS },
+                { "ID=debian\nVERSION_ID=\"12\"\n", "9.0.0-4", "/etc/default/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n", MC_FAIL, MC_PASS },
+                { "ID=debian\nVERSION_ID=\"12\"\n", "9.0.0-4", "/etc/default/libvirtd", "LIBVIRTD_ARGS=\"-d-l\"\n", MC_FAIL, MC_FAIL },
+        };
+        struct t *t = *state;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                for (int systemd = 1; systemd >= 0; systemd--) {
+                        enum mc_status want = systemd ? cases[i].with_systemd : cases[i].without;
+                        const struct mc_result *r;
+
+                        tree_free(t->root);
+                        t->root = tree_new();
+                        tree_os(t->root, cases[i].os);
+                        if (cases[i].libvirt) {
+                                _cleanup_free_ char *pkg = mc_strdup_printf("libvirt-daemon=%s", cases[i].libvirt);
+                                tree_dpkg(t->root, (const char *const[]) { pkg, NULL });
+                        }
+                        tree_write(t->root, "/lib/systemd/systemd", "");
+                        tree_write(t->root, "/lib/systemd/system/libvirtd.service", "[Unit]\n");
+                        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\n");
+                        tree_write(t->root, cases[i].file, cases[i].line);
+                        tree_write(t->root, "/proc/1/comm", systemd ? "systemd\n" : "init\n");
+                        mc_results_done(&t->rs);
+                        run_check(t->root, "libvirtd-startup", NULL, &t->rs);
+                        r = one_row(&t->rs);
+                        /* The refusal under socket activation quotes libvirt, not the init. */
+                        if (r->status != want ||
+                            (!strstr(r->summary, "which socket-activated libvirt") &&
+                             !strstr(r->summary, systemd ? "systemd runs: the tree's /proc/1/comm is 'systemd'"
+                                                         : "systemd does not run")))
+                                fail_msg("case %zu (%s), systemd %d: %s %s, expected %s", i, cases[i].line, systemd,
+                                         mc_status_to_string(r->status), r->summary, mc_status_to_string(want));
+                }
+}
+
 /* Taking --listen out keeps every other option and its argument. */
 static void test_drop_listen(void **state) {
         static const struct {
@@ -317,6 +367,7 @@ int main(void) {
                 T(test_live_systemd_but_not_its_unit),
                 T(test_restart_commands),
                 T(test_drop_listen),
+                T(test_profiles_systemd_or_not),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
