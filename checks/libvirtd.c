@@ -2,6 +2,7 @@
 /* libvirtd-listen, libvirtd-auth, libvirt-host-uuid: the daemon's own
  * configuration file (libvirtd.conf, or virtproxyd.conf on modular hosts). */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks.h"
@@ -25,6 +26,18 @@ static bool conf_flag(json_object *facts, const char *conf, const char *key, boo
         return !streq(s->value, "0");
 }
 
+/* tcp_port/tls_port are strings in libvirtd.conf; 0 when not a number
+ * (a service name, which libvirt resolves and migcheck does not). */
+static unsigned port_number(const char *v) {
+        char *end;
+        unsigned long n;
+
+        if (!v || !*v)
+                return 0;
+        n = strtoul(v, &end, 10);
+        return *end || n == 0 || n > 65535 ? 0 : (unsigned) n;
+}
+
 static bool is_loopback(const char *addr) {
         return mc_startswith(addr, "127.") || streq(addr, "::1") || streq(addr, "localhost");
 }
@@ -34,12 +47,12 @@ static bool is_loopback(const char *addr) {
 static bool listen_runtime(struct mc_check_ctx *ctx, const struct mc_libvirt_mode *m, const struct mc_transport *t,
                            bool persisted_ok, struct mc_result *persisted) {
         const char *holder = NULL;
-        bool listening;
+        bool listening, reachable = false;
         struct mc_result *r;
 
         if (!mc_facts_live(ctx->facts))
                 return false;
-        listening = mc_port_listening(ctx->facts, t->port, &holder);
+        listening = mc_port_listeners(ctx->facts, t->port, &reachable, &holder);
         if (persisted_ok && !listening && (m->socket_activated || mc_runtime_process(ctx->facts, m->daemon))) {
                 r = mc_report(ctx, MC_FAIL, "%s is configured to listen on tcp/%u, but nothing listens there now",
                               m->daemon, t->port);
@@ -53,7 +66,15 @@ static bool listen_runtime(struct mc_check_ctx *ctx, const struct mc_libvirt_mod
                 mc_result_hint(r, "start %s", m->daemon);
                 return true;
         }
-        if (!persisted_ok && listening && holder) {
+        if (persisted_ok && !reachable) {
+                r = mc_report(ctx, MC_FAIL, "%s listens on tcp/%u on a loopback address only now: peers cannot connect",
+                              holder ?: m->daemon, t->port);
+                mc_result_evidence(r, "/proc/net/tcp", 0, "port %u listens on loopback only", t->port);
+                mc_result_hint(r, "restart %s so that the configuration takes effect", m->daemon);
+                return true;
+        }
+        /* Listening now on a loopback address is no better than the file. */
+        if (!persisted_ok && listening && reachable && holder) {
                 _cleanup_free_ char *summary = mc_strdup_printf(
                         "%s listens on tcp/%u now, but its configuration will not make it listen after a restart",
                         holder, t->port);
@@ -69,7 +90,7 @@ static void listen_verdict(struct mc_check_ctx *ctx, const struct mc_libvirt_mod
         struct mc_result *pr = &tmp->items[0];
         bool ok = pr->status == MC_PASS;
 
-        if (!listen_runtime(ctx, m, t, ok, pr))
+        if (pr->status == MC_ERROR || !listen_runtime(ctx, m, t, ok, pr))
                 mc_report_copy(ctx, pr->status, NULL, pr);
 }
 
@@ -127,13 +148,19 @@ void mc_check_libvirtd_listen(struct mc_check_ctx *ctx) {
                 return;
         }
 
-        /* Classic daemon: the keys decide, once --listen is passed (libvirtd-startup). */
+        /* Classic daemon: the keys decide, once --listen is passed
+         * (libvirtd-startup): listen_tcp/listen_tls, listen_addr and
+         * tcp_port/tls_port as daemonSetupNetworking() reads them. */
         {
                 const char *key = t.scheme == MC_SCHEME_TLS ? "listen_tls" : "listen_tcp";
                 const char *port_key = t.scheme == MC_SCHEME_TLS ? "tls_port" : "tcp_port";
+                unsigned dflt = t.scheme == MC_SCHEME_TLS ? 16514 : 16509, conf_port = dflt;
                 bool on = conf_flag(ctx->facts, m.daemon_conf, key, t.scheme == MC_SCHEME_TLS, &s, &set);
                 struct mc_setting addr, port;
+                bool has_port = mc_facts_setting(ctx->facts, m.daemon_conf, NULL, port_key, &port) >= 0;
 
+                if (has_port)
+                        conf_port = port_number(port.value);
                 if (!on) {
                         r = mc_results_add(&tmp, "", "", MC_FAIL, "%s does not listen for %s: %s is %s in %s", m.daemon,
                                            t.scheme_name, key, set ? s.value : "unset (default 0)", m.daemon_conf);
@@ -145,15 +172,30 @@ void mc_check_libvirtd_listen(struct mc_check_ctx *ctx) {
                         mc_result_hint(r, "set %s = 1 in %s and restart %s", key, m.daemon_conf, m.daemon);
                 } else if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &addr) >= 0 &&
                            is_loopback(addr.value)) {
-                        r = mc_results_add(&tmp, "", "", MC_FAIL, "%s listens on loopback only (listen_addr = %s): peers cannot connect",
-                                           m.daemon, addr.value);
+                        r = mc_results_add(&tmp, "", "", MC_FAIL,
+                                           "%s listens on loopback only (listen_addr = %s): peers connecting to this "
+                                           "node's address for tcp/%u are refused (%s)",
+                                           m.daemon, addr.value, conf_port, m.why);
                         mc_evidence_setting(r, &addr);
-                        mc_result_hint(r, "remove listen_addr from %s or set it to this node's migration address", m.daemon_conf);
+                        evidence_transport(r, &t);
+                        mc_result_hint(r, "remove listen_addr from %s or set it to this node's migration address, "
+                                          "and restart %s", m.daemon_conf, m.daemon);
+                } else if (has_port && conf_port == 0) {
+                        r = mc_results_add(&tmp, "", "", MC_ERROR, "cannot evaluate: %s '%s' is not a port number",
+                                           port_key, port.value);
+                        mc_evidence_setting(r, &port);
+                } else if (conf_port != t.port) {
+                        r = mc_results_add(&tmp, "", "", MC_FAIL,
+                                           "%s listens for %s on port %u (%s), but the migration URI connects to "
+                                           "port %u (%s)",
+                                           m.daemon, t.scheme_name, conf_port, port_key, t.port, m.why);
+                        mc_evidence_setting(r, &port);
+                        evidence_transport(r, &t);
+                        mc_result_hint(r, "set %s = \"%u\" in %s (the port nova's URI names) and restart %s",
+                                       port_key, t.port, m.daemon_conf, m.daemon);
                 } else {
-                        bool has_port = mc_facts_setting(ctx->facts, m.daemon_conf, NULL, port_key, &port) >= 0;
-
-                        r = mc_results_add(&tmp, "", "", MC_PASS, "%s listens for %s on port %s (%s)", m.daemon, t.scheme_name,
-                                           has_port ? port.value : (t.scheme == MC_SCHEME_TLS ? "16514" : "16509"), m.why);
+                        r = mc_results_add(&tmp, "", "", MC_PASS, "%s listens for %s on port %u (%s)", m.daemon,
+                                           t.scheme_name, conf_port, m.why);
                         if (set)
                                 mc_evidence_setting(r, &s);
                         if (has_port)

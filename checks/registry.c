@@ -153,9 +153,14 @@ const struct mc_check mc_checks[] = {
                 .doc = "The source's libvirtd connects to the destination's over the URI's transport (qemu+tcp by "
                        "default, port 16509). A classic daemon listens when listen_tcp/listen_tls say so (and it runs "
                        "with --listen, see libvirtd-startup); a socket-activated one (libvirt >= 5.6 under systemd) "
-                       "ignores those keys and listens through libvirtd-tcp.socket or virtproxyd-tcp.socket. On a live "
-                       "node the listening sockets are compared with the configuration, so that a daemon that listens "
-                       "only until its next restart is a warning, not a pass.",
+                       "ignores those keys and listens through libvirtd-tcp.socket or virtproxyd-tcp.socket. Socket "
+                       "activation needs systemd to run (/run/systemd/system, PID 1 'systemd') and start libvirtd "
+                       "through its unit; on a node where it does not (sysvinit, a container) the daemon reads "
+                       "listen_tcp, listen_addr and tcp_port: a loopback listen_addr or a tcp_port other than the "
+                       "URI's port is a failure, and the fix removes the one and sets the other to the URI's. On a "
+                       "live node the listening sockets are compared with the configuration, so that a daemon that "
+                       "listens only until its next restart is a warning, and one on a loopback address only a "
+                       "failure, not a pass.",
                 .fix = mc_fix_libvirtd_listen,
         },
         {
@@ -168,8 +173,13 @@ const struct mc_check mc_checks[] = {
                        "LIBVIRTD_ARGS in /etc/sysconfig/libvirtd (RHEL), libvirtd_opts in /etc/default/libvirt-bin "
                        "(Ubuntu 14.04/16.04) or /etc/default/libvirtd (Debian, later Ubuntu; LIBVIRTD_ARGS from Debian "
                        "11 and Ubuntu 22.04). The classic mistake writes it to another distro's file, which nothing "
-                       "reads. With socket activation (libvirt >= 5.6 under systemd) --listen is fatal: 'libvirtd: "
-                       "--listen parameter not permitted with systemd activation sockets'.",
+                       "reads. The words are read as libvirtd's getopt_long reads them, with the option table of the "
+                       "node's libvirt (0.10.2, 1.2.2, 9.0.0), after the init script's word splitting and its own "
+                       "words (-d of Debian's SysV script, --daemon of RHEL 6's): '-d-l', '--listen=1', '-t' without "
+                       "a number or a stray word make libvirtd exit at start. Which init runs is the node's, not the "
+                       "distro's default: a Debian 12 node without systemd starts libvirtd with its arguments. With "
+                       "socket activation (libvirt >= 5.6 under systemd) --listen is fatal: 'libvirtd: --listen "
+                       "parameter not permitted with systemd activation sockets'.",
                 .fix = mc_fix_libvirtd_startup,
         },
         {

@@ -6,75 +6,80 @@
 #include "checks.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
-#include "shell.h"
 #include "util.h"
 
 /* The distro-file variables that carry libvirtd's arguments. */
 static const char *const startup_vars[] = { "LIBVIRTD_ARGS", "libvirtd_opts", NULL };
 
-struct startup_arg {
-        struct mc_setting s;
-        bool listen;
-        bool parsed;
-};
+/* "libvirtd -d --listen", as one evidence line. */
+static char *command_line(char *const *words) {
+        _cleanup_free_ char *j = NULL;
 
-static bool read_var(json_object *facts, const char *file, const char *var, struct startup_arg *ret) {
-        _cleanup_strv_free_ char **words = NULL;
+        for (char *const *w = words; w && *w; w++) {
+                char *n = mc_strdup_printf("%s %s", j ?: "libvirtd", *w);
+                free(j);
+                j = n;
+        }
+        return j ? TAKE_PTR(j) : mc_strdup("libvirtd");
+}
 
-        if (mc_facts_setting(facts, file, NULL, var, &ret->s) < 0)
-                return false;
-        words = mc_shell_split(ret->s.value);
-        ret->parsed = words != NULL;
-        ret->listen = mc_args_listen(words);
-        return true;
+static void evidence_args(struct mc_result *r, const struct mc_startup_args *a, const char *file, const char *var) {
+        _cleanup_free_ char *cmd = command_line(a->words);
+
+        if (a->set)
+                mc_evidence_setting(r, &a->s);
+        else
+                mc_result_evidence(r, file, 0, "%s not set", var);
+        mc_result_evidence(r, file, a->set ? a->s.line : 0, "libvirtd gets: %s (getopt as in %s)", cmd, a->parsed.table);
 }
 
 /* --listen written where this distro never looks: the classic is
  * /etc/sysconfig/libvirtd on Ubuntu. Adds evidence, returns whether found. */
-static bool listen_elsewhere(struct mc_check_ctx *ctx, const struct mc_distro_profile *p, struct mc_result *r) {
+static bool listen_elsewhere(struct mc_check_ctx *ctx, const struct mc_libvirt_mode *m, struct mc_result *r) {
+        const struct mc_distro_profile *p = m->profile;
         bool found = false;
 
         for (const char *const *f = mc_startup_files; *f; f++)
                 for (const char *const *v = startup_vars; *v; v++) {
-                        struct startup_arg a = {};
+                        struct mc_startup_args a;
 
                         if (streq(*f, p->startup_file) && streq(*v, p->startup_var))
                                 continue;
-                        if (read_var(ctx->facts, *f, *v, &a) && a.listen) {
+                        mc_startup_args(ctx->facts, m, *f, *v, &a);
+                        if (a.set && a.parsed.outcome == MC_LIBVIRTD_RUNS && a.parsed.listen) {
                                 mc_evidence_setting(r, &a.s);
                                 found = true;
                         }
+                        mc_startup_args_done(&a);
                 }
         return found;
 }
 
-static void runtime_args(struct mc_check_ctx *ctx, const char *daemon, bool *ret_running, bool *ret_listen) {
-        json_object *p = mc_runtime_process(ctx->facts, daemon), *args = mc_json_get(p, "args");
-        _cleanup_strv_free_ char **words = NULL;
-        size_t n;
-
-        *ret_running = p != NULL;
-        *ret_listen = false;
-        if (!args || !json_object_is_type(args, json_type_array))
-                return;
-        n = json_object_array_length(args);
-        words = mc_assert_alloc(calloc(n + 1, sizeof(char *)));
-        for (size_t i = 0; i < n; i++)
-                words[i] = mc_strdup(mc_json_str(json_object_array_get_idx(args, i), NULL) ?: "");
-        *ret_listen = mc_args_listen(words);
-}
-
 static void check_socket_activated(struct mc_check_ctx *ctx, const struct mc_libvirt_mode *m) {
-        struct mc_result *r;
+        struct mc_result *r = NULL;
         bool bad = false;
 
         /* libvirt >= 5.7 exits at start: "--listen parameter not permitted
-         * with systemd activation sockets". Any file the unit reads counts. */
+         * with systemd activation sockets". Any variable the unit reads counts;
+         * words getopt refuses stop it before that. */
         for (const char *const *v = startup_vars; *v; v++) {
-                struct startup_arg a = {};
+                struct mc_startup_args a;
 
-                if (!read_var(ctx->facts, m->profile->startup_file, *v, &a) || !a.listen)
+                mc_startup_args(ctx->facts, m, m->profile->startup_file, *v, &a);
+                if (a.set && a.quoting_ok && a.parsed.outcome != MC_LIBVIRTD_RUNS) {
+                        r = mc_report(ctx, MC_FAIL, "libvirtd refuses its arguments and exits at start: %s (%s; %s)",
+                                      a.parsed.error, *v, m->why);
+                        evidence_args(r, &a, m->profile->startup_file, *v);
+                        mc_result_hint(r, "correct %s in %s: libvirtd takes -d, -l, -v, -f FILE, -p FILE, -t SECONDS "
+                                          "and their long forms, each word separately",
+                                       *v, m->profile->startup_file);
+                        mc_startup_args_done(&a);
+                        return;
+                }
+                if (!a.set || !a.parsed.listen) {
+                        mc_startup_args_done(&a);
                         continue;
+                }
                 if (!bad)
                         r = mc_report(ctx, MC_FAIL,
                                       "libvirtd will not start: %s passes --listen, which socket-activated libvirt %s "
@@ -82,6 +87,7 @@ static void check_socket_activated(struct mc_check_ctx *ctx, const struct mc_lib
                                       m->profile->startup_file, m->libvirt_version);
                 mc_evidence_setting(r, &a.s);
                 bad = true;
+                mc_startup_args_done(&a);
         }
         if (bad) {
                 mc_result_hint(r, "remove -l/--listen from %s and enable the listener with 'systemctl enable --now "
@@ -95,28 +101,39 @@ static void check_socket_activated(struct mc_check_ctx *ctx, const struct mc_lib
 
 static void check_classic(struct mc_check_ctx *ctx, const struct mc_libvirt_mode *m) {
         const struct mc_distro_profile *p = m->profile;
-        struct startup_arg a = {};
-        bool running, run_listen, set;
+        _cleanup_strv_free_ char **run_words = NULL;
+        struct mc_libvirtd_args run = {};
+        struct mc_startup_args a;
         struct mc_result *r;
         struct mc_results tmp = {};
         enum mc_status st;
+        bool running;
 
-        set = read_var(ctx->facts, p->startup_file, p->startup_var, &a);
-        if (set && !a.parsed) {
+        mc_startup_args(ctx->facts, m, p->startup_file, p->startup_var, &a);
+        if (a.set && !a.quoting_ok) {
                 r = mc_report(ctx, MC_ERROR, "cannot evaluate: %s is not valid shell quoting", p->startup_var);
                 mc_evidence_setting(r, &a.s);
+                mc_startup_args_done(&a);
                 return;
         }
-        if (set && a.listen) {
+        if (a.parsed.outcome == MC_LIBVIRTD_REFUSED) {
+                r = mc_results_add(&tmp, "", "", MC_FAIL, "libvirtd refuses its arguments and exits at start: %s (%s)",
+                                   a.parsed.error, m->why);
+                evidence_args(r, &a, p->startup_file, p->startup_var);
+                mc_result_hint(r, "write %s=\"%s\" to %s (each option a word of its own) and restart libvirtd",
+                               p->startup_var, p->listen_value, p->startup_file);
+        } else if (a.parsed.outcome == MC_LIBVIRTD_EXITS) {
+                r = mc_results_add(&tmp, "", "", MC_FAIL, "libvirtd exits at start: %s (%s)", a.parsed.error, m->why);
+                evidence_args(r, &a, p->startup_file, p->startup_var);
+                mc_result_hint(r, "write %s=\"%s\" to %s and restart libvirtd", p->startup_var, p->listen_value,
+                               p->startup_file);
+        } else if (a.parsed.listen) {
                 r = mc_results_add(&tmp, "", "", MC_PASS, "libvirtd is started with --listen by %s (%s)", p->startup_file, m->why);
-                mc_evidence_setting(r, &a.s);
+                evidence_args(r, &a, p->startup_file, p->startup_var);
         } else {
                 r = mc_results_add(&tmp, "", "", MC_FAIL, "libvirtd is started without --listen: %s", m->why);
-                if (set)
-                        mc_evidence_setting(r, &a.s);
-                else
-                        mc_result_evidence(r, p->startup_file, 0, "%s not set", p->startup_var);
-                if (listen_elsewhere(ctx, p, r)) {
+                evidence_args(r, &a, p->startup_file, p->startup_var);
+                if (listen_elsewhere(ctx, m, r)) {
                         free(r->summary);
                         r->summary = mc_strdup_printf("libvirtd is started without --listen: the option is written to a "
                                                       "file or variable that %s's libvirt never reads",
@@ -125,16 +142,18 @@ static void check_classic(struct mc_check_ctx *ctx, const struct mc_libvirt_mode
                 mc_result_hint(r, "write %s=\"%s\" to %s and restart libvirtd", p->startup_var, p->listen_value,
                                p->startup_file);
         }
+        mc_startup_args_done(&a);
 
         st = tmp.items[0].status;
-        runtime_args(ctx, "libvirtd", &running, &run_listen);
-        if (mc_facts_live(ctx->facts) && running && st == MC_FAIL && run_listen)
+        running = mc_running_args(ctx->facts, m, &run_words, &run);
+        if (running && st == MC_FAIL && run.listen)
                 mc_report_copy(ctx, MC_WARN, "the running libvirtd was started with --listen by hand; "
                                              "the startup files will not pass it after a restart", r);
-        else if (mc_facts_live(ctx->facts) && running && st == MC_PASS && !run_listen) {
+        else if (running && st == MC_PASS && !run.listen) {
+                _cleanup_free_ char *cmd = command_line(run_words);
                 struct mc_result *f = mc_report(ctx, MC_FAIL, "the running libvirtd was started without --listen, "
                                                               "though the startup files now pass it");
-                mc_result_evidence(f, "/proc", 0, "libvirtd's arguments lack -l/--listen");
+                mc_result_evidence(f, "/proc", 0, "running: %s", cmd);
                 mc_result_hint(f, "restart libvirtd");
         } else
                 mc_report_copy(ctx, st, NULL, r);

@@ -13,23 +13,32 @@ const char *const mc_startup_files[] = {
 };
 
 /* Sources: each release's libvirt packaging (init script, upstart job or
- * unit's EnvironmentFile=) as summarised in kb/nova-libvirt-facts.md. */
+ * unit's EnvironmentFile=) as summarised in kb/nova-libvirt-facts.md.
+ * init_args, where systemd does not start libvirtd: RHEL 6's
+ * /etc/rc.d/init.d/libvirtd runs `libvirtd --daemon $LIBVIRTD_ARGS`;
+ * Ubuntu 14.04's upstart job sets libvirtd_opts="-d" before it sources
+ * /etc/default/libvirt-bin and runs `libvirtd $libvirtd_opts` (the file's
+ * value replaces the -d); Debian's and Ubuntu's SysV scripts run
+ * `start-stop-daemon ... -- -d $LIBVIRTD_ARGS` (Debian 12's
+ * libvirt-daemon-system-sysv 9.0.0-4 /etc/init.d/libvirtd; libvirtd_opts
+ * before 7.0.0-3). RHEL 7+ and Fedora ship no init script: there the
+ * daemon is run by hand or by a container's entry point. */
 static const struct mc_distro_profile profiles[] = {
-        { "rhel-6", "rhel", "6", "6.99", MC_INIT_SYSV, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "0.10.2", false },
-        { "rhel-7", "rhel", "7", "7.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "4.5.0", false },
-        { "rhel-8", "rhel", "8", "8.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "8.0.0", false },
-        { "rhel-9+", "rhel", "9", NULL, MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "9.0.0", true },
-        { "fedora", "fedora", NULL, "34.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.0.0", false },
-        { "fedora-35+", "fedora", "35", NULL, MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.6.0", true },
-        { "ubuntu-14.04", "ubuntu", "14.04", "14.10", MC_INIT_UPSTART, "/etc/default/libvirt-bin", "libvirtd_opts", "-d -l", "1.2.2", false },
-        { "ubuntu-16.04", "ubuntu", "15.04", "16.10", MC_INIT_SYSTEMD, "/etc/default/libvirt-bin", "libvirtd_opts", "-l", "1.3.1", false },
-        { "ubuntu-18.04", "ubuntu", "17.04", "19.10", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "4.0.0", false },
-        { "ubuntu-20.04", "ubuntu", "20.04", "21.10", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "6.0.0", false },
-        { "ubuntu-22.04+", "ubuntu", "22.04", NULL, MC_INIT_SYSTEMD, "/etc/default/libvirtd", "LIBVIRTD_ARGS", "--listen", "8.0.0", false },
-        { "debian-8", "debian", "8", "8.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "1.2.9", false },
-        { "debian-9", "debian", "9", "9.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "3.0.0", false },
-        { "debian-10", "debian", "10", "10.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "5.0.0", false },
-        { "debian-11+", "debian", "11", NULL, MC_INIT_SYSTEMD, "/etc/default/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.0.0", false },
+        { "rhel-6", "rhel", "6", "6.99", MC_INIT_SYSV, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "0.10.2", false, "--daemon" },
+        { "rhel-7", "rhel", "7", "7.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "4.5.0", false, "" },
+        { "rhel-8", "rhel", "8", "8.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "8.0.0", false, "" },
+        { "rhel-9+", "rhel", "9", NULL, MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "9.0.0", true, "" },
+        { "fedora", "fedora", NULL, "34.99", MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.0.0", false, "" },
+        { "fedora-35+", "fedora", "35", NULL, MC_INIT_SYSTEMD, "/etc/sysconfig/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.6.0", true, "" },
+        { "ubuntu-14.04", "ubuntu", "14.04", "14.10", MC_INIT_UPSTART, "/etc/default/libvirt-bin", "libvirtd_opts", "-d -l", "1.2.2", false, "" },
+        { "ubuntu-16.04", "ubuntu", "15.04", "16.10", MC_INIT_SYSTEMD, "/etc/default/libvirt-bin", "libvirtd_opts", "-l", "1.3.1", false, "-d" },
+        { "ubuntu-18.04", "ubuntu", "17.04", "19.10", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "4.0.0", false, "-d" },
+        { "ubuntu-20.04", "ubuntu", "20.04", "21.10", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "6.0.0", false, "-d" },
+        { "ubuntu-22.04+", "ubuntu", "22.04", NULL, MC_INIT_SYSTEMD, "/etc/default/libvirtd", "LIBVIRTD_ARGS", "--listen", "8.0.0", false, "-d" },
+        { "debian-8", "debian", "8", "8.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "1.2.9", false, "-d" },
+        { "debian-9", "debian", "9", "9.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "3.0.0", false, "-d" },
+        { "debian-10", "debian", "10", "10.99", MC_INIT_SYSTEMD, "/etc/default/libvirtd", "libvirtd_opts", "-l", "5.0.0", false, "-d" },
+        { "debian-11+", "debian", "11", NULL, MC_INIT_SYSTEMD, "/etc/default/libvirtd", "LIBVIRTD_ARGS", "--listen", "7.0.0", false, "-d" },
 };
 
 static const char *const init_table[_MC_INIT_MAX] = {

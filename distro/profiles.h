@@ -25,6 +25,8 @@ struct mc_distro_profile {
         const char *listen_value;    /* what an operator writes there, e.g. "-d -l" */
         const char *libvirt;         /* the libvirt this release ships */
         bool modular;                /* fresh installs use virtqemud + virtproxyd */
+        const char *init_args;       /* words the init script passes before the variable
+                                      * when systemd does not start libvirtd ("" none) */
 };
 
 /* The files any distro reads, so that a file written for another distro

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Fixers for libvirtd-listen, libvirtd-auth and libvirt-host-uuid. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -58,9 +59,20 @@ int mc_fix_libvirtd_listen(struct mc_fix_ctx *ctx) {
                                          "/etc/pki/libvirt/servercert.pem and private/serverkey.pem), which migcheck "
                                          "does not create");
         restart = mc_restart_command(ctx->facts, m.daemon);
+        /* Without listen_addr libvirtd listens on every address, the
+         * node's migration address among them. */
         if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &s) >= 0 &&
             (mc_startswith(s.value, "127.") || streq(s.value, "::1") || streq(s.value, "localhost")))
                 mc_plan_rm(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_VIRT, "listen_addr");
+        /* The port the source connects to is the URI's: nova's URI is the
+         * same on every node, tcp_port is this node's alone. */
+        if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "tcp_port", &s) >= 0 &&
+            strtoul(s.value, NULL, 10) != t.port) {
+                char port[16];
+
+                snprintf(port, sizeof(port), "%u", t.port);
+                mc_plan_set_virt_string(ctx, m.daemon_conf, "tcp_port", port);
+        }
         mc_plan_set(ctx, m.daemon_conf, LENS_LIBVIRTD, MC_CONF_VIRT, t.scheme == MC_SCHEME_TLS ? "listen_tls" : "listen_tcp",
                     "1");
         mc_plan_restart(ctx, restart);

@@ -5,17 +5,22 @@
 
 #include "fix.h"
 #include "fixers.h"
+#include "libvirt_mode.h"
 #include "profiles.h"
 #include "util.h"
 
+/* By the init that runs, not the distro's default: a Debian 12 node
+ * without systemd restarts through its init script (service(8)). */
 char *mc_restart_command(json_object *facts, const char *service) {
         json_object *os = mc_json_get(facts, "os");
         const struct mc_distro_profile *p =
                 mc_distro_profile_find(mc_json_str(os, "id"), mc_json_str(os, "id_like"), mc_json_str(os, "version_id"));
+        char why[192];
+        bool assumed;
 
         if (p && streq(service, "libvirtd") && streq(p->startup_file, "/etc/default/libvirt-bin"))
                 service = "libvirt-bin";
-        if (p && p->init != MC_INIT_SYSTEMD)
+        if (!mc_init_systemd(facts, p, why, sizeof(why), &assumed))
                 return mc_strdup_printf("service %s restart", service);
         return mc_strdup_printf("systemctl restart %s", service);
 }

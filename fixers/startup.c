@@ -28,31 +28,6 @@ static char *shell_join(char *const *words) {
         return mc_strdup_printf("%s\"", out);
 }
 
-/* The words without -l/--listen ("-dl" keeps "-d"). */
-static char **drop_listen(char *const *words) {
-        size_t n = mc_strv_length(words), k = 0;
-        char **out = mc_assert_alloc(calloc(n + 1, sizeof(char *)));
-
-        for (size_t i = 0; i < n; i++) {
-                const char *w = words[i];
-
-                if (streq(w, "--listen") || streq(w, "-l"))
-                        continue;
-                if (w[0] == '-' && w[1] != '-' && strchr(w, 'l') && strcspn(w + 1, "fpt") > (size_t) (strchr(w, 'l') - w - 1)) {
-                        _cleanup_free_ char *copy = mc_strdup(w);
-                        char *l = strchr(copy, 'l');
-
-                        memmove(l, l + 1, strlen(l));
-                        if (streq(copy, "-"))
-                                continue;
-                        out[k++] = mc_strdup(copy);
-                        continue;
-                }
-                out[k++] = mc_strdup(w);
-        }
-        return out;
-}
-
 int mc_fix_libvirtd_startup(struct mc_fix_ctx *ctx) {
         static const char *const vars[] = { "LIBVIRTD_ARGS", "libvirtd_opts" };
         const struct mc_distro_profile *p;
@@ -74,10 +49,21 @@ int mc_fix_libvirtd_startup(struct mc_fix_ctx *ctx) {
 
                         if (mc_facts_setting(ctx->facts, p->startup_file, NULL, vars[i], &s) < 0)
                                 continue;
+                        struct mc_libvirtd_args a;
+
                         words = mc_shell_split(s.value);
-                        if (!words || !mc_args_listen(words))
+                        if (!words)
                                 continue;
-                        kept = drop_listen(words);
+                        mc_libvirtd_getopt(words, m.libvirt_version, &a);
+                        if (a.outcome != MC_LIBVIRTD_RUNS) {
+                                /* What the operator meant is not knowable:
+                                 * the socket units need no arguments. */
+                                mc_plan_rm(ctx, p->startup_file, LENS_SHELLVARS, MC_CONF_FLAT, vars[i]);
+                                continue;
+                        }
+                        if (!a.listen)
+                                continue;
+                        kept = mc_libvirtd_args_drop_listen(words, m.libvirt_version);
                         if (!kept[0])
                                 mc_plan_rm(ctx, p->startup_file, LENS_SHELLVARS, MC_CONF_FLAT, vars[i]);
                         else {
@@ -106,12 +92,20 @@ int mc_fix_libvirtd_startup(struct mc_fix_ctx *ctx) {
         if (mc_facts_setting(ctx->facts, p->startup_file, NULL, p->startup_var, &s) >= 0) {
                 _cleanup_strv_free_ char **words = mc_shell_split(s.value), **add = mc_split(p->listen_value, " ");
                 _cleanup_free_ char *v = NULL;
+                struct mc_libvirtd_args a;
                 size_t n, k;
 
                 if (!words)
                         return mc_plan_unfixable(ctx->plan, ctx->check->id, "%s:%d: %s is not valid shell quoting",
                                                  s.file, s.line, p->startup_var);
-                if (!mc_args_listen(words)) {
+                mc_libvirtd_getopt(words, m.libvirt_version, &a);
+                if (a.outcome != MC_LIBVIRTD_RUNS) {
+                        /* libvirtd exits on these words ("-d-l", "--listen=1"):
+                         * the distro's own value replaces them; the diff
+                         * shows what was there. */
+                        v = mc_strdup_printf("\"%s\"", p->listen_value);
+                        mc_plan_set(ctx, p->startup_file, LENS_SHELLVARS, MC_CONF_FLAT, p->startup_var, v);
+                } else if (!a.listen) {
                         /* Keep what the operator passes, add the listen flag. */
                         n = mc_strv_length(words);
                         k = mc_strv_length(add);

@@ -78,6 +78,7 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
 
         /* Cheap and always useful: who the node is and what runs on it. */
         mc_collect_os(&c);
+        mc_collect_init(&c);
         mc_collect_versions(&c, o->nova_release);
         if (o->needs & (MC_NEED_LIBVIRTD | MC_NEED_QEMU))
                 mc_collect_libvirt_conf(&c, o->needs);

@@ -39,6 +39,7 @@ void mc_collect_nova_release(struct mc_collector *c, const char *override, const
                              struct mc_pkg_hit *dpkg_hits, size_t n_dpkg);
 void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);
 void mc_collect_startup(struct mc_collector *c);
+void mc_collect_init(struct mc_collector *c);
 void mc_collect_nova(struct mc_collector *c);
 void mc_collect_runtime(struct mc_collector *c);
 void mc_collect_libvirt_api(struct mc_collector *c);

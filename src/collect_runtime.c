@@ -107,6 +107,29 @@ static bool is_zombie(const char *pid) {
         return paren && paren[1] == ' ' && paren[2] == 'Z';
 }
 
+/* The systemd unit (or scope) a process runs in: the last part of its
+ * cgroup path (v2 "0::", v1 "name=systemd"). NULL when it has none. */
+static char *process_unit(const char *pid) {
+        _cleanup_free_ char *p = mc_strdup_printf("/proc/%s/cgroup", pid), *text = NULL;
+        char *save = NULL;
+
+        if (mc_read_file(p, 65536, &text, NULL) < 0)
+                return NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                const char *path = NULL, *last;
+
+                if (mc_startswith(line, "0::"))
+                        path = line + 3;
+                else if (strstr(line, ":name=systemd:"))
+                        path = strstr(line, ":name=systemd:") + strlen(":name=systemd:");
+                if (!path || !(last = strrchr(path, '/')) || !last[1])
+                        continue;
+                if (mc_endswith(last + 1, ".service") || mc_endswith(last + 1, ".scope"))
+                        return mc_strdup(last + 1);
+        }
+        return NULL;
+}
+
 void mc_collect_runtime(struct mc_collector *c) {
         json_object *rt = mc_json_get_or_add_object(c->facts, "runtime");
         json_object *procs = json_object_new_array(), *listening = json_object_new_array();
@@ -150,6 +173,12 @@ void mc_collect_runtime(struct mc_collector *c) {
                 json_object_object_add(p, "name", json_object_new_string(name));
                 json_object_object_add(p, "pid", json_object_new_int(atoi(de->d_name)));
                 json_object_object_add(p, "args", args);
+                {
+                        _cleanup_free_ char *unit = process_unit(de->d_name);
+
+                        if (unit)
+                                json_object_object_add(p, "unit", json_object_new_string(unit));
+                }
                 json_object_array_add(procs, p);
         }
         if (d)

@@ -170,6 +170,12 @@ bool mc_startswith(const char *s, const char *prefix) {
         return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool mc_endswith(const char *s, const char *suffix) {
+        size_t n = s ? strlen(s) : 0, k = strlen(suffix);
+
+        return s && n >= k && streq(s + n - k, suffix);
+}
+
 int mc_version_cmp(const char *a, const char *b) {
         while (*a || *b) {
                 unsigned long x = 0, y = 0;

@@ -33,6 +33,7 @@ char *mc_line_text(const char *text, size_t len, unsigned line);
 
 char *mc_strip(char *s);
 bool mc_startswith(const char *s, const char *prefix);
+bool mc_endswith(const char *s, const char *suffix);
 
 /* Compare dotted versions numerically ("9.0.0" > "5.10"). */
 int mc_version_cmp(const char *a, const char *b);

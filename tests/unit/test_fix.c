@@ -59,6 +59,32 @@ static const char *status_of(struct t *t, const char *check) {
         return "none";
 }
 
+/* Debian 12 where systemd is not PID 1: the listen keys decide. The
+ * loopback listen_addr goes, tcp_port becomes the port nova's URI names,
+ * and libvirtd restarts through its init script. */
+static void test_listen_fix_without_systemd(void **state) {
+        struct t *t = *state;
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/proc/1/comm", "init\n");
+        tree_write(t->root, "/etc/default/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n");
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf",
+                   "listen_tcp = 1\nlisten_addr = \"127.0.0.1\"\ntcp_port = \"16510\"\nauth_tcp = \"none\"\n");
+        assert_int_equal(fix(t, "libvirtd-listen", true, false), 0);
+        assert_string_equal(t->o.diff,
+                            "--- a/etc/libvirt/libvirtd.conf\n"
+                            "+++ b/etc/libvirt/libvirtd.conf\n"
+                            "@@ -1,4 +1,3 @@\n"
+                            " listen_tcp = 1\n"
+                            "-listen_addr = \"127.0.0.1\"\n"
+                            "-tcp_port = \"16510\"\n"
+                            "+tcp_port = \"16509\"\n"
+                            " auth_tcp = \"none\"\n");
+        assert_string_equal(t->o.plan.restart[0], "service libvirtd restart");
+        assert_int_equal(fix(t, "libvirtd-listen", false, false), 0);
+        assert_string_equal(status_of(t, "libvirtd-listen"), "fixed");
+}
+
 static void test_dry_run_diff_is_exact(void **state) {
         struct t *t = *state;
         _cleanup_free_ char *before = NULL, *after = NULL;
@@ -395,6 +421,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
                 T(test_dry_run_diff_is_exact),
+                T(test_listen_fix_without_systemd),
                 T(test_apply_then_idempotent),
                 T(test_parse_error_changes_nothing),
                 T(test_mode_owner_kept_comments_kept),
