@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Hostile input (issue 10): values that fuzzing and probing found to
+ * crash, leak or mislead, each as the regression it was fixed with. */
+#include <string.h>
+
+#include "confparse.h"
+#include "fixtures.h"
+#include "mc_test.h"
+#include "util.h"
+
+static void tree_freep(char **root) {
+        if (*root)
+                tree_free(*root);
+}
+
+/* Item 1: an out-of-range migration_port_min used to short-circuit the
+ * read of migration_port_max, which then went into the evidence
+ * uninitialised. Both are read, and both are evidence. */
+static void qemu_ports_out_of_range(void **state) {
+        _cleanup_(tree_freep) char *root = tree_new();
+        struct mc_results rs = {};
+        const struct mc_result *r;
+
+        (void) state;
+        tree_os(root, "ID=debian\nVERSION_ID=\"12\"\n");
+        tree_write(root, "/etc/libvirt/qemu.conf",
+                   "# migration ports\n"
+                   "migration_port_min = 99999999999999999999\n"
+                   "migration_port_max = 49215\n");
+        run_check(root, "qemu-migration-ports", NULL, &rs);
+        r = one_row(&rs);
+        assert_row(r, MC_FAIL, "not numeric");
+        assert_int_equal(r->n_evidence, 2);
+        assert_evidence(r, "/etc/libvirt/qemu.conf", 2, "migration_port_min = 99999999999999999999");
+        assert_evidence(r, "/etc/libvirt/qemu.conf", 3, "migration_port_max = 49215");
+        mc_results_done(&rs);
+
+        /* Only the bad one set: one line of evidence, never a second. */
+        tree_write(root, "/etc/libvirt/qemu.conf", "migration_port_min = 99999999999999999999\n");
+        run_check(root, "qemu-migration-ports", NULL, &rs);
+        r = one_row(&rs);
+        assert_row(r, MC_FAIL, "not numeric");
+        assert_int_equal(r->n_evidence, 1);
+        mc_results_done(&rs);
+}
+
+/* Item 9: a password may hold '/', '?' or '#' unencoded; the mask runs to
+ * the last '@' of the authority, not to the first '/'. */
+static void redact_url_password_with_slash(void **state) {
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "qemu+tcp://admin:pa/SECRET@host/system", "qemu+tcp://admin:<redacted>@host/system" },
+                { "qemu+tcp://admin:pa?SECRET@host/system", "qemu+tcp://admin:<redacted>@host/system" },
+                { "qemu+tcp://admin:pa#SECRET@host/system", "qemu+tcp://admin:<redacted>@host/system" },
+                { "rabbit://nova:p@ss/w0rd@ctl:5672/", "rabbit://nova:<redacted>@ctl:5672/" },
+                { "rabbit://u1:p1@h1,u2:p/2@h2/vhost", "rabbit://u1:<redacted>@h1,u2:<redacted>@h2/vhost" },
+                { "mysql+pymysql://nova:se/cr?et@db/nova?charset=utf8", "mysql+pymysql://nova:<redacted>@db/nova?charset=utf8" },
+                /* Nothing to mask: left as written. */
+                { "qemu+tcp://%s/system", "qemu+tcp://%s/system" },
+                { "qemu+ssh://nova@%s/system?keyfile=/var/lib/nova/.ssh/id_rsa", "qemu+ssh://nova@%s/system?keyfile=/var/lib/nova/.ssh/id_rsa" },
+                { "qemu+tcp://host:16509/system", "qemu+tcp://host:16509/system" },
+                { "rabbit://ctl1:5672,ctl2:5672/", "rabbit://ctl1:5672,ctl2:5672/" },
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *got = mc_redact_url(cases[i].in);
+                assert_string_equal(got, cases[i].out);
+        }
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(qemu_ports_out_of_range),
+                cmocka_unit_test(redact_url_password_with_slash),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
