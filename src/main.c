@@ -12,6 +12,7 @@
 #include "collect.h"
 #include "fanout.h"
 #include "fix_run.h"
+#include "node_report.h"
 #include "inventory.h"
 #include "offline.h"
 #include "nova_release.h"
@@ -769,35 +770,26 @@ static int fix_cluster(struct args *a) {
                 mc_fanout_collect(&fixed, &fo);
                 for (size_t i = 0; i < fixed.n_nodes; i++) {
                         struct mc_node *n = &fixed.nodes[i];
-                        json_object *rows = mc_json_get(n->report, "results");
+                        _cleanup_free_ char *bad = NULL;
 
-                        if (a->format != MC_FORMAT_JSON && n->report)
-                                print_node_fix(n->name, n->report);
                         if (!n->report) {
                                 struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: %s",
                                                                      n->error ?: "no answer");
                                 mc_result_hint(e, "run 'migcheck fix' on the node itself");
                                 continue;
                         }
-                        for (size_t k = 0; rows && k < json_object_array_length(rows); k++) {
-                                json_object *row = json_object_array_get_idx(rows, k), *ev = mc_json_get(row, "evidence");
-                                const char *st = mc_json_str(row, "status");
-                                enum mc_status status = MC_ERROR;
-                                struct mc_result *res;
-
-                                for (int sx = 0; sx < _MC_STATUS_MAX; sx++)
-                                        if (streq_ptr(st, mc_status_to_string(sx)))
-                                                status = sx;
-                                res = mc_results_add(&rs, mc_json_str(row, "check") ?: "?", n->name, status, "%s",
-                                                     mc_json_str(row, "summary") ?: "");
-                                for (size_t e = 0; ev && e < json_object_array_length(ev); e++) {
-                                        json_object *x = json_object_array_get_idx(ev, e);
-                                        mc_result_evidence(res, mc_json_str(x, "file") ?: "", (unsigned) mc_json_int(x, "line", 0),
-                                                           "%s", mc_json_str(x, "text") ?: "");
-                                }
-                                if (mc_json_str(row, "hint"))
-                                        mc_result_hint(res, "%s", mc_json_str(row, "hint"));
+                        /* The node's report is checked before any of it is
+                         * used: it may have written its fixes, and the
+                         * cluster is still checked again below. */
+                        if (mc_node_report_rows(n->name, n->report, &rs, &bad) < 0) {
+                                struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR,
+                                                                     "not fixed: the node's report is not readable: %s", bad);
+                                mc_result_hint(e, "the node may have written fixes (FILE.migcheck-bak beside each): run "
+                                                  "'migcheck fix --dry-run' on the node itself");
+                                continue;
                         }
+                        if (a->format != MC_FORMAT_JSON)
+                                print_node_fix(n->name, n->report);
                 }
                 if (!a->dry_run) {
                         /* Every node is fixed: check the cluster again as a
