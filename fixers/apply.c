@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "fix.h"
+#include "redact.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -342,7 +343,18 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan) {
         FILE *f = mc_assert_alloc(open_memstream(&out, &len));
 
         for (size_t i = 0; i < r->n; i++) {
-                _cleanup_free_ char *d = mc_unified_diff(r->files[i].file, r->files[i].old_text, r->files[i].new_text);
+                /* Shown as the facts show it: a diff's context lines are
+                 * the file's, secrets included (src/redact.h). */
+                enum mc_conf_shape shape = MC_CONF_FLAT;
+                _cleanup_free_ char *d = NULL, *old_shown = NULL, *new_shown = NULL;
+
+                for (size_t k = 0; k < plan->n_files; k++)
+                        if (streq(plan->files[k].file, r->files[i].file))
+                                shape = plan->files[k].shape;
+                old_shown = mc_redact_text(shape, r->files[i].old_text);
+                new_shown = mc_redact_text(shape, r->files[i].new_text);
+                d = mc_unified_diff_shown(r->files[i].file, r->files[i].old_text, r->files[i].new_text, old_shown,
+                                          new_shown);
 
                 if (d)
                         fputs(d, f);

@@ -157,3 +157,6 @@ int mc_hosts_edit(augeas *a, const char *tree, const struct mc_edit *edits, size
 
 /* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
 char *mc_unified_diff(const char *label, const char *a, const char *b);
+/* The same, comparing a and b but printing the lines of a_shown and
+ * b_shown (line for line the same texts, secrets redacted). */
+char *mc_unified_diff_shown(const char *label, const char *a, const char *b, const char *a_shown, const char *b_shown);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "confparse.h"
+#include "fix_run.h"
 #include "fixtures.h"
 #include "mc_test.h"
 #include "util.h"
@@ -70,10 +71,67 @@ static void redact_url_password_with_slash(void **state) {
         }
 }
 
+/* Item 2: a fix's diff shows context lines, and they may be secrets: a
+ * nova.conf ending with [placement] password printed it above +[libvirt].
+ * Every line the facts would redact is redacted in the diff (context,
+ * removed and added lines, commented-out and continued values), and
+ * only there: the file keeps its secrets. */
+static const char secret_nova[] =
+        "[DEFAULT]\n"
+        "state_path = /var/lib/nova\n"
+        "transport_url = rabbit://nova:S3CRET-TRANSPORT@ctl:5672/\n"
+        "vncserver_listen = 10.0.0.11\n"
+        "#rabbit_password = S3CRET-COMMENTED\n"
+        "[database]\n"
+        "connection = mysql+pymysql://nova:S3CRET/DB@db/nova\n"
+        "[placement]\n"
+        "auth_type = password\n"
+        "password: S3CRET-PLACEMENT\n"
+        "    S3CRET-CONTINUED\n";
+
+static void fix_diff_redacted(void **state) {
+        _cleanup_(tree_freep) char *root = tree_new();
+        _cleanup_strv_free_ char **ids = mc_split("nova-vnc-listen,nova-live-migration-flag,libvirtd-startup", ",");
+        const struct mc_collect_opts co = { .root = root, .needs = mc_checks_needs(ids, NULL) };
+        const struct mc_fix_opts fo = { .backup = true };
+
+        (void) state;
+        fixture_ubuntu1404_icehouse(root);
+        tree_write(root, "/etc/nova/nova.conf", secret_nova);
+        tree_write(root, "/etc/default/libvirt-bin",
+                   "start_libvirtd=\"yes\"\n"
+                   "LIBVIRT_PASSWORD=\"S3CRET-SHELL\"\n"
+                   "libvirtd_opts=\"-d\"\n");
+        for (int dry = 1; dry >= 0; dry--) {
+                const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo, .dry_run = dry };
+                struct mc_fix_outcome o = {};
+                struct mc_cluster c = {};
+                struct mc_results rs = {};
+                _cleanup_free_ char *nova = NULL;
+
+                assert_int_equal(mc_fix_run(&req, &c, &rs, &o), 0);
+                assert_non_null(o.diff);
+                assert_null(strstr(o.diff, "S3CRET"));
+                assert_non_null(strstr(o.diff, "\n transport_url = rabbit://nova:<redacted>@ctl:5672/\n"));
+                assert_non_null(strstr(o.diff, "\n #rabbit_password = <redacted>\n"));
+                assert_non_null(strstr(o.diff, "\n password: <redacted>\n     <redacted>\n+[libvirt]\n"));
+                assert_non_null(strstr(o.diff, "\n auth_type = password\n"));
+                assert_non_null(strstr(o.diff, "\n LIBVIRT_PASSWORD=<redacted>\n"));
+                assert_non_null(strstr(o.diff, "\n-vncserver_listen = 10.0.0.11\n+vncserver_listen = 0.0.0.0\n"));
+                nova = tree_read(root, "/etc/nova/nova.conf");
+                assert_non_null(strstr(nova, "password: S3CRET-PLACEMENT\n    S3CRET-CONTINUED\n"));
+                assert_true(dry ? streq(nova, secret_nova) : !streq(nova, secret_nova));
+                mc_fix_outcome_done(&o);
+                mc_results_done(&rs);
+                mc_cluster_done(&c);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(qemu_ports_out_of_range),
                 cmocka_unit_test(redact_url_password_with_slash),
+                cmocka_unit_test(fix_diff_redacted),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
