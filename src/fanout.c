@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "escape.h"
 #include "facts.h"
 #include "shell.h"
 #include "util.h"
@@ -434,6 +435,7 @@ char *mc_cluster_facts_json(const struct mc_cluster *c) {
                 json_object_array_add(a, f);
         }
         json_object_object_add(doc, "cluster", a);
+        mc_json_utf8(doc);
         return mc_strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 

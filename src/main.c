@@ -11,6 +11,7 @@
 #include "cluster.h"
 #include "collect.h"
 #include "fanout.h"
+#include "escape.h"
 #include "fix_run.h"
 #include "node_report.h"
 #include "inventory.h"
@@ -441,6 +442,8 @@ static int verb_collect(const struct args *a) {
                 fprintf(stderr, "migcheck: %s\n", err);
                 return MC_EXIT_ERROR;
         }
+        /* Facts travel to a coordinator and to tools: valid UTF-8 only. */
+        mc_json_utf8(facts);
         text = json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
         if (a->output) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "facts.h"
 #include "util.h"
 
@@ -260,6 +261,7 @@ int mc_cluster_save_facts(const struct mc_cluster *c, const char *dir, char **re
 
                 if (!c->nodes[i].facts)
                         continue;
+                mc_json_utf8(c->nodes[i].facts);
                 if (entries) {
                         digest = save_shared_hosts(written, dir, entries, ret_error);
                         if (!digest)
