@@ -142,10 +142,16 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
 /* The live rules first: all of the plan's ACCEPTs in one libiptc commit,
  * or none. */
 int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error);
-/* Write it: lock, backups (unless !backup), atomic writes, fs operations.
- * Refuses any path that leaves root. */
+/* Write it: backups (unless !backup), atomic writes, fs operations;
+ * the caller holds the lock. Refuses any path that leaves root. A node's
+ * files are written all or nothing: every one is checked first (a
+ * regular file, not immutable or append-only, its directory writable),
+ * and a write that still fails puts back the files written before it.
+ * The file-system operations come last. ret_written counts, and
+ * ret_files (when not NULL) names, what is written when it returns:
+ * files and operations, also on an error. */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 size_t *ret_written, char **ret_error);
+                 size_t *ret_written, char ***ret_files, char **ret_error);
 /* The node's fix lock, taken before rendering so that nobody changes the
  * files between reading and writing them. Returns an fd to close, or a
  * negative errno. */

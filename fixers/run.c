@@ -22,6 +22,7 @@ void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         free(o->error);
         strv_free(o->restart_failed);
         strv_free(o->commands_failed);
+        strv_free(o->written_files);
         *o = (struct mc_fix_outcome) {};
 }
 
@@ -262,7 +263,8 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         {
                 size_t n = 0;
 
-                r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->error);
+                r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->written_files,
+                                 &o->error);
                 o->written += n;
                 if (r < 0)
                         goto finish;
@@ -273,6 +275,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         for (char **cmd = o->plan.commands; cmd && *cmd; cmd++)
                 if (run_command(*cmd) < 0)
                         strv_push(&o->commands_failed, *cmd);
+        o->restarted = req->restart && o->plan.restart;
         if (req->restart)
                 for (char **cmd = o->plan.restart; cmd && *cmd; cmd++)
                         if (run_command(*cmd) < 0)

@@ -57,6 +57,7 @@ int mc_node_report_check(json_object *report, char **ret_error) {
         } fix_members[] = {
                 { "not_fixed", json_type_array }, { "restart", json_type_array }, { "diff", json_type_string },
                 { "error", json_type_string }, { "applied", json_type_boolean }, { "written", json_type_int },
+                { "written_files", json_type_array }, { "restarted", json_type_boolean }, { "restart_failed", json_type_array },
         };
 
         if (!is(report, json_type_object))
@@ -74,7 +75,7 @@ int mc_node_report_check(json_object *report, char **ret_error) {
                 if (!opt(mc_json_get(fix, fix_members[k].key), fix_members[k].type))
                         return bad(ret_error, "'fix.%s' is not a %s", fix_members[k].key, json_type_to_name(fix_members[k].type));
         {
-                json_object *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart");
+                json_object *nf = mc_json_get(fix, "not_fixed");
 
                 for (size_t i = 0; is(nf, json_type_array) && i < json_object_array_length(nf); i++) {
                         json_object *u = json_object_array_get_idx(nf, i);
@@ -83,9 +84,15 @@ int mc_node_report_check(json_object *report, char **ret_error) {
                             !opt(mc_json_get(u, "reason"), json_type_string))
                                 return bad(ret_error, "'fix.not_fixed[%zu]' is not a {check, reason} object", i);
                 }
-                for (size_t i = 0; is(rs, json_type_array) && i < json_object_array_length(rs); i++)
-                        if (!is(json_object_array_get_idx(rs, i), json_type_string))
-                                return bad(ret_error, "'fix.restart[%zu]' is not a string", i);
+                static const char *const lists[] = { "restart", "written_files", "restart_failed" };
+
+                for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+                        json_object *a = mc_json_get(fix, lists[l]);
+
+                        for (size_t i = 0; is(a, json_type_array) && i < json_object_array_length(a); i++)
+                                if (!is(json_object_array_get_idx(a, i), json_type_string))
+                                        return bad(ret_error, "'fix.%s[%zu]' is not a string", lists[l], i);
+                }
         }
         return 0;
 }

@@ -127,11 +127,75 @@ static void fix_diff_redacted(void **state) {
         }
 }
 
+/* Item 6: a node's files are written all or nothing. With one file
+ * immutable (chattr +i) the others used to be rewritten while the report
+ * said "nothing was written". Now every file is checked and staged
+ * first: nothing is written, no backup, no temporary file is left, and
+ * the error names the file. */
+static void chattr(const char *root, const char *path, const char *flag) {
+        _cleanup_free_ char *full = mc_path_join(root, path);
+        _cleanup_free_ char *cmd = mc_strdup_printf("chattr %s '%s'", flag, full);
+
+        assert_int_equal(system(cmd), 0);
+}
+
+static void fix_all_or_nothing(void **state) {
+        static const char *const files[] = { "/etc/libvirt/libvirtd.conf", "/etc/default/libvirt-bin" };
+        static const char libvirtd_conf[] = "listen_tls = 0\nlisten_tcp = 0\nauth_tcp = \"none\"\n";
+        static const char libvirt_bin[] = "start_libvirtd=\"yes\"\nlibvirtd_opts=\"-d\"\n";
+
+        (void) state;
+        for (size_t imm = 0; imm < ELEMENTSOF(files); imm++) {
+                _cleanup_(tree_freep) char *root = tree_new();
+                _cleanup_strv_free_ char **ids = mc_split("libvirtd-listen,libvirtd-startup", ",");
+                const struct mc_collect_opts co = { .root = root, .needs = mc_checks_needs(ids, NULL) };
+                const struct mc_fix_opts fo = { .backup = true };
+                const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo };
+                struct mc_fix_outcome o = {};
+                struct mc_cluster c = {};
+                struct mc_results rs = {};
+                _cleanup_free_ char *a = NULL, *b = NULL, *listing = NULL;
+
+                fixture_ubuntu1404_icehouse(root);
+                tree_write(root, files[0], libvirtd_conf);
+                tree_write(root, files[1], libvirt_bin);
+                chattr(root, files[imm], "+i");
+                assert_true(mc_fix_run(&req, &c, &rs, &o) < 0);
+                chattr(root, files[imm], "-i");
+                assert_false(o.applied);
+                assert_int_equal(o.written, 0);
+                assert_non_null(o.error);
+                assert_non_null(strstr(o.error, files[imm]));
+                assert_non_null(strstr(o.error, "immutable"));
+                a = tree_read(root, files[0]);
+                b = tree_read(root, files[1]);
+                assert_string_equal(a, libvirtd_conf);
+                assert_string_equal(b, libvirt_bin);
+                /* No backup, no temporary file beside either. */
+                {
+                        _cleanup_free_ char *cmd = mc_strdup_printf("find '%s/etc' -name '*migcheck*' | wc -l", root);
+                        FILE *p = popen(cmd, "r");
+                        char buf[32] = "";
+
+                        assert_non_null(p);
+                        assert_non_null(fgets(buf, sizeof(buf), p));
+                        pclose(p);
+                        assert_string_equal(buf, "0\n");
+                }
+                for (size_t i = 0; i < rs.n; i++)
+                        assert_int_equal(rs.items[i].status, MC_FAIL);
+                mc_fix_outcome_done(&o);
+                mc_results_done(&rs);
+                mc_cluster_done(&c);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(qemu_ports_out_of_range),
                 cmocka_unit_test(redact_url_password_with_slash),
                 cmocka_unit_test(fix_diff_redacted),
+                cmocka_unit_test(fix_all_or_nothing),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
