@@ -5,6 +5,7 @@
 
 #include "confparse.h"
 #include "fix_run.h"
+#include "iptables_save.h"
 #include "fixtures.h"
 #include "mc_test.h"
 #include "util.h"
@@ -190,12 +191,65 @@ static void fix_all_or_nothing(void **state) {
         }
 }
 
+/* Item 5: iptables-restore refuses these files (iptables 1.8.9, legacy
+ * and nft alike, run with --test: "line N failed", "COMMIT expected at
+ * line N", "Bad argument", "no command specified", "table name invalid");
+ * they used to read as an empty rule set, a silent PASS. */
+static void iptables_restore_refuses(void **state) {
+        static const struct {
+                const char *text, *error;
+        } cases[] = {
+                { "\x8f\x03garbage\xff\n", "line 1: iptables-restore refuses" },
+                { "These are the firewall rules of compute-7.\nThey keep libvirt closed.\n", "line 1: iptables-restore refuses" },
+                { "prose line\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "line 1: iptables-restore refuses 'prose line'" },
+                { "  \n*filter\nCOMMIT\n", "line 1: iptables-restore refuses" },
+                { " *filter\nCOMMIT\n", "line 1: iptables-restore refuses" },
+                { "*filter\n:INPUT ACCEPT [0:0]\n", "line 3: iptables-restore refuses the end of the file: COMMIT expected" },
+                { "*filter\nCOMMIT \n", "line 2: iptables-restore refuses 'COMMIT '" },
+                { "*filter\n  \nCOMMIT\n", "line 2: iptables-restore refuses" },
+                { "*filter\nCOMMIT\nafter\n", "line 3: iptables-restore refuses 'after'" },
+                { "*nat\nbogus\nCOMMIT\n*filter\nCOMMIT\n", "line 2: iptables-restore refuses 'bogus'" },
+                { "*filter\r\nCOMMIT\r\n", "line 1: iptables-restore refuses" },
+                { "*firewall\nCOMMIT\n", "line 1: iptables-restore refuses '*firewall'" },
+        };
+        static const char *const accepted[] = {
+                "",
+                "\n# comment\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
+                "*filter\n# x\n\nCOMMIT\n# end\n",
+                "*filter\nCOMMIT\n*filter\nCOMMIT\n",
+                "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
+                "*filter\n-A INPUT -j ACCEPT\nCOMMIT\n",
+        };
+        _cleanup_(mc_aug_freep) augeas *a = NULL;
+
+        (void) state;
+        assert_int_equal(mc_aug_new(&a), 0);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                json_object *filter = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                assert_int_equal(mc_ipt_parse_save(a, cases[i].text, strlen(cases[i].text), &filter, &err), -EBADMSG);
+                assert_null(filter);
+                if (!strstr(err, cases[i].error))
+                        fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].error);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(accepted); i++) {
+                json_object *filter = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                if (mc_ipt_parse_save(a, accepted[i], strlen(accepted[i]), &filter, &err) < 0)
+                        fail_msg("accepted case %zu refused: %s", i, err);
+                json_object_put(filter);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(qemu_ports_out_of_range),
                 cmocka_unit_test(redact_url_password_with_slash),
                 cmocka_unit_test(fix_diff_redacted),
                 cmocka_unit_test(fix_all_or_nothing),
+                cmocka_unit_test(iptables_restore_refuses),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
