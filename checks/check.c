@@ -52,6 +52,15 @@ bool mc_require_file(struct mc_check_ctx *ctx, const char *path) {
 
         if (mc_facts_file(ctx->facts, path, &e) != MC_FILE_ERROR)
                 return true;
+        /* Unreadable (permissions, a FIFO, too large, a dangling symlink)
+         * is not a syntax error: no line to correct. */
+        if (mc_startswith(e.message, "cannot read")) {
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' %s", path, e.message);
+                mc_result_evidence(r, path, 0, "%s", e.message);
+                mc_result_hint(r, "make '%s' a readable regular file (as the daemon reading it sees it), then run "
+                                  "migcheck again", path);
+                return false;
+        }
         r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' did not parse", path);
         mc_result_evidence(r, path, (unsigned) e.line, "%s", e.message);
         if (mc_startswith(path, "/etc/libvirt/"))

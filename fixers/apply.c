@@ -639,7 +639,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                 if (s[i].dfd < 0) {
                         k = s[i].dfd;
                         *ret_error = mc_strdup_printf("%s: %s", f->file,
-                                                      k == -EXDEV ? "a symlink leads out of the root: refused" : strerror(-k));
+                                                      k == -EXDEV ? mc_read_error_string(k) : strerror(-k));
                         goto done;
                 }
                 k = preflight(s[i].dfd, f->file, s[i].name, &s[i].st, &s[i].exists, ret_error);

@@ -516,6 +516,11 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
 
                 r = mc_collect(&o, &facts, &err);
                 n = mc_cluster_add(c, mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost"));
+                if (!mc_json_str(mc_json_get(facts, "node"), "hostname") && mc_json_str(mc_json_get(facts, "node"), "hostname_error")) {
+                        _cleanup_free_ char *why = mc_escape_text(mc_json_str(mc_json_get(facts, "node"), "hostname_error"), false);
+                        _cleanup_free_ char *name = mc_escape_text(n->name, false);
+                        fprintf(stderr, "migcheck: /etc/hostname: cannot read: %s; the node is named '%s'\n", why, name);
+                }
                 if (r < 0)
                         n->error = TAKE_PTR(err);
                 else
