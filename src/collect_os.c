@@ -73,8 +73,10 @@ static void collect_os_release(struct mc_collector *c) {
                 json_object *f = mc_conf_collect(c->aug, c->fs, &spec);
                 json_object *s = mc_json_get(f, "settings");
 
-                if (streq_ptr(mc_json_str(f, "state"), "error") && !mc_json_get(os, "error"))  /* not "no os-release" */
-                        json_object_object_add(os, "error", json_object_new_string(mc_json_str(mc_json_get(f, "error"), "message")));
+                const char *unread = mc_json_str(mc_json_get(f, "error"), "message");
+
+                if (unread && !mc_json_get(os, "error"))  /* said, not "no os-release" */
+                        json_object_object_add(os, "error", json_object_new_string(unread));
                 if (s) {
                         static const char *const keys[][2] = {
                                 { "ID", "id" }, { "ID_LIKE", "id_like" }, { "VERSION_ID", "version_id" },

@@ -516,9 +516,10 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
 
                 r = mc_collect(&o, &facts, &err);
                 n = mc_cluster_add(c, mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost"));
-                if (!mc_json_str(mc_json_get(facts, "node"), "hostname") && mc_json_str(mc_json_get(facts, "node"), "hostname_error")) {
-                        _cleanup_free_ char *why = mc_escape_text(mc_json_str(mc_json_get(facts, "node"), "hostname_error"), false);
-                        _cleanup_free_ char *name = mc_escape_text(n->name, false);
+                const char *unread = mc_json_str(mc_json_get(facts, "node"), "hostname_error");
+
+                if (!mc_json_str(mc_json_get(facts, "node"), "hostname") && unread) {
+                        _cleanup_free_ char *why = mc_escape_text(unread, false), *name = mc_escape_text(n->name, false);
                         fprintf(stderr, "migcheck: /etc/hostname: cannot read: %s; the node is named '%s'\n", why, name);
                 }
                 if (r < 0)
@@ -576,7 +577,8 @@ static void print_fix(json_object *fix) {
         if (diff)
                 mc_fputs_escaped(diff, true, stdout);
         for (size_t i = 0; i < n_written; i++) {
-                _cleanup_free_ char *w = mc_escape_text(mc_json_str(json_object_array_get_idx(written, i), NULL) ?: "?", false);
+                const char *file = mc_json_str(json_object_array_get_idx(written, i), NULL);
+                _cleanup_free_ char *w = mc_escape_text(file ?: "?", false);
                 printf("written: %s\n", w);
         }
         /* Restarts: what a dry run would need, what ran, and what the
@@ -586,7 +588,7 @@ static void print_fix(json_object *fix) {
                 _cleanup_free_ char *c = mc_escape_text(cmd, false);
                 bool cmd_failed = false;
 
-                for (size_t k = 0; failed && json_object_is_type(failed, json_type_array) && k < json_object_array_length(failed); k++)
+                for (size_t k = 0; json_object_is_type(failed, json_type_array) && k < json_object_array_length(failed); k++)
                         cmd_failed = cmd_failed || streq_ptr(mc_json_str(json_object_array_get_idx(failed, k), NULL), cmd);
                 if (dry_run)
                         printf("would need: %s\n", c);
