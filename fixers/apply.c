@@ -647,6 +647,21 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                         goto done;
         }
 
+        /* The operations' directories too, where they exist already: an
+         * immutable /var/lib/nova must not leave nova.conf rewritten. */
+        for (size_t i = 0; i < plan->n_fsops; i++) {
+                _cleanup_free_ char *name = NULL;
+                _cleanup_close_ int dfd = open_parent(fs, plan->fsops[i].path, false, &name);
+
+                if (dfd >= 0 && (is_immutable(dfd) || faccessat(dfd, ".", W_OK, AT_EACCESS) < 0)) {
+                        k = is_immutable(dfd) ? -EPERM : -errno;
+                        *ret_error = mc_strdup_printf("%s: its directory is %s", plan->fsops[i].path,
+                                                      k == -EPERM ? "immutable or append-only (chattr +i, +a)"
+                                                                  : "not writable");
+                        goto done;
+                }
+        }
+
         /* 2. Directories, leftovers of killed runs, backups. */
         for (size_t i = 0; i < r->n; i++) {
                 const struct mc_rendered *f = &r->files[i];
@@ -746,6 +761,6 @@ done:
                         files[n_files++] = mc_strdup(plan->fsops[i].path);
         *ret_written = n_files;
         if (ret_files)
-                *ret_files = TAKE_PTR(files);
+                *ret_files = n_files > 0 ? TAKE_PTR(files) : NULL;
         return k < 0 ? k : 0;
 }

@@ -149,7 +149,7 @@ int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **re
  * and a write that still fails puts back the files written before it.
  * The file-system operations come last. ret_written counts, and
  * ret_files (when not NULL) names, what is written when it returns:
- * files and operations, also on an error. */
+ * files and operations, also on an error (NULL when nothing is). */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
                  size_t *ret_written, char ***ret_files, char **ret_error);
 /* The node's fix lock, taken before rendering so that nobody changes the

@@ -266,8 +266,16 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
                 r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->written_files,
                                  &o->error);
                 o->written += n;
-                if (r < 0)
+                if (r < 0) {
+                        /* What was written (an operation failed after the
+                         * files, or a file could not be put back) is
+                         * checked again, so that the rows say what holds. */
+                        _cleanup_free_ char *again_error = NULL;
+
+                        if (o->written_files && check_node(req, c->nodes[0].name, &again, &after, &again_error) >= 0)
+                                merge(c->nodes[0].name, &before, &after, o->plan.fixed_checks, out);
                         goto finish;
+                }
         }
         o->applied = true;
         /* Only there when the operator asked for them (fixers plan them

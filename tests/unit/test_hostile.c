@@ -243,12 +243,44 @@ static void iptables_restore_refuses(void **state) {
         }
 }
 
+/* Item 6, the operations: an instances directory that cannot be made
+ * (its parent immutable) stops the files of the same fix as well. */
+static void fix_all_or_nothing_fsops(void **state) {
+        _cleanup_(tree_freep) char *root = tree_new();
+        _cleanup_strv_free_ char **ids = mc_split("nova-instances-path,nova-vnc-listen", ",");
+        const struct mc_collect_opts co = { .root = root, .needs = mc_checks_needs(ids, NULL) };
+        const struct mc_fix_opts fo = { .backup = true };
+        const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo };
+        static const char nova[] = "[DEFAULT]\ninstances_path=/srv/instances\nvncserver_listen=10.0.0.11\n";
+        struct mc_fix_outcome o = {};
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        _cleanup_free_ char *text = NULL;
+
+        (void) state;
+        fixture_rhel6_icehouse(root);
+        tree_write(root, "/etc/nova/nova.conf", nova);
+        tree_mkdir(root, "/srv", 0, 0);
+        chattr(root, "/srv", "+i");
+        assert_true(mc_fix_run(&req, &c, &rs, &o) < 0);
+        chattr(root, "/srv", "-i");
+        assert_int_equal(o.written, 0);
+        assert_null(o.written_files);
+        assert_non_null(strstr(o.error, "/srv/instances: its directory is immutable"));
+        text = tree_read(root, "/etc/nova/nova.conf");
+        assert_string_equal(text, nova);
+        mc_fix_outcome_done(&o);
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(qemu_ports_out_of_range),
                 cmocka_unit_test(redact_url_password_with_slash),
                 cmocka_unit_test(fix_diff_redacted),
                 cmocka_unit_test(fix_all_or_nothing),
+                cmocka_unit_test(fix_all_or_nothing_fsops),
                 cmocka_unit_test(iptables_restore_refuses),
         };
 
