@@ -187,9 +187,12 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_NOVA,
                 .run = mc_check_nova_config_drive,
-                .doc = "With a config drive on every instance, nova Juno to Mitaka refuses live migration unless "
-                       "instances_path is shared (from Kilo also when config_drive_format = vfat); Icehouse refuses block "
-                       "migration. Newton and later copy disk.config themselves.",
+                .doc = "With a config drive on every instance, nova up to Mitaka refuses live migration unless "
+                       "instances_path is shared (Kilo to Mitaka also accept config_drive_format = vfat); Newton and "
+                       "later copy disk.config themselves. The value is read as each release reads it: Icehouse forces "
+                       "a config drive for any non-empty value, 'false' included (bug 1319180); Juno takes always or a "
+                       "boolean string; Kilo and Liberty only always, True or False; Mitaka and later a boolean, so "
+                       "'always' there, or 'true' on Kilo, fails every build that reads it.",
                 .fix = mc_fix_nova_config_drive,
         },
         {
@@ -198,9 +201,10 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_NOVA,
                 .run = mc_check_nova_cpu_mode,
-                .doc = "cpu_mode = custom needs cpu_model (cpu_models from Train): nova-compute will not start "
-                       "without it. A model with host-model or host-passthrough makes nova refuse to build the guest "
-                       "CPU. Whether the CPUs of the nodes are compatible is cpu-compatible's job.",
+                .doc = "cpu_mode = custom needs cpu_model (cpu_models from Train), and any other mode refuses one: up "
+                       "to Stein every guest build fails, from Train nova-compute will not start (a model with cpu_mode "
+                       "= none is ignored before Train). Modes compare case-sensitively. Whether the CPUs of the nodes "
+                       "are compatible is cpu-compatible's job.",
                 .fix = mc_fix_nova_cpu_mode,
         },
         {
@@ -220,10 +224,14 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_NOVA,
                 .run = mc_check_nova_live_migration_flag,
-                .doc = "Read up to Mitaka. Icehouse's default lacks VIR_MIGRATE_LIVE, so the guest is paused for the "
-                       "whole copy; NON_SHARED_INC turns every live migration into a block migration; PERSIST_DEST "
-                       "conflicts with nova's own define step. From Newton nova sets the flags itself and the line is "
-                       "a warning that does nothing.",
+                .doc = "Read up to Mitaka, in [libvirt] (and [DEFAULT] up to Icehouse only). Icehouse's default lacks "
+                       "VIR_MIGRATE_LIVE, so the guest is paused for the whole copy; without PEER2PEER libvirt refuses "
+                       "the migration; NON_SHARED_INC turns every live migration into a block migration. Items are "
+                       "split on commas as nova does: before Mitaka an unknown or empty item (a trailing comma) fails "
+                       "every migration, while Mitaka ignores it and corrects the flags at startup (a warning). "
+                       "PERSIST_DEST is harmless (Mitaka strips it). TUNNELLED in block_migration_flag (Juno's "
+                       "default) is a warning: block migrations go without NBD, and Mitaka's fail with libvirt 1.2.17 "
+                       "or later. From Newton nova sets the flags itself and the line is a warning that does nothing.",
                 .fix = mc_fix_nova_live_migration_flag,
         },
         {
@@ -246,10 +254,13 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_NODE,
                 .needs = MC_NEED_NOVA,
                 .run = mc_check_nova_vnc_listen,
-                .doc = "The guest's VNC listen address travels with it. Up to Kilo, vncserver_listen set to the "
-                       "node's own address makes the destination's QEMU fail to bind; 0.0.0.0 or :: always works. "
-                       "The option moved from [DEFAULT] vncserver_listen to [vnc] (Liberty) and was renamed "
-                       "server_listen (Queens).",
+                .doc = "The guest's VNC (and, when enabled, SPICE) listen address travels with it. Up to Icehouse a "
+                       "node's own address makes the destination's QEMU fail to bind; Juno to Mitaka rewrite it to the "
+                       "destination's when libvirt is 1.0.0 or later and the destination runs Juno or later, and "
+                       "otherwise refuse any address but 0.0.0.0, 127.0.0.1, :: or ::1; Newton and later always "
+                       "rewrite it. The option moved from [DEFAULT] "
+                       "vncserver_listen to [vnc] (Liberty), was renamed server_listen (Queens), and the old names "
+                       "went in Yoga.",
                 .fix = mc_fix_nova_vnc_listen,
         },
         {

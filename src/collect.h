@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "confparse.h"
+#include "pkgdb.h"
 #include "rootfs.h"
 
 struct mc_collect_opts {
@@ -29,6 +30,13 @@ struct mc_collector {
 
 void mc_collect_os(struct mc_collector *c);
 void mc_collect_versions(struct mc_collector *c, const char *nova_release);
+/* versions.nova (src/collect_nova_release.c); dpkg's hits for nova's
+ * packages come from mc_collect_versions, which reads dpkg's status once. */
+/* --nova-release R: versions.nova is R, on collected and on saved facts
+ * (what the node's collection found stays, as "collected"). */
+void mc_nova_release_override(json_object *facts, const char *release);
+void mc_collect_nova_release(struct mc_collector *c, const char *override, const char *const *dpkg_pkgs,
+                             struct mc_pkg_hit *dpkg_hits, size_t n_dpkg);
 void mc_collect_libvirt_conf(struct mc_collector *c, unsigned needs);
 void mc_collect_startup(struct mc_collector *c);
 void mc_collect_nova(struct mc_collector *c);

@@ -15,11 +15,8 @@
 #include "collect.h"
 #include "facts.h"
 #include "libvirt_probe.h"
+#include "spawn.h"
 #include "util.h"
-
-#ifndef MC_LIBEXEC_DIR
-#define MC_LIBEXEC_DIR "/usr/local/libexec/migcheck"
-#endif
 
 #define MC_LIBVIRT_URI "qemu:///system"
 /* A daemon answering within this is alive; the first call after it started
@@ -27,29 +24,8 @@
 #define MC_LIBVIRT_TIMEOUT_MS 5000u
 #define MC_LIBVIRT_MAX_ANSWER (1u << 20)
 
-/* $MIGCHECK_LIBVIRT_PROBE, else beside this migcheck (a build tree, or the
- * path a coordinator gave with --remote-migcheck), else libexec. */
-static char *probe_path(void) {
-        const char *env = getenv("MIGCHECK_LIBVIRT_PROBE");
-        char self[PATH_MAX];
-        ssize_t n;
-
-        if (!isempty(env))
-                return mc_strdup(env);
-        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (n > 0) {
-                _cleanup_free_ char *p = NULL;
-
-                self[n] = '\0';
-                p = mc_strdup_printf("%s/" MC_LIBVIRT_PROBE_NAME, dirname(self));
-                if (access(p, X_OK) == 0)
-                        return TAKE_PTR(p);
-        }
-        return mc_strdup(MC_LIBEXEC_DIR "/" MC_LIBVIRT_PROBE_NAME);
-}
-
 _Noreturn static void child_main(const char *uri, int fd) {
-        _cleanup_free_ char *path = probe_path();
+        _cleanup_free_ char *path = mc_helper_path("MIGCHECK_LIBVIRT_PROBE", MC_LIBVIRT_PROBE_NAME);
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         const char *err;
 

@@ -6,13 +6,10 @@
 
 #include "collect.h"
 #include "facts.h"
-#include "nova_release.h"
+#include "pkgdb.h"
 #include "profiles.h"
 #include "shell.h"
 #include "util.h"
-
-/* dpkg's status file of a full desktop is a few MiB. */
-#define MC_PKGDB_MAX_SIZE (64u * 1024u * 1024u)
 
 static json_object *sourced(const char *value, const char *source) {
         json_object *o = json_object_new_object();
@@ -112,93 +109,6 @@ static void collect_os_release(struct mc_collector *c) {
         }
 }
 
-/* Versions of the named packages from dpkg's status file. */
-static void dpkg_versions(struct mc_collector *c, const char *const *pkgs, size_t n, char **ret) {
-        _cleanup_free_ char *text = NULL;
-        char *save = NULL, *pkg = NULL;
-        bool installed = false;
-        char *version = NULL;
-
-        if (mc_rootfs_read(c->fs, "/var/lib/dpkg/status", MC_PKGDB_MAX_SIZE, &text, NULL) < 0)
-                return;
-        /* Stanzas end with a blank line; strtok_r skips it, so each stanza
-         * closes when the next Package: starts. */
-        for (char *line = strtok_r(text, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
-                if (!line || mc_startswith(line, "Package: ")) {
-                        if (pkg && installed && version)
-                                for (size_t i = 0; i < n; i++)
-                                        if (!ret[i] && streq(pkgs[i], pkg))
-                                                ret[i] = mc_strdup(version);
-                        if (!line)
-                                break;
-                        pkg = line + strlen("Package: ");
-                        installed = false;
-                        version = NULL;
-                } else if (mc_startswith(line, "Status: "))
-                        installed = strstr(line, " installed") != NULL;
-                else if (mc_startswith(line, "Version: "))
-                        version = line + strlen("Version: ");
-        }
-}
-
-/* A sosreport's installed-rpms: "libvirt-daemon-4.5.0-10.el7.x86_64   date". */
-static char *rpm_version(struct mc_collector *c, const char *pkg) {
-        _cleanup_free_ char *text = NULL;
-        size_t n = strlen(pkg);
-        char *save = NULL;
-
-        if (mc_rootfs_read(c->fs, "/installed-rpms", MC_PKGDB_MAX_SIZE, &text, NULL) < 0)
-                return NULL;
-        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-                if (strncmp(line, pkg, n) == 0 && line[n] == '-' && isdigit((unsigned char) line[n + 1])) {
-                        char *v = line + n + 1;
-
-                        v[strcspn(v, "- \t")] = '\0';
-                        return mc_strdup(v);
-                }
-        return NULL;
-}
-
-/* nova-2014.1.1-py2.7.egg-info, nova-26.2.2.egg-info, nova-27.1.0.dist-info:
- * listed through mc_rootfs, so that a link in the tree never leads out. */
-static char *nova_from_python(struct mc_collector *c, char **ret_source) {
-        static const char *const dirs[] = {
-                "/usr/lib/python3/dist-packages",
-                "/usr/lib/python2.7/site-packages",
-                "/usr/lib/python2.7/dist-packages",
-                "/usr/lib/python3.6/site-packages",
-                "/usr/lib/python3.9/site-packages",
-                "/usr/lib/python3.11/site-packages",
-                "/usr/lib/python3.12/site-packages",
-                "/usr/local/lib/python3/dist-packages",
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_strv_free_ char **names = NULL;
-
-                if (mc_rootfs_list(c->fs, dirs[i], &names) < 0)
-                        continue;
-                for (char **n = names; *n; n++) {
-                        const char *v = *n + strlen("nova-");
-                        size_t len;
-
-                        if (!mc_startswith(*n, "nova-") || !isdigit((unsigned char) *v))
-                                continue;
-                        if (!strstr(v, ".egg-info") && !strstr(v, ".dist-info"))
-                                continue;
-                        /* The version ends where "-py2.7", ".egg-info" or ".dist-info" starts. */
-                        len = strcspn(v, "-");
-                        if (strstr(v, ".egg-info") && (size_t) (strstr(v, ".egg-info") - v) < len)
-                                len = (size_t) (strstr(v, ".egg-info") - v);
-                        if (strstr(v, ".dist-info") && (size_t) (strstr(v, ".dist-info") - v) < len)
-                                len = (size_t) (strstr(v, ".dist-info") - v);
-                        *ret_source = mc_strdup_printf("%s/%s", dirs[i], *n);
-                        return mc_assert_alloc(strndup(v, len));
-                }
-        }
-        return NULL;
-}
-
 void mc_collect_os(struct mc_collector *c) {
         json_object *os;
         const struct mc_distro_profile *p;
@@ -221,53 +131,34 @@ void mc_collect_os(struct mc_collector *c) {
 }
 
 void mc_collect_versions(struct mc_collector *c, const char *nova_release) {
+        /* libvirt's and QEMU's packages, then Debian/Ubuntu's of nova's
+         * code, most specific first. */
         static const char *const pkgs[] = {
-                "libvirt-daemon", "libvirt-bin", "libvirt0", "qemu-system-x86", "qemu-kvm", "nova-common",
-                "python3-nova", "python-nova",
+                "libvirt-daemon", "libvirt-bin", "libvirt0", "qemu-system-x86", "qemu-kvm",
+                "nova-common", "python3-nova", "python-nova",
         };
+        enum { NOVA_PKGS = 5 };
+        static const char *const rpms[] = { "libvirt-daemon", "libvirt", "qemu-kvm" };
         json_object *versions = mc_json_get_or_add_object(c->facts, "versions");
-        _cleanup_free_ char *nova_src = NULL;
-        char *v[ELEMENTSOF(pkgs)] = {};
-        const char *libvirt, *qemu, *nova;
-        _cleanup_free_ char *rpm_libvirt = NULL, *rpm_qemu = NULL, *rpm_nova = NULL, *py_nova = NULL;
+        struct mc_pkg_hit v[ELEMENTSOF(pkgs)] = {}, r[ELEMENTSOF(rpms)] = {};
+        const char *libvirt, *qemu;
 
-        dpkg_versions(c, pkgs, ELEMENTSOF(pkgs), v);
-        libvirt = v[0] ?: v[1] ?: v[2];
-        qemu = v[3] ?: v[4];
-        nova = v[5] ?: v[6] ?: v[7];
+        /* dpkg's status is read once, for nova's packages too. */
+        mc_dpkg_versions(c->fs, pkgs, ELEMENTSOF(pkgs), v);
+        libvirt = v[0].version ?: v[1].version ?: v[2].version;
+        qemu = v[3].version ?: v[4].version;
+        if (!libvirt || !qemu)
+                mc_installed_rpms_versions(c->fs, rpms, ELEMENTSOF(rpms), r);
         if (libvirt)
                 json_object_object_add(versions, "libvirt", sourced(libvirt, "/var/lib/dpkg/status"));
-        else if ((rpm_libvirt = rpm_version(c, "libvirt-daemon")) || (rpm_libvirt = rpm_version(c, "libvirt")))
-                json_object_object_add(versions, "libvirt", sourced(rpm_libvirt, "/installed-rpms"));
+        else if (r[0].version || r[1].version)
+                json_object_object_add(versions, "libvirt", sourced(r[0].version ?: r[1].version, "/installed-rpms"));
         if (qemu)
                 json_object_object_add(versions, "qemu", sourced(qemu, "/var/lib/dpkg/status"));
-        else if ((rpm_qemu = rpm_version(c, "qemu-kvm")))
-                json_object_object_add(versions, "qemu", sourced(rpm_qemu, "/installed-rpms"));
+        else if (r[2].version)
+                json_object_object_add(versions, "qemu", sourced(r[2].version, "/installed-rpms"));
 
-        if (nova_release) {
-                json_object *o = sourced(nova_release, "--nova-release");
-
-                json_object_object_add(o, "release",
-                                       json_object_new_string(mc_nova_release_name(
-                                               mc_nova_release_from_string(nova_release))));
-                json_object_object_add(versions, "nova", o);
-        } else {
-                const char *src = NULL;
-                json_object *o;
-
-                if ((py_nova = nova_from_python(c, &nova_src)))
-                        nova = py_nova, src = nova_src;
-                else if (nova)
-                        src = "/var/lib/dpkg/status";
-                else if ((rpm_nova = rpm_version(c, "openstack-nova-common")))
-                        nova = rpm_nova, src = "/installed-rpms";
-                if (nova) {
-                        o = sourced(nova, src);
-                        json_object_object_add(o, "release", json_object_new_string(mc_nova_release_name(
-                                                                     mc_nova_release_from_string(nova))));
-                        json_object_object_add(versions, "nova", o);
-                }
-        }
-        for (size_t i = 0; i < ELEMENTSOF(v); i++)
-                free(v[i]);
+        mc_collect_nova_release(c, nova_release, pkgs + NOVA_PKGS, v + NOVA_PKGS, ELEMENTSOF(pkgs) - NOVA_PKGS);
+        mc_pkg_hits_free(v, ELEMENTSOF(v));
+        mc_pkg_hits_free(r, ELEMENTSOF(r));
 }

@@ -187,9 +187,12 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
 
                         oo.root = path;
                         r = mc_collect(&oo, &facts, &err);
-                } else if (S_ISREG(st.st_mode) && json)
+                } else if (S_ISREG(st.st_mode) && json) {
                         r = mc_facts_load(path, &facts, &err);
-                else
+                        /* --nova-release applies to saved facts as to trees. */
+                        if (r >= 0 && o->nova_release)
+                                mc_nova_release_override(facts, o->nova_release);
+                } else
                         continue;  /* README, checksums, ...: not a node */
 
                 if (r < 0) {

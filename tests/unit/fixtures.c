@@ -11,7 +11,7 @@ void fixture_rhel6_icehouse(const char *root) {
                    "libvirt-0.10.2-29.el6.x86_64                                Mon Jun  2 10:11:12 2014\n"
                    "openstack-nova-compute-2014.1.1-1.el6.noarch               Mon Jun  2 10:11:40 2014\n"
                    "qemu-kvm-0.12.1.2-2.415.el6.x86_64                         Mon Jun  2 10:11:13 2014\n");
-        tree_write(root, "/usr/lib/python2.7/site-packages/nova-2014.1.1-py2.7.egg-info/PKG-INFO",
+        tree_write(root, "/usr/lib/python2.6/site-packages/nova-2014.1.1-py2.6.egg-info/PKG-INFO",
                    "Metadata-Version: 1.1\nName: nova\nVersion: 2014.1.1\n");
         tree_write(root, "/etc/sysconfig/libvirtd", SYSCONFIG_LIBVIRTD_RHEL6);
         tree_write(root, "/etc/libvirt/libvirtd.conf", LIBVIRTD_CONF_LISTEN_TCP);

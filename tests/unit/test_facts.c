@@ -137,7 +137,7 @@ static void test_rootfs_confinement(void **state) {
 static void test_hostname_and_os(void **state) {
         char *root = tree_new();
         const struct mc_collect_opts o = { .root = root, .needs = MC_NEED_NOVA };
-        json_object *facts = NULL;
+        json_object *facts = NULL, *nova, *rpm;
         _cleanup_free_ char *err = NULL;
 
         fixture_rhel6_icehouse(root);
@@ -148,6 +148,15 @@ static void test_hostname_and_os(void **state) {
         assert_string_equal(mc_json_str(mc_json_get(facts, "os"), "version_id"), "6.5");
         assert_string_equal(mc_json_str(mc_json_path(facts, "versions", "libvirt", NULL), "value"), "0.10.2");
         assert_string_equal(mc_json_str(mc_json_path(facts, "versions", "nova", NULL), "release"), "icehouse");
+        /* RHEL 6's python is 2.6; the sosreport's installed-rpms agrees. */
+        nova = mc_json_path(facts, "versions", "nova", NULL);
+        assert_string_equal(mc_json_str(nova, "source"), "/usr/lib/python2.6/site-packages/nova-2014.1.1-py2.6.egg-info");
+        assert_string_equal(mc_json_str(nova, "chosen_by"), "every record agrees");
+        assert_int_equal(json_object_array_length(mc_json_get(nova, "candidates")), 2);
+        rpm = json_object_array_get_idx(mc_json_get(nova, "candidates"), 1);
+        assert_string_equal(mc_json_str(rpm, "source"), "/installed-rpms");
+        assert_string_equal(mc_json_str(rpm, "package"), "openstack-nova-compute");
+        assert_int_equal(json_object_get_int(mc_json_get(rpm, "line")), 2);
         /* --only nova checks: libvirt's files were not collected. */
         assert_null(mc_json_path(facts, "files", "/etc/libvirt/libvirtd.conf", NULL));
         json_object_put(facts);
