@@ -67,6 +67,15 @@ bool mc_require_file(struct mc_check_ctx *ctx, const char *path) {
                                   "set MIGCHECK_LENS_PATH to the directory holding them");
                 return false;
         }
+        /* Unreadable (permissions, a FIFO, too large, a dangling symlink)
+         * is not a syntax error: no line to correct. */
+        if (mc_startswith(e.message, "cannot read")) {
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: '%s' %s", path, e.message);
+                mc_result_evidence(r, path, 0, "%s", e.message);
+                mc_result_hint(r, "make '%s' a readable regular file (as the daemon reading it sees it), then run "
+                                  "migcheck again", path);
+                return false;
+        }
         if (mc_startswith(e.message, "libvirt refuses it"))
                 r = mc_report(ctx, MC_ERROR, "cannot evaluate: libvirt does not accept '%s'", path);
         else

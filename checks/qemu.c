@@ -26,8 +26,10 @@ int mc_qemu_migration_range(json_object *facts, long *ret_lo, long *ret_hi) {
         struct mc_setting s;
         bool set;
 
-        if (!get_port(facts, "migration_port_min", PORT_MIN_DEFAULT, ret_lo, &s, &set) ||
-            !get_port(facts, "migration_port_max", PORT_MAX_DEFAULT, ret_hi, &s, &set))
+        bool lo_ok = get_port(facts, "migration_port_min", PORT_MIN_DEFAULT, ret_lo, &s, &set);
+        bool hi_ok = get_port(facts, "migration_port_max", PORT_MAX_DEFAULT, ret_hi, &s, &set);
+
+        if (!lo_ok || !hi_ok)
                 return -EINVAL;
         return 0;
 }
@@ -49,8 +51,12 @@ void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
 
         if (!mc_require_file(ctx, QEMU_CONF))
                 return;
-        if (!get_port(ctx->facts, "migration_port_min", PORT_MIN_DEFAULT, &lo, &smin, &set_min) ||
-            !get_port(ctx->facts, "migration_port_max", PORT_MAX_DEFAULT, &hi, &smax, &set_max)) {
+        /* Both are read before either is judged: with || a bad min left
+         * max (and set_max, smax) unread, and the evidence took them. */
+        bool min_ok = get_port(ctx->facts, "migration_port_min", PORT_MIN_DEFAULT, &lo, &smin, &set_min);
+        bool max_ok = get_port(ctx->facts, "migration_port_max", PORT_MAX_DEFAULT, &hi, &smax, &set_max);
+
+        if (!min_ok || !max_ok) {
                 r = mc_report(ctx, MC_FAIL, "migration port range is not numeric: libvirt's QEMU driver refuses to load");
                 if (set_min)
                         mc_evidence_setting(r, &smin);

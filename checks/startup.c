@@ -172,7 +172,7 @@ void mc_check_libvirtd_startup(struct mc_check_ctx *ctx) {
                 return;
         }
         if (!m.os_id) {
-                r = mc_report(ctx, MC_ERROR, "cannot evaluate: the operating system is unknown (no os-release)");
+                r = mc_report(ctx, MC_ERROR, "cannot evaluate: the operating system is unknown (%s)", mc_json_str(mc_json_get(ctx->facts, "os"), "error") ?: "no os-release");
                 mc_result_hint(r, "include /etc/os-release in the collected tree");
                 return;
         }

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Rendering a plan through the lenses and writing it. */
 #include <augeas.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "fix.h"
+#include "redact.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -343,7 +347,18 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan) {
         FILE *f = mc_assert_alloc(open_memstream(&out, &len));
 
         for (size_t i = 0; i < r->n; i++) {
-                _cleanup_free_ char *d = mc_unified_diff(r->files[i].file, r->files[i].old_text, r->files[i].new_text);
+                /* Shown as the facts show it: a diff's context lines are
+                 * the file's, secrets included (src/redact.h). */
+                enum mc_conf_shape shape = MC_CONF_FLAT;
+                _cleanup_free_ char *d = NULL, *old_shown = NULL, *new_shown = NULL;
+
+                for (size_t k = 0; k < plan->n_files; k++)
+                        if (streq(plan->files[k].file, r->files[i].file))
+                                shape = plan->files[k].shape;
+                old_shown = mc_redact_text(shape, r->files[i].old_text);
+                new_shown = mc_redact_text(shape, r->files[i].new_text);
+                d = mc_unified_diff_shown(r->files[i].file, r->files[i].old_text, r->files[i].new_text, old_shown,
+                                          new_shown);
 
                 if (d)
                         fputs(d, f);
@@ -533,10 +548,114 @@ int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **re
         return 0;
 }
 
+/* write_at's temporary files, ".NAME.migcheck-HEX16" (and the backup's,
+ * ".NAME.migcheck-bak.migcheck-HEX16"): one left behind was a write that
+ * was killed, since writers hold the node's fix lock. */
+static bool is_stale_temp(const char *entry, const char *name) {
+        size_t n = strlen(name);
+        const char *p;
+
+        if (entry[0] != '.' || strncmp(entry + 1, name, n) != 0)
+                return false;
+        p = entry + 1 + n;
+        if (mc_startswith(p, ".migcheck-bak."))
+                p += strlen(".migcheck-bak");
+        if (!mc_startswith(p, ".migcheck-"))
+                return false;
+        p += strlen(".migcheck-");
+        return strlen(p) == 16 && strspn(p, "0123456789abcdef") == 16;
+}
+
+static void remove_stale_temps(int dfd, const char *name) {
+        int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        for (struct dirent *de; (de = readdir(d));) {
+                struct stat st;
+
+                if (is_stale_temp(de->d_name, name) && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    S_ISREG(st.st_mode))
+                        unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
+}
+
+/* Whether fd's inode refuses to be replaced or changed (chattr +i, +a). */
+static bool is_immutable(int fd) {
+        int flags = 0;
+
+        return fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
+}
+
+/* What can be known before writing anything: the target is a regular
+ * file, neither it nor its directory is immutable, the directory is
+ * writable (a read-only mount says EROFS). */
+static int preflight(int dfd, const char *file, const char *name, struct stat *ret_st, bool *ret_exists, char **ret_error) {
+        *ret_exists = fstatat(dfd, name, ret_st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (*ret_exists && !S_ISREG(ret_st->st_mode)) {
+                *ret_error = mc_strdup_printf("%s: not a regular file (a symlink?): migcheck does not write through it", file);
+                return -EBADFD;
+        }
+        if (is_immutable(dfd)) {
+                *ret_error = mc_strdup_printf("%s: its directory is immutable or append-only (chattr +i, +a): no file in it "
+                                              "can be replaced", file);
+                return -EPERM;
+        }
+        if (*ret_exists) {
+                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+                if (is_immutable(fd)) {
+                        *ret_error = mc_strdup_printf("%s: immutable or append-only (chattr +i, +a): it cannot be replaced",
+                                                      file);
+                        return -EPERM;
+                }
+        }
+        if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0) {
+                int r = -errno;
+
+                *ret_error = mc_strdup_printf("%s: its directory is not writable: %s", file, strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+struct staged {
+        int dfd;         /* -1: the directory is made when writing */
+        char *name;
+        struct stat st;
+        bool exists, todo, written, made;
+};
+
+/* Put back the files written so far (their old text, mode and owner; a
+ * file that was new is removed). Returns how many could not be put back. */
+static size_t roll_back(struct staged *s, const struct mc_render *r) {
+        size_t left = 0;
+
+        for (size_t i = 0; i < r->n; i++) {
+                if (!s[i].written)
+                        continue;
+                if (s[i].exists ? write_at(s[i].dfd, s[i].name, r->files[i].old_text, strlen(r->files[i].old_text), &s[i].st, NULL) < 0
+                                : unlinkat(s[i].dfd, s[i].name, 0) < 0)
+                        left++;
+                else
+                        s[i].written = false;
+        }
+        return left;
+}
+
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 size_t *ret_written, char ***ret_notes, char **ret_error) {
+                 size_t *ret_written, char ***ret_files, char ***ret_notes, char **ret_error) {
         _cleanup_(mc_rootfs_freep) struct mc_rootfs *fs = NULL;
-        int k;
+        _cleanup_free_ struct staged *s = NULL;
+        _cleanup_strv_free_ char **files = NULL;
+        _cleanup_free_ bool *op_done = NULL;
+        size_t n_files = 0, n_ops = 0;
+        int k = 0;
 
         *ret_written = 0;
         k = mc_rootfs_open_strict(root, &fs);
@@ -544,43 +663,98 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                 *ret_error = mc_strdup_printf("cannot open root '%s': %s", root ?: "/", strerror(-k));
                 return k;
         }
+        s = mc_assert_alloc(calloc(r->n + 1, sizeof(*s)));
+        for (size_t i = 0; i <= r->n; i++)
+                s[i].dfd = -1;
+        files = mc_assert_alloc(calloc(r->n + plan->n_fsops + 1, sizeof(char *)));
+        op_done = mc_assert_alloc(calloc(plan->n_fsops + 1, sizeof(bool)));
 
+        /* 1. Every file is checked before any is written: a node's files
+         * change all together or not at all (an immutable nova.conf must
+         * not leave libvirtd.conf rewritten beside it). */
         for (size_t i = 0; i < r->n; i++) {
                 const struct mc_rendered *f = &r->files[i];
-                _cleanup_free_ char *name = NULL, *bak = NULL;
-                _cleanup_close_ int dfd = -1;
-                struct stat st;
-                bool exists;
 
                 if (f->old_text && streq(f->old_text, f->new_text))
                         continue;
-                dfd = open_parent(fs, f->file, true, &name);
-                if (dfd < 0) {
+                s[i].todo = true;
+                s[i].dfd = open_parent(fs, f->file, false, &s[i].name);
+                if (s[i].dfd == -ENOENT)
+                        continue;  /* a new directory: made in 2. */
+                if (s[i].dfd < 0) {
+                        k = s[i].dfd;
                         *ret_error = mc_strdup_printf("%s: %s", f->file,
-                                                      dfd == -EXDEV ? "a symlink leads out of the root: refused"
-                                                                    : strerror(-dfd));
-                        return dfd;
+                                                      k == -EXDEV ? mc_read_error_string(k) : strerror(-k));
+                        goto done;
                 }
-                exists = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-                if (exists && !S_ISREG(st.st_mode)) {
-                        *ret_error = mc_strdup_printf("%s: not a regular file (a symlink?): migcheck does not write through it",
-                                                      f->file);
-                        return -EBADFD;
+                k = preflight(s[i].dfd, f->file, s[i].name, &s[i].st, &s[i].exists, ret_error);
+                if (k < 0)
+                        goto done;
+        }
+
+        /* The operations' directories too, where they exist already: an
+         * immutable /var/lib/nova must not leave nova.conf rewritten. */
+        for (size_t i = 0; i < plan->n_fsops; i++) {
+                _cleanup_free_ char *name = NULL;
+                _cleanup_close_ int dfd = open_parent(fs, plan->fsops[i].path, false, &name);
+
+                if (dfd >= 0 && (is_immutable(dfd) || faccessat(dfd, ".", W_OK, AT_EACCESS) < 0)) {
+                        k = is_immutable(dfd) ? -EPERM : -errno;
+                        *ret_error = mc_strdup_printf("%s: its directory is %s", plan->fsops[i].path,
+                                                      k == -EPERM ? "immutable or append-only (chattr +i, +a)"
+                                                                  : "not writable");
+                        goto done;
                 }
-                if (exists && backup) {
-                        bak = mc_strdup_printf("%s.migcheck-bak", name);
-                        k = write_at(dfd, bak, f->old_text ?: "", f->old_text ? strlen(f->old_text) : 0, &st, NULL);
-                        if (k < 0) {
-                                *ret_error = mc_strdup_printf("%s: cannot write the backup: %s", f->file, strerror(-k));
-                                return k;
+        }
+
+        /* 2. Directories, leftovers of killed runs, backups. */
+        for (size_t i = 0; i < r->n; i++) {
+                const struct mc_rendered *f = &r->files[i];
+
+                if (!s[i].todo)
+                        continue;
+                if (s[i].dfd < 0) {
+                        free(s[i].name);
+                        s[i].name = NULL;
+                        s[i].dfd = open_parent(fs, f->file, true, &s[i].name);
+                        if (s[i].dfd < 0) {
+                                k = s[i].dfd;
+                                *ret_error = mc_strdup_printf("%s: cannot create its directory: %s", f->file, strerror(-k));
+                                goto done;
                         }
                 }
-                bool in_place = false;
-                k = write_at(dfd, name, f->new_text, strlen(f->new_text), exists ? &st : NULL, &in_place);
-                if (k < 0) {
-                        *ret_error = mc_strdup_printf("%s: cannot write: %s", f->file, strerror(-k));
-                        return k;
+                remove_stale_temps(s[i].dfd, s[i].name);
+                if (s[i].exists && backup) {
+                        _cleanup_free_ char *bak = mc_strdup_printf("%s.migcheck-bak", s[i].name);
+
+                        k = write_at(s[i].dfd, bak, f->old_text ?: "", f->old_text ? strlen(f->old_text) : 0, &s[i].st, NULL);
+                        if (k < 0) {
+                                *ret_error = mc_strdup_printf("%s: cannot write the backup: %s", f->file, strerror(-k));
+                                goto done;
+                        }
                 }
+        }
+
+        /* 3. The files, each atomically; a failure puts back those before it. */
+        for (size_t i = 0; i < r->n; i++) {
+                const struct mc_rendered *f = &r->files[i];
+
+                if (!s[i].todo)
+                        continue;
+                bool in_place = false;
+
+                k = write_at(s[i].dfd, s[i].name, f->new_text, strlen(f->new_text), s[i].exists ? &s[i].st : NULL,
+                             &in_place);
+                if (k < 0) {
+                        size_t left = roll_back(s, r);
+
+                        *ret_error = left == 0 ? mc_strdup_printf("%s: cannot write: %s; the files written before it were put back",
+                                                                  f->file, strerror(-k))
+                                               : mc_strdup_printf("%s: cannot write: %s; %zu file(s) written before it could "
+                                                                  "not be put back", f->file, strerror(-k), left);
+                        goto done;
+                }
+                s[i].written = true;
                 if (in_place && ret_notes) {
                         size_t n = mc_strv_length(*ret_notes);
 
@@ -588,9 +762,9 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                         (*ret_notes)[n] = mc_strdup_printf("wrote %s in place: it is a mount point", f->file);
                         (*ret_notes)[n + 1] = NULL;
                 }
-                (*ret_written)++;
         }
 
+        /* 4. Symlinks and directories. */
         for (size_t i = 0; i < plan->n_fsops; i++) {
                 const struct mc_fsop *op = &plan->fsops[i];
                 _cleanup_free_ char *name = NULL;
@@ -598,27 +772,50 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
                 struct stat st;
 
                 if (dfd < 0) {
+                        k = dfd;
                         *ret_error = mc_strdup_printf("%s: %s", op->path, strerror(-dfd));
-                        return dfd;
+                        break;
                 }
                 if (op->kind == MC_FSOP_SYMLINK) {
                         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
                                 continue;  /* enabled already, or something the operator put there */
                         if (symlinkat(op->target, dfd, name) < 0) {
+                                k = -errno;
                                 *ret_error = mc_strdup_printf("%s: cannot create the symlink: %s", op->path, strerror(errno));
-                                return -errno;
+                                break;
                         }
                 } else {
                         if (mkdirat(dfd, name, op->mode) < 0 && errno != EEXIST) {
+                                k = -errno;
                                 *ret_error = mc_strdup_printf("%s: cannot create: %s", op->path, strerror(errno));
-                                return -errno;
+                                break;
                         }
                         if (fchownat(dfd, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+                                k = -errno;
                                 *ret_error = mc_strdup_printf("%s: cannot change the owner: %s", op->path, strerror(errno));
-                                return -errno;
+                                break;
                         }
                 }
-                (*ret_written)++;
+                op_done[i] = true;
+                n_ops++;
         }
-        return 0;
+done:
+        for (size_t i = 0; i < r->n; i++) {
+                if (s[i].written)
+                        files[n_files++] = mc_strdup(r->files[i].file);
+                if (s[i].dfd >= 0)
+                        close(s[i].dfd);
+                free(s[i].name);
+        }
+        /* An operation (a directory, a symlink) comes after the files and
+         * rarely fails; the files written before it stay, and are named. */
+        if (k < 0 && n_files + n_ops > 0)
+                mc_strappendf(ret_error, "; written before it: %zu file(s) and operation(s)", n_files + n_ops);
+        for (size_t i = 0; i < plan->n_fsops; i++)
+                if (op_done[i])
+                        files[n_files++] = mc_strdup(plan->fsops[i].path);
+        *ret_written = n_files;
+        if (ret_files)
+                *ret_files = n_files > 0 ? TAKE_PTR(files) : NULL;
+        return k < 0 ? k : 0;
 }

@@ -116,7 +116,12 @@ static enum op *myers(const struct lines *a, const struct lines *b, size_t *ret_
 }
 
 char *mc_unified_diff(const char *label, const char *a_text, const char *b_text) {
-        struct lines a, b;
+        return mc_unified_diff_shown(label, a_text, b_text, a_text, b_text);
+}
+
+char *mc_unified_diff_shown(const char *label, const char *a_text, const char *b_text, const char *a_shown,
+                            const char *b_shown) {
+        struct lines a, b, as, bs;
         size_t n_ops, i = 0, ai = 0, bi = 0;
         enum op *ops;
         char *out = NULL;
@@ -127,6 +132,15 @@ char *mc_unified_diff(const char *label, const char *a_text, const char *b_text)
                 return NULL;
         split(a_text, &a);
         split(b_text, &b);
+        /* Compared as they are, printed as shown: line for line. */
+        split(a_text ? a_shown : NULL, &as);
+        split(b_shown, &bs);
+        if (as.n != a.n || bs.n != b.n) {
+                /* Never print the real lines in place of shown ones. */
+                free(a.l), free(a.len), free(b.l), free(b.len), free(as.l), free(as.len), free(bs.l), free(bs.len);
+                return mc_strdup_printf("--- %s%s\n+++ b%s\n(changed; not shown)\n", a_text ? "a" : "",
+                                        a_text ? label : "/dev/null", label);
+        }
         ops = myers(&a, &b, &n_ops);
         f = mc_assert_alloc(open_memstream(&out, &out_len));
         fprintf(f, "--- %s%s\n+++ b%s\n", a_text ? "a" : "", a_text ? label : "/dev/null", label);
@@ -159,15 +173,15 @@ char *mc_unified_diff(const char *label, const char *a_text, const char *b_text)
                 fprintf(f, "@@ -%zu,%zu +%zu,%zu @@\n", la ? ha + 1 : ha, la, lb ? hb + 1 : hb, lb);
                 for (size_t k = hs, x = ha, y = hb; k < j; k++) {
                         if (ops[k] == OP_EQ) {
-                                fprintf(f, " %.*s\n", (int) a.len[x], a.l[x]);
+                                fprintf(f, " %.*s\n", (int) as.len[x], as.l[x]);
                                 x++, y++;
                         } else if (ops[k] == OP_DEL) {
-                                fprintf(f, "-%.*s\n", (int) a.len[x], a.l[x]);
+                                fprintf(f, "-%.*s\n", (int) as.len[x], as.l[x]);
                                 if (x + 1 == a.n && !a.eol_at_end)
                                         fprintf(f, "\\ No newline at end of file\n");
                                 x++;
                         } else {
-                                fprintf(f, "+%.*s\n", (int) b.len[y], b.l[y]);
+                                fprintf(f, "+%.*s\n", (int) bs.len[y], bs.l[y]);
                                 if (y + 1 == b.n && !b.eol_at_end)
                                         fprintf(f, "\\ No newline at end of file\n");
                                 y++;
@@ -185,5 +199,9 @@ char *mc_unified_diff(const char *label, const char *a_text, const char *b_text)
         free(a.len);
         free(b.l);
         free(b.len);
+        free(as.l);
+        free(as.len);
+        free(bs.l);
+        free(bs.len);
         return out;
 }

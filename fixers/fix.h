@@ -145,12 +145,19 @@ char *mc_fix_diff(const struct mc_render *r, const struct mc_plan *plan);
 /* The live rules first: all of the plan's ACCEPTs in one libiptc commit,
  * or none. */
 int mc_fix_apply_live(const struct mc_plan *plan, size_t *ret_written, char **ret_error);
-/* Write it: lock, backups (unless !backup), atomic writes, fs operations.
- * Refuses any path that leaves root. A file rename() cannot replace (a
- * mount point) is written over in place after its backup, and
- * *ret_notes (a NULL-terminated list, may stay NULL) says so. */
+/* Write it: backups (unless !backup), atomic writes, fs operations;
+ * the caller holds the lock. Refuses any path that leaves root. A node's
+ * files are written all or nothing: every one is checked first (a
+ * regular file, not immutable or append-only, its directory writable),
+ * and a write that still fails puts back the files written before it.
+ * The file-system operations come last. ret_written counts, and
+ * ret_files (when not NULL) names, what is written when it returns:
+ * files and operations, also on an error (NULL when nothing is). A file
+ * rename() cannot replace (a mount point) is written over in place after
+ * its backup, and *ret_notes (a NULL-terminated list, may stay NULL) says
+ * so. */
 int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_plan *plan, bool backup,
-                 size_t *ret_written, char ***ret_notes, char **ret_error);
+                 size_t *ret_written, char ***ret_files, char ***ret_notes, char **ret_error);
 /* The node's fix lock, taken before rendering so that nobody changes the
  * files between reading and writing them. Returns an fd to close, or a
  * negative errno. */
@@ -168,3 +175,6 @@ int mc_hosts_render(augeas *a, const struct mc_file_fix *f, char *text, const ch
 
 /* Unified diff of two texts (labels a/LABEL, b/LABEL); NULL when equal. */
 char *mc_unified_diff(const char *label, const char *a, const char *b);
+/* The same, comparing a and b but printing the lines of a_shown and
+ * b_shown (line for line the same texts, secrets redacted). */
+char *mc_unified_diff_shown(const char *label, const char *a, const char *b, const char *a_shown, const char *b_shown);

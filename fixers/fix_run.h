@@ -25,7 +25,9 @@ struct mc_fix_outcome {
         char *diff;            /* unified diff and file-system operations */
         char *error;           /* why nothing (more) was written */
         bool applied;
-        size_t written;        /* files and operations written before any error */
+        bool restarted;        /* the restart commands ran (--restart) */
+        size_t written;        /* files, operations and live rules in place at the end */
+        char **written_files;  /* the files and operations among them, as on the node */
         char **restart_failed;
         char **commands_failed;  /* firewall commands that did not exit 0 */
         char **notes;          /* how files were written, when not atomically ("wrote F in place: ...") */

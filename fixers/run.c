@@ -23,6 +23,7 @@ void mc_fix_outcome_done(struct mc_fix_outcome *o) {
         strv_free(o->restart_failed);
         strv_free(o->commands_failed);
         strv_free(o->notes);
+        strv_free(o->written_files);
         *o = (struct mc_fix_outcome) {};
 }
 
@@ -263,10 +264,19 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         {
                 size_t n = 0;
 
-                r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->notes, &o->error);
+                r = mc_fix_apply(req->collect->root, &o->render, &o->plan, req->opts->backup, &n, &o->written_files,
+                                 &o->notes, &o->error);
                 o->written += n;
-                if (r < 0)
+                if (r < 0) {
+                        /* What was written (an operation failed after the
+                         * files, or a file could not be put back) is
+                         * checked again, so that the rows say what holds. */
+                        _cleanup_free_ char *again_error = NULL;
+
+                        if (o->written_files && check_node(req, c->nodes[0].name, &again, &after, &again_error) >= 0)
+                                merge(c->nodes[0].name, &before, &after, o->plan.fixed_checks, out);
                         goto finish;
+                }
         }
         o->applied = true;
         /* Only there when the operator asked for them (fixers plan them
@@ -274,6 +284,7 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         for (char **cmd = o->plan.commands; cmd && *cmd; cmd++)
                 if (run_command(*cmd) < 0)
                         strv_push(&o->commands_failed, *cmd);
+        o->restarted = req->restart && o->plan.restart;
         if (req->restart)
                 for (char **cmd = o->plan.restart; cmd && *cmd; cmd++)
                         if (run_command(*cmd) < 0)

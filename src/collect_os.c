@@ -29,7 +29,10 @@ static void collect_hostname(struct mc_collector *c) {
                 json_object_object_add(node, "hostname_source", json_object_new_string("uname"));
                 return;
         }
-        if (mc_rootfs_read(c->fs, "/etc/hostname", 4096, &text, NULL) >= 0) {
+        int r = mc_rootfs_read(c->fs, "/etc/hostname", 4096, &text, NULL);
+        if (r < 0 && r != -ENOENT)  /* a FIFO, a directory, too large: said, not silently unnamed */
+                json_object_object_add(node, "hostname_error", json_object_new_string(mc_read_error_string(r)));
+        if (r >= 0) {
                 char *h = mc_strip(text);
 
                 h[strcspn(h, " \t\n")] = '\0';
@@ -67,6 +70,10 @@ static void collect_os_release(struct mc_collector *c) {
                 json_object *f = mc_conf_collect(c->aug, c->fs, &spec);
                 json_object *s = mc_json_get(f, "settings");
 
+                const char *unread = mc_json_str(mc_json_get(f, "error"), "message");
+
+                if (unread && !mc_json_get(os, "error"))  /* said, not "no os-release" */
+                        json_object_object_add(os, "error", json_object_new_string(unread));
                 if (s) {
                         static const char *const keys[][2] = {
                                 { "ID", "id" }, { "ID_LIKE", "id_like" }, { "VERSION_ID", "version_id" },

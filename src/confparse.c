@@ -104,7 +104,7 @@ bool mc_key_is_secret(const char *key) {
 }
 
 char *mc_redact_url(const char *value) {
-        const char *scheme = strstr(value, "://"), *auth, *end;
+        const char *scheme = strstr(value, "://"), *auth, *end, *last_at;
         char *out = NULL;
         size_t len = 0;
         FILE *f;
@@ -112,7 +112,12 @@ char *mc_redact_url(const char *value) {
         if (!scheme)
                 return mc_strdup(value);
         auth = scheme + 3;
-        end = auth + strcspn(auth, "/?#");
+        /* The authority ends at the first '/', '?' or '#' after its last
+         * '@': a password written with one of them unencoded
+         * ("admin:pa/SECRET@host") is still a password. A path or query
+         * with an '@' and a ':' before it is masked too; leaking is worse. */
+        last_at = strrchr(auth, '@');
+        end = last_at ? last_at + strcspn(last_at, "/?#") : auth + strcspn(auth, "/?#");
         f = mc_assert_alloc(open_memstream(&out, &len));
         fwrite(value, 1, (size_t) (auth - value), f);
         /* "rabbit://u1:p1@h1,u2:p2@h2": each host may carry a user and a

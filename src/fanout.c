@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "fanout.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 
+#include "escape.h"
 #include "facts.h"
 #include "shell.h"
 #include "util.h"
@@ -320,13 +324,71 @@ static void feed(struct job *j) {
         }
 }
 
+/* This process's children, from /proc: "PID (COMM) STATE PPID ...". */
+static pid_t *children(size_t *ret_n) {
+        pid_t self = getpid(), *l = NULL;
+        size_t n = 0;
+        DIR *d = opendir("/proc");
+
+        for (struct dirent *de; d && (de = readdir(d));) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                const char *paren;
+                long ppid;
+
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                path = mc_strdup_printf("/proc/%s/stat", de->d_name);
+                if (mc_read_file(path, 4096, &text, NULL) < 0 || !(paren = strrchr(text, ')')) ||
+                    sscanf(paren + 1, " %*c %ld", &ppid) != 1 || ppid != self)
+                        continue;
+                l = mc_assert_alloc(reallocarray(l, n + 1, sizeof(pid_t)));
+                l[n++] = (pid_t) atol(de->d_name);
+        }
+        if (d)
+                closedir(d);
+        *ret_n = n;
+        return l;
+}
+
+/* A node command may leave processes behind that left its process group
+ * (setsid, a daemon): as the child subreaper they became ours when their
+ * parents ended; end them, and those that become ours as they do. The
+ * children from before the fan-out are not ours to end. */
+static void kill_orphans(const pid_t *before, size_t n_before) {
+        for (unsigned round = 0; round < 64; round++) {
+                size_t n = 0;
+                _cleanup_free_ pid_t *now = children(&n);
+                bool any = false;
+
+                for (size_t i = 0; i < n; i++) {
+                        bool old = false;
+
+                        for (size_t k = 0; k < n_before && !old; k++)
+                                old = before[k] == now[i];
+                        if (old)
+                                continue;
+                        kill(now[i], SIGKILL);
+                        waitpid(now[i], NULL, 0);
+                        any = true;
+                }
+                if (!any)
+                        break;
+        }
+}
+
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
         struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-        int r;
+        int was_subreaper = 0, r;
+        size_t n_before = 0;
+        _cleanup_free_ pid_t *before = children(&n_before);
 
         /* A node that stops reading its input must not kill us with SIGPIPE. */
         sigaction(SIGPIPE, &ign, &old);
+        prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
         r = fanout(c, o);
+        kill_orphans(before, n_before);
+        prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
         sigaction(SIGPIPE, &old, NULL);
         return r;
 }
@@ -434,6 +496,7 @@ char *mc_cluster_facts_json(const struct mc_cluster *c) {
                 json_object_array_add(a, f);
         }
         json_object_object_add(doc, "cluster", a);
+        mc_json_utf8(doc);
         return mc_strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 

@@ -339,6 +339,61 @@ static json_object *chain_for(json_object *table, const char *name) {
         return mc_ipt_table_chain(table, name, builtin ? "ACCEPT" : NULL);
 }
 
+/* The file's shape as iptables-restore reads it (iptables 1.8.9,
+ * iptables/iptables-restore.c ios_restore() and xtables-restore.c, which
+ * agree; checked with `iptables-{legacy,nft}-restore --test`): outside a
+ * table only an empty line, a line starting with '#' and "*TABLE";
+ * inside, also ":CHAIN", rules and "COMMIT", and the file ends outside a
+ * table. Anything else stops the restore ("line N failed", "Bad
+ * argument", "no command specified", "COMMIT expected at line N"), so
+ * the rules a node boots with are not these: an error, never an empty
+ * rule set. Rules outside *filter are iptables' to judge; those in it,
+ * the lens's. (A last "COMMIT" without its newline: nft accepts it,
+ * legacy does not; accepted.) */
+static int restore_syntax(const char *text, size_t len, char **ret_error) {
+        static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security" };
+        const char *p = text, *end = text + len;
+        unsigned number = 0;
+        bool in_table = false;
+
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t) (end - p)), *eol = nl ?: end, *why = NULL;
+                size_t n = (size_t) (eol - p);
+
+                number++;
+                if (n == 0 || p[0] == '#')
+                        ;
+                else if (in_table && n == 6 && memcmp(p, "COMMIT", 6) == 0)
+                        in_table = false;
+                else if (!in_table && p[0] == '*') {
+                        size_t k = strcspn(p + 1, " \t\n");
+                        bool known = false;
+
+                        for (size_t i = 0; i < ELEMENTSOF(tables); i++)
+                                known = known || (k == strlen(tables[i]) && memcmp(p + 1, tables[i], k) == 0);
+                        if (known)
+                                in_table = true;
+                        else
+                                why = "not a table iptables has (filter, nat, mangle, raw, security)";
+                } else if (!in_table)
+                        why = "outside a table only empty lines, # comments and *TABLE are read";
+                else if (p[0] != ':' && p[0] != '-')
+                        why = "not a chain (:NAME), a rule (-A CHAIN ...) or COMMIT";
+                if (why) {
+                        *ret_error = mc_strdup_printf("line %u: iptables-restore refuses '%.*s%s': %s", number,
+                                                      (int) (n > 80 ? 80 : n), p, n > 80 ? "..." : "", why);
+                        return -EBADMSG;
+                }
+                p = nl ? nl + 1 : end;
+        }
+        if (in_table) {
+                *ret_error = mc_strdup_printf("line %u: iptables-restore refuses the end of the file: COMMIT expected",
+                                              number + 1);
+                return -EBADMSG;
+        }
+        return 0;
+}
+
 int mc_ipt_parse_save(augeas *a, const char *text, size_t len, json_object **ret_filter, char **ret_error) {
         struct section s = {};
         _cleanup_free_ char *section = NULL;
@@ -347,6 +402,10 @@ int mc_ipt_parse_save(augeas *a, const char *text, size_t len, json_object **ret
         size_t next_rule = 0;
         int r;
 
+        *ret_filter = NULL;
+        r = restore_syntax(text, len, ret_error);
+        if (r < 0)
+                return r;
         if (!find_filter(text, len, &s)) {
                 *ret_filter = NULL;
                 return 0;

@@ -11,7 +11,9 @@
 #include "cluster.h"
 #include "collect.h"
 #include "fanout.h"
+#include "escape.h"
 #include "fix_run.h"
+#include "node_report.h"
 #include "inventory.h"
 #include "offline.h"
 #include "nova_release.h"
@@ -440,6 +442,8 @@ static int verb_collect(const struct args *a) {
                 fprintf(stderr, "migcheck: %s\n", err);
                 return MC_EXIT_ERROR;
         }
+        /* Facts travel to a coordinator and to tools: valid UTF-8 only. */
+        mc_json_utf8(facts);
         text = json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
         if (a->output) {
@@ -512,6 +516,12 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
 
                 r = mc_collect(&o, &facts, &err);
                 n = mc_cluster_add(c, mc_json_str(mc_json_get(facts, "node"), "hostname") ?: (a->root ?: "localhost"));
+                const char *unread = mc_json_str(mc_json_get(facts, "node"), "hostname_error");
+
+                if (!mc_json_str(mc_json_get(facts, "node"), "hostname") && unread) {
+                        _cleanup_free_ char *why = mc_escape_text(unread, false), *name = mc_escape_text(n->name, false);
+                        fprintf(stderr, "migcheck: /etc/hostname: cannot read: %s; the node is named '%s'\n", why, name);
+                }
                 if (r < 0)
                         n->error = TAKE_PTR(err);
                 else
@@ -547,19 +557,70 @@ static int verb_check(struct args *a) {
         return r;
 }
 
-static void print_fix_text(const struct mc_fix_outcome *o, bool dry_run) {
-        for (size_t i = 0; i < o->plan.n_unfixable; i++)
-                printf("not fixed: %s: %s\n", o->plan.unfixable[i].check, o->plan.unfixable[i].reason);
+/* What a fix did, from its JSON (a node's own, or this machine's): the
+ * failures no fixer covers, the diff, what was written, the restarts. */
+static void print_fix(json_object *fix) {
+        json_object *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart");
+        json_object *written = mc_json_get(fix, "written_files"), *failed = mc_json_get(fix, "restart_failed");
+        json_object *notes = mc_json_get(fix, "notes");
+        const char *diff = mc_json_str(fix, "diff"), *err = mc_json_str(fix, "error");
+        bool dry_run = mc_json_bool(fix, "dry_run", false), restarted = mc_json_bool(fix, "restarted", false);
+        size_t n_written = written && json_object_is_type(written, json_type_array) ? json_object_array_length(written) : 0;
+
+        for (size_t i = 0; nf && json_object_is_type(nf, json_type_array) && i < json_object_array_length(nf); i++) {
+                json_object *u = json_object_array_get_idx(nf, i);
+                _cleanup_free_ char *check = mc_escape_text(mc_json_str(u, "check") ?: "?", false);
+                _cleanup_free_ char *reason = mc_escape_text(mc_json_str(u, "reason") ?: "", false);
+
+                printf("not fixed: %s: %s\n", check, reason);
+        }
+        /* A node's files may hold anything: the diff is escaped like the rows. */
+        if (diff)
+                mc_fputs_escaped(diff, true, stdout);
+        for (size_t i = 0; i < n_written; i++) {
+                const char *file = mc_json_str(json_object_array_get_idx(written, i), NULL);
+                _cleanup_free_ char *w = mc_escape_text(file ?: "?", false);
+                printf("written: %s\n", w);
+        }
+        /* How a file was written when not atomically (a mount point). */
+        for (size_t i = 0; json_object_is_type(notes, json_type_array) && i < json_object_array_length(notes); i++) {
+                _cleanup_free_ char *n = mc_escape_text(mc_json_str(json_object_array_get_idx(notes, i), NULL) ?: "", false);
+                printf("%s\n", n);
+        }
+        /* Restarts: what a dry run would need, what ran, and what the
+         * operator still has to run (without --restart nothing was). */
+        for (size_t i = 0; rs && json_object_is_type(rs, json_type_array) && i < json_object_array_length(rs); i++) {
+                const char *cmd = mc_json_str(json_object_array_get_idx(rs, i), NULL) ?: "";
+                _cleanup_free_ char *c = mc_escape_text(cmd, false);
+                bool cmd_failed = false;
+
+                for (size_t k = 0; json_object_is_type(failed, json_type_array) && k < json_object_array_length(failed); k++)
+                        cmd_failed = cmd_failed || streq_ptr(mc_json_str(json_object_array_get_idx(failed, k), NULL), cmd);
+                if (dry_run)
+                        printf("would need: %s\n", c);
+                else if (n_written == 0)
+                        continue;
+                else if (restarted)
+                        printf("%s: %s\n", cmd_failed ? "restart failed" : "restarted", c);
+                else
+                        printf("not restarted (fix --restart runs it): %s\n", c);
+        }
+        if (err) {
+                _cleanup_free_ char *e = mc_escape_text(err, false);
+                printf("error: %s%s\n", e, n_written > 0 ? "" : "; nothing was written");
+        }
+}
+
+static void print_fix_text(const struct mc_fix_outcome *o, json_object *extra) {
         if (mc_plan_empty(&o->plan)) {
+                for (size_t i = 0; i < o->plan.n_unfixable; i++) {
+                        _cleanup_free_ char *reason = mc_escape_text(o->plan.unfixable[i].reason, false);
+                        printf("not fixed: %s: %s\n", o->plan.unfixable[i].check, reason);
+                }
                 printf("%s\n", o->plan.n_unfixable ? "nothing else to fix" : "nothing to fix");
                 return;
         }
-        if (o->diff && *o->diff)
-                fputs(o->diff, stdout);
-        for (char **c = o->notes; c && *c; c++)
-                printf("%s\n", *c);
-        for (char **c = o->plan.restart; c && *c && (o->applied || !o->error); c++)
-                printf("%s: %s\n", o->applied ? "restart" : "would need", *c);
+        print_fix(mc_json_get(extra, "fix"));
         printf("\n");
 }
 
@@ -570,6 +631,17 @@ static json_object *fix_json(const struct mc_fix_outcome *o, bool dry_run) {
         json_object_object_add(fix, "dry_run", json_object_new_boolean(dry_run));
         json_object_object_add(fix, "applied", json_object_new_boolean(o->applied));
         json_object_object_add(fix, "written", json_object_new_int((int) o->written));
+        {
+                json_object *files = json_object_new_array(), *failed = json_object_new_array();
+
+                for (char **w = o->written_files; w && *w; w++)
+                        json_object_array_add(files, json_object_new_string(*w));
+                json_object_object_add(fix, "written_files", files);
+                json_object_object_add(fix, "restarted", json_object_new_boolean(o->restarted));
+                for (char **c = o->restart_failed; c && *c; c++)
+                        json_object_array_add(failed, json_object_new_string(*c));
+                json_object_object_add(fix, "restart_failed", failed);
+        }
         json_object_object_add(fix, "diff", o->diff ? json_object_new_string(o->diff) : NULL);
         for (size_t i = 0; i < o->plan.n_unfixable; i++) {
                 json_object *u = json_object_new_object();
@@ -702,24 +774,10 @@ static int read_cluster_facts(const char *path, json_object **ret) {
 }
 
 static void print_node_fix(const char *node, json_object *report) {
-        json_object *fix = mc_json_get(report, "fix"), *nf = mc_json_get(fix, "not_fixed"), *rs = mc_json_get(fix, "restart"),
-                    *notes = mc_json_get(fix, "notes");
-        const char *diff = mc_json_str(fix, "diff"), *err = mc_json_str(fix, "error");
-        bool applied = mc_json_bool(fix, "applied", false);
+        _cleanup_free_ char *name = mc_escape_text(node, false);
 
-        printf("== %s\n", node);
-        for (size_t i = 0; nf && i < json_object_array_length(nf); i++) {
-                json_object *u = json_object_array_get_idx(nf, i);
-                printf("not fixed: %s: %s\n", mc_json_str(u, "check") ?: "?", mc_json_str(u, "reason") ?: "");
-        }
-        if (diff)
-                fputs(diff, stdout);
-        for (size_t i = 0; notes && json_object_is_type(notes, json_type_array) && i < json_object_array_length(notes); i++)
-                printf("%s\n", mc_json_str(json_object_array_get_idx(notes, i), NULL) ?: "");
-        for (size_t i = 0; rs && i < json_object_array_length(rs) && (applied || !err); i++)
-                printf("%s: %s\n", applied ? "restart" : "would need", mc_json_str(json_object_array_get_idx(rs, i), NULL) ?: "");
-        if (err)
-                printf("error: %s%s\n", err, mc_json_int(fix, "written", 0) > 0 ? "" : "; nothing was written");
+        printf("== %s\n", name);
+        print_fix(mc_json_get(report, "fix"));
 }
 
 /* Each node fixes itself; the coordinator gathers the rows. */
@@ -781,35 +839,26 @@ static int fix_cluster(struct args *a) {
                 mc_fanout_collect(&fixed, &fo);
                 for (size_t i = 0; i < fixed.n_nodes; i++) {
                         struct mc_node *n = &fixed.nodes[i];
-                        json_object *rows = mc_json_get(n->report, "results");
+                        _cleanup_free_ char *bad = NULL;
 
-                        if (a->format != MC_FORMAT_JSON && n->report)
-                                print_node_fix(n->name, n->report);
                         if (!n->report) {
                                 struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: %s",
                                                                      n->error ?: "no answer");
                                 mc_result_hint(e, "run 'migcheck fix' on the node itself");
                                 continue;
                         }
-                        for (size_t k = 0; rows && k < json_object_array_length(rows); k++) {
-                                json_object *row = json_object_array_get_idx(rows, k), *ev = mc_json_get(row, "evidence");
-                                const char *st = mc_json_str(row, "status");
-                                enum mc_status status = MC_ERROR;
-                                struct mc_result *res;
-
-                                for (int sx = 0; sx < _MC_STATUS_MAX; sx++)
-                                        if (streq_ptr(st, mc_status_to_string(sx)))
-                                                status = sx;
-                                res = mc_results_add(&rs, mc_json_str(row, "check") ?: "?", n->name, status, "%s",
-                                                     mc_json_str(row, "summary") ?: "");
-                                for (size_t e = 0; ev && e < json_object_array_length(ev); e++) {
-                                        json_object *x = json_object_array_get_idx(ev, e);
-                                        mc_result_evidence(res, mc_json_str(x, "file") ?: "", (unsigned) mc_json_int(x, "line", 0),
-                                                           "%s", mc_json_str(x, "text") ?: "");
-                                }
-                                if (mc_json_str(row, "hint"))
-                                        mc_result_hint(res, "%s", mc_json_str(row, "hint"));
+                        /* The node's report is checked before any of it is
+                         * used: it may have written its fixes, and the
+                         * cluster is still checked again below. */
+                        if (mc_node_report_rows(n->name, n->report, &rs, &bad) < 0) {
+                                struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR,
+                                                                     "not fixed: the node's report is not readable: %s", bad);
+                                mc_result_hint(e, "the node may have written fixes (FILE.migcheck-bak beside each): run "
+                                                  "'migcheck fix --dry-run' on the node itself");
+                                continue;
                         }
+                        if (a->format != MC_FORMAT_JSON)
+                                print_node_fix(n->name, n->report);
                 }
                 if (!a->dry_run) {
                         /* Every node is fixed: check the cluster again as a
@@ -883,17 +932,21 @@ static int verb_fix(struct args *a) {
         }
 
         r = mc_fix_run(&req, &c, &rs, &o);
-        if (a->format == MC_FORMAT_JSON) {
+        {
                 _cleanup_json_ json_object *extra = fix_json(&o, a->dry_run);
-                mc_report_json(stdout, &c, &rs, extra);
-        } else {
-                print_fix_text(&o, a->dry_run);
-                if (rs.n)
-                        mc_report_text(stdout, &c, &rs, use_color(a->color), a->verbose);
+
+                if (a->format == MC_FORMAT_JSON)
+                        mc_report_json(stdout, &c, &rs, extra);
+                else {
+                        print_fix_text(&o, extra);
+                        if (rs.n)
+                                mc_report_text(stdout, &c, &rs, use_color(a->color), a->verbose);
+                }
         }
-        if (o.error)
-                fprintf(stderr, "migcheck: fix: %s%s\n", o.error,
-                        o.written ? "" : "; nothing was written");
+        if (o.error) {
+                _cleanup_free_ char *e = mc_escape_text(o.error, false);
+                fprintf(stderr, "migcheck: fix: %s%s\n", e, o.written_files ? "" : "; nothing was written");
+        }
         for (char **f = o.restart_failed; f && *f; f++)
                 fprintf(stderr, "migcheck: fix: restart failed: %s\n", *f);
         for (char **f = o.commands_failed; f && *f; f++)

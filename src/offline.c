@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "facts.h"
 #include "util.h"
 
@@ -163,18 +164,30 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
                 _cleanup_free_ char *path = mc_strdup_printf("%s/%s", dir, names[i]), *err = NULL;
                 size_t len = strlen(names[i]);
                 json_object *facts = NULL;
-                struct stat st;
+                bool json = len > 5 && streq(names[i] + len - 5, ".json");
+                struct stat st, target;
                 struct mc_node *node;
                 int r;
 
-                if (stat(path, &st) < 0)
+                if (lstat(path, &st) < 0)
                         continue;
+                if (S_ISLNK(st.st_mode) && (json || (stat(path, &target) == 0 && S_ISDIR(target.st_mode)))) {
+                        /* "ln -s / DIR/node" would audit this machine's
+                         * files as the node's: refused, as --root refuses a
+                         * path that leaves the tree. */
+                        _cleanup_free_ char *name = mc_assert_alloc(strndup(names[i], json ? len - 5 : len));
+
+                        node = mc_cluster_add(c, name);
+                        node->error = mc_strdup_printf("%s: a symlink: --from reads only the directory's own entries", path);
+                        g_hash_table_add(taken, node->name);
+                        continue;
+                }
                 if (S_ISDIR(st.st_mode)) {
                         struct mc_collect_opts oo = *o;
 
                         oo.root = path;
                         r = mc_collect(&oo, &facts, &err);
-                } else if (S_ISREG(st.st_mode) && len > 5 && streq(names[i] + len - 5, ".json")) {
+                } else if (S_ISREG(st.st_mode) && json) {
                         r = mc_facts_load(path, &facts, &err);
                         /* --nova-release applies to saved facts as to trees. */
                         if (r >= 0 && o->nova_release)
@@ -251,6 +264,7 @@ int mc_cluster_save_facts(const struct mc_cluster *c, const char *dir, char **re
 
                 if (!c->nodes[i].facts)
                         continue;
+                mc_json_utf8(c->nodes[i].facts);
                 if (entries) {
                         digest = save_shared_hosts(written, dir, entries, ret_error);
                         if (!digest)

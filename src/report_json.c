@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "escape.h"
 #include "facts.h"
 #include "report.h"
 #include "util.h"
@@ -65,6 +66,8 @@ int mc_report_json(FILE *f, const struct mc_cluster *c, const struct mc_results 
                         json_object_object_add(root, key, json_object_get(val));
         }
 
+        /* Strict parsers (Python's json) refuse bytes that are not UTF-8. */
+        mc_json_utf8(root);
         fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE),
               f);

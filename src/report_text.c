@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 #include "util.h"
 
@@ -27,12 +28,16 @@ static const char *status_color(enum mc_status s) {
         }
 }
 
-/* Multi-line evidence (a continued nova.conf value) stays indented. */
+/* Multi-line evidence (a continued nova.conf value) stays indented;
+ * anything a terminal would obey is escaped (src/escape.h). */
 static void print_indented(FILE *f, const char *prefix, const char *text) {
         for (const char *p = text; *p;) {
                 size_t n = strcspn(p, "\n");
+                _cleanup_free_ char *line = mc_assert_alloc(strndup(p, n));
 
-                fprintf(f, "%s%.*s\n", p == text ? prefix : "             ", (int) n, p);
+                fputs(p == text ? prefix : "             ", f);
+                mc_fputs_escaped(line, false, f);
+                fputc('\n', f);
                 p += n;
                 if (*p)
                         p++;
@@ -43,12 +48,18 @@ int mc_report_text(FILE *f, const struct mc_cluster *c, const struct mc_results 
         size_t w_node = 4, w_check = 5, counts[_MC_STATUS_MAX];
 
         (void) c;
+        /* Names and summaries come from nodes: a control character in a
+         * host name must not clear the screen or start a forged row. */
         for (size_t i = 0; i < rs->n; i++) {
-                w_node = strlen(rs->items[i].node) > w_node ? strlen(rs->items[i].node) : w_node;
-                w_check = strlen(rs->items[i].check) > w_check ? strlen(rs->items[i].check) : w_check;
+                _cleanup_free_ char *node = mc_escape_text(rs->items[i].node, false);
+                _cleanup_free_ char *check = mc_escape_text(rs->items[i].check, false);
+
+                w_node = strlen(node) > w_node ? strlen(node) : w_node;
+                w_check = strlen(check) > w_check ? strlen(check) : w_check;
         }
         for (size_t i = 0; i < rs->n; i++) {
                 const struct mc_result *r = &rs->items[i];
+                _cleanup_free_ char *node = mc_escape_text(r->node, false), *check = mc_escape_text(r->check, false);
                 char st[8];
 
                 snprintf(st, sizeof(st), "%-5s", mc_status_to_string(r->status));
@@ -56,28 +67,32 @@ int mc_report_text(FILE *f, const struct mc_cluster *c, const struct mc_results 
                         *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
                 {
                         /* One line per row: a continued nova.conf value in a summary stays on it. */
-                        _cleanup_free_ char *summary = mc_strdup(r->summary);
+                        _cleanup_free_ char *raw = mc_strdup(r->summary), *summary = NULL;
 
-                        for (char *p = summary; *p; p++)
+                        for (char *p = raw; *p; p++)
                                 if (*p == '\n')
                                         *p = ' ';
+                        summary = mc_escape_text(raw, false);
                         fprintf(f, "%s%s%s  %-*s  %-*s  %s\n", color ? status_color(r->status) : "", st,
-                                color ? ANSI_RESET : "", (int) w_node, r->node, (int) w_check, r->check, summary);
+                                color ? ANSI_RESET : "", (int) w_node, node, (int) w_check, check, summary);
                 }
                 if (r->status == MC_PASS && !verbose)
                         continue;
                 for (size_t j = 0; j < r->n_evidence; j++) {
                         const struct mc_evidence *e = &r->evidence[j];
-                        _cleanup_free_ char *prefix = NULL;
+                        _cleanup_free_ char *prefix = NULL, *file = mc_escape_text(e->file, false);
 
                         if (e->line)
-                                prefix = mc_strdup_printf("       at %s:%u: ", e->file, e->line);
+                                prefix = mc_strdup_printf("       at %s:%u: ", file, e->line);
                         else
-                                prefix = mc_strdup_printf("       at %s: ", e->file);
+                                prefix = mc_strdup_printf("       at %s: ", file);
                         print_indented(f, prefix, e->text ?: "");
                 }
-                if (r->hint)
-                        fprintf(f, "       hint: %s\n", r->hint);
+                if (r->hint) {
+                        fputs("       hint: ", f);
+                        mc_fputs_escaped(r->hint, false, f);
+                        fputc('\n', f);
+                }
         }
         mc_results_count(rs, counts);
         fprintf(f, "\n%zu results: %zu passed, %zu warned, %zu failed, %zu errors, %zu skipped", rs->n,

@@ -73,6 +73,14 @@ int mc_rootfs_read(struct mc_rootfs *r, const char *path, size_t max, char **ret
 
         /* O_NONBLOCK: a FIFO planted where a config file should be must not hang us. */
         fd = mc_rootfs_openat(r, path, O_RDONLY | O_NONBLOCK, 0);
+        if (fd == -ENOENT) {
+                /* The name is there, its target is not (in a tree: a link
+                 * to a file the tree does not hold): not an absent file. */
+                _cleanup_free_ char *target = NULL;
+
+                if (mc_rootfs_readlink(r, path, &target) >= 0)
+                        return -ENOLINK;
+        }
         if (fd < 0)
                 return fd;
         proc = mc_strdup_printf("/proc/self/fd/%d", fd);
@@ -160,7 +168,11 @@ const char *mc_read_error_string(int r) {
         case -EISDIR:
                 return "is a directory";
         case -EXDEV:
-                return "symlink escapes the root";
+                /* Only writes see it (RESOLVE_BENEATH): reading, such a
+                 * path resolves inside the tree, as under chroot. */
+                return "the path goes through an absolute symlink or climbs with '..': fixes write only beneath the root";
+        case -ENOLINK:
+                return "a symlink whose target does not exist (under --root: is not in the tree)";
         default:
                 return strerror(-r);
         }

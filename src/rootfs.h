@@ -33,8 +33,8 @@ static inline void mc_rootfs_freep(struct mc_rootfs **r) {
 }
 
 /* Read path (absolute, as on the node) into a NUL-terminated buffer.
- * -ENOENT absent, -EFBIG too large, -EBADMSG binary (a NUL byte),
- * -EBADFD not a regular file. */
+ * -ENOENT absent, -ENOLINK a symlink whose target is absent, -EFBIG too
+ * large, -EBADMSG binary (a NUL byte), -EBADFD not a regular file. */
 int mc_rootfs_read(struct mc_rootfs *r, const char *path, size_t max, char **ret, size_t *ret_len);
 int mc_rootfs_stat(struct mc_rootfs *r, const char *path, struct stat *ret);
 int mc_rootfs_readlink(struct mc_rootfs *r, const char *path, char **ret);

@@ -269,8 +269,10 @@ static void test_symlink_out_of_root_refused(void **state) {
                 assert_int_equal(unlink(p), 0);
         }
         tree_symlink(t->root, "/etc/libvirt/libvirtd.conf", outside);
-        assert_true(fix(t, "libvirtd-listen", false, false) < 0);
-        assert_non_null(t->o.error);
+        /* Read as under chroot, the link's target is not in the tree: the
+         * check cannot evaluate the file, so there is nothing to write. */
+        assert_int_equal(fix(t, "libvirtd-listen", false, false), 0);
+        assert_string_equal(status_of(t, "libvirtd-listen"), "error");
         assert_false(t->o.applied);
         assert_int_equal(mc_read_file(outside, 1024, &text, NULL), 0);
         assert_string_equal(text, "listen_tcp = 0\n");

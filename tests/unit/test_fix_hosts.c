@@ -530,9 +530,10 @@ static void test_symlink_out_of_root_refused(void **state) {
         close(fd);
         cluster(t, NULL, NULL, NULL);
         tree_symlink(t->root, "/etc/hosts", outside);
-        assert_true(fix(t, ONLY, false, true) < 0);
-        assert_non_null(t->o.error);
-        assert_non_null(strstr(t->o.error, "/etc/hosts: cannot read: symlink escapes the root"));
+        /* Read as under chroot, the link's target is not in the tree: the
+         * checks cannot evaluate /etc/hosts, so there is nothing to write. */
+        assert_int_equal(fix(t, ONLY, false, true), 0);
+        assert_string_equal(status_of(t, "hosts-consistent"), "error");
         assert_false(t->o.applied);
         assert_int_equal(mc_read_file(outside, 1024, &text, NULL), 0);
         assert_string_equal(text, content);

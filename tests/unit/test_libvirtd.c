@@ -264,7 +264,7 @@ static void test_binary_config_is_error(void **state) {
         fwrite("listen_tcp = 1\n\0\x01\x02", 1, 18, f);
         fclose(f);
         run_check(t->root, "libvirtd-listen", NULL, &t->rs);
-        assert_row(one_row(&t->rs), MC_ERROR, "did not parse");
+        assert_row(one_row(&t->rs), MC_ERROR, "cannot read: binary file");
         assert_evidence(one_row(&t->rs), "/etc/libvirt/libvirtd.conf", 0, "binary");
 }
 
