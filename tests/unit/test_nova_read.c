@@ -4,7 +4,6 @@
  * compared with oslo.config itself in tests/real/nova_conf_oslo.py. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "collect.h"
 #include "confparse.h"
@@ -12,24 +11,15 @@
 #include "mc_test.h"
 #include "util.h"
 
-static double now_s(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static json_object *parse(const char *text, size_t len, double *ret_seconds) {
+/* No wall-clock assertions (a loaded CI machine is no benchmark; the speed
+ * is measured by bench/nova-conf): the sizes below are such that the old,
+ * quadratic reader ran into ctest's timeout (8,000 sections took 2.3 s,
+ * 32,000 87 s, 100,000 over 120 s), where one pass takes milliseconds. */
+static json_object *parse(const char *text, size_t len) {
         _cleanup_(mc_aug_freep) augeas *a = NULL;
-        double t0;
-        json_object *f;
 
         assert_int_equal(mc_aug_new(&a), 0);
-        t0 = now_s();
-        f = mc_conf_parse_text(a, &mc_nova_conf_spec, text, len);
-        if (ret_seconds)
-                *ret_seconds = now_s() - t0;
-        return f;
+        return mc_conf_parse_text(a, &mc_nova_conf_spec, text, len);
 }
 
 static void assert_error(json_object *f, const char *msg, int line) {
@@ -47,7 +37,6 @@ static void test_largest_accepted_linear(void **state) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
-        double s;
 
         fputs("[DEFAULT]\nmy_ip = 10.0.0.1\n", m);
         for (int i = 0; i < 998; i++) {
@@ -57,14 +46,12 @@ static void test_largest_accepted_linear(void **state) {
         }
         fputs("[libvirt]\nlive_migration_scheme = tls\n", m);
         fclose(m);
-        _cleanup_json_ json_object *f = parse(text, len, &s);
+        _cleanup_json_ json_object *f = parse(text, len);
         assert_string_equal(mc_json_str(f, "state"), "ok");
         assert_int_equal(json_object_object_length(mc_json_get(f, "sections")), 1000);
         assert_string_equal(mc_json_str(mc_json_path(f, "sections", "group997", "host", NULL), "value"), "h9");
         assert_int_equal(mc_json_int(mc_json_path(f, "sections", "libvirt", "live_migration_scheme", NULL), "line", 0),
                          2 + 998 * 51 + 2);
-        if (s > 1.0)
-                fail_msg("1,000 sections and 9,982 settings took %.2f s", s);
 }
 
 /* Past 1,000 sections or 10,000 settings the file is refused at the line
@@ -73,15 +60,12 @@ static void test_section_cap(void **state) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
-        double s;
 
         for (int i = 0; i < 100000; i++)
                 fprintf(m, "[g%d]\nk = v\n", i);
         fclose(m);
-        _cleanup_json_ json_object *f = parse(text, len, &s);
+        _cleanup_json_ json_object *f = parse(text, len);
         assert_error(f, "more than 1000 sections", 2 * 1000 + 1);
-        if (s > 1.0)
-                fail_msg("refusing took %.2f s", s);
 }
 
 static void test_settings_cap(void **state) {
@@ -93,7 +77,7 @@ static void test_settings_cap(void **state) {
         for (int i = 0; i < 40000; i++)
                 fprintf(m, "opt_%d = v\n", i);
         fclose(m);
-        _cleanup_json_ json_object *f = parse(text, len, NULL);
+        _cleanup_json_ json_object *f = parse(text, len);
         assert_error(f, "more than 10000 settings", 1 + 10000 + 1);
 }
 
@@ -102,20 +86,17 @@ static void test_long_continuation_linear(void **state) {
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
-        double s;
         const char *v;
 
         fputs("[libvirt]\ncpu_model_extra_flags = first\n", m);
         for (int i = 0; i < 200000; i++)
                 fputs("    pcid \n", m);
         fclose(m);
-        _cleanup_json_ json_object *f = parse(text, len, &s);
+        _cleanup_json_ json_object *f = parse(text, len);
         v = mc_json_str(mc_json_path(f, "sections", "libvirt", "cpu_model_extra_flags", NULL), "value");
         assert_non_null(v);
         assert_int_equal(strlen(v), strlen("first") + 200000 * strlen("\npcid"));
         assert_true(strncmp(v, "first\npcid\npcid", 15) == 0);
-        if (s > 1.0)
-                fail_msg("200,000 continuation lines took %.2f s", s);
 }
 
 /* oslo.config's refusals, at the line that holds the mistake. */
@@ -136,7 +117,7 @@ static void test_errors_name_the_line(void **state) {
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                _cleanup_json_ json_object *f = parse(cases[i].text, strlen(cases[i].text), NULL);
+                _cleanup_json_ json_object *f = parse(cases[i].text, strlen(cases[i].text));
                 assert_error(f, cases[i].msg, cases[i].line);
         }
 }
@@ -147,7 +128,7 @@ static void test_only_kept_keys(void **state) {
         static const char text[] = "[database]\nconnection = mysql+pymysql://nova:S3cret@db/nova\n"
                                    "[DEFAULT]\ntransport_url = rabbit://u:pw@h\nmy_ip = 10.0.0.1\n"
                                    "[libvirt]\nlive_migration_uri = qemu+tcp://admin:pw@%s/system\n";
-        _cleanup_json_ json_object *f = parse(text, strlen(text), NULL);
+        _cleanup_json_ json_object *f = parse(text, strlen(text));
         const char *out = json_object_to_json_string(f);
 
         assert_string_equal(mc_json_str(f, "state"), "ok");
