@@ -378,17 +378,27 @@ static void kill_orphans(const pid_t *before, size_t n_before) {
 
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
         struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+        /* Collecting starts nothing that should outlive it. A node-side fix
+         * may: `fix --restart` under --exec (ip netns exec, nsenter, a
+         * container's exec) runs the node's init script, whose daemon is a
+         * grandchild of ours that left its process group on purpose, as it
+         * would under ssh. Those are the node's, not leftovers. */
+        bool reap = !o->verb;
         int was_subreaper = 0, r;
         size_t n_before = 0;
-        _cleanup_free_ pid_t *before = children(&n_before);
+        _cleanup_free_ pid_t *before = reap ? children(&n_before) : NULL;
 
         /* A node that stops reading its input must not kill us with SIGPIPE. */
         sigaction(SIGPIPE, &ign, &old);
-        prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
-        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        if (reap) {
+                prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+                prctl(PR_SET_CHILD_SUBREAPER, 1);
+        }
         r = fanout(c, o);
-        kill_orphans(before, n_before);
-        prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
+        if (reap) {
+                kill_orphans(before, n_before);
+                prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
+        }
         sigaction(SIGPIPE, &old, NULL);
         return r;
 }
