@@ -36,14 +36,20 @@ void mc_dpkg_versions(struct mc_rootfs *fs, const char *const *pkgs, size_t n, s
         size_t pkg_len = 0, version_len = 0;
         unsigned lineno = 0, version_line = 0;
         bool installed = false;
+        const char *end;
+        size_t size;
 
-        if (mc_rootfs_read(fs, "/var/lib/dpkg/status", MC_PKGDB_MAX_SIZE, &text, NULL) < 0)
+        if (mc_rootfs_read(fs, "/var/lib/dpkg/status", MC_PKGDB_MAX_SIZE, &text, &size) < 0)
                 return;
+        end = text + size;
         /* Stanzas are separated by blank lines; each closes when the next
-         * Package: starts or the file ends. */
+         * Package: starts or the file ends. Lines are found with memchr
+         * within the known size: strchr() on the rest of an 800 KB status
+         * file per line is quadratic wherever string bounds are checked
+         * (ASan's strict_string_checks made a collect take 3.4 s). */
         for (const char *line = text;; ) {
-                const char *nl = line ? strchr(line, '\n') : NULL;
-                size_t len = line ? (nl ? (size_t) (nl - line) : strlen(line)) : 0;
+                const char *nl = line ? memchr(line, '\n', (size_t) (end - line)) : NULL;
+                size_t len = line ? (size_t) ((nl ?: end) - line) : 0;
 
                 if (!line || (len >= 9 && strncmp(line, "Package: ", 9) == 0)) {
                         size_t i = pkg ? index_of(pkgs, n, pkg, pkg_len) : n;
@@ -67,18 +73,21 @@ void mc_dpkg_versions(struct mc_rootfs *fs, const char *const *pkgs, size_t n, s
                         version_len = len - 9;
                         version_line = lineno;
                 }
-                line = nl && nl[1] ? nl + 1 : NULL;
+                line = nl && nl + 1 < end ? nl + 1 : NULL;
         }
 }
 
 void mc_installed_rpms_versions(struct mc_rootfs *fs, const char *const *pkgs, size_t n, struct mc_pkg_hit *ret) {
         _cleanup_free_ char *text = NULL;
         unsigned lineno = 0;
+        size_t size;
+        char *end;
 
-        if (mc_rootfs_read(fs, "/installed-rpms", MC_PKGDB_MAX_SIZE, &text, NULL) < 0)
+        if (mc_rootfs_read(fs, "/installed-rpms", MC_PKGDB_MAX_SIZE, &text, &size) < 0)
                 return;
-        for (char *line = text, *nl; line; line = nl) {
-                nl = strchr(line, '\n');
+        end = text + size;
+        for (char *line = text, *nl; line && line < end; line = nl) {
+                nl = memchr(line, '\n', (size_t) (end - line));
                 if (nl)
                         *nl++ = '\0';
                 lineno++;
