@@ -29,6 +29,9 @@
  * reads the source tree's (so an installed migcheck never depends on the
  * sources still being there). */
 const char *mc_lens_path(void) {
+        /* Objects, not literals: either may be "" in a build, and a
+         * condition on a literal's first byte is a constant to clang. */
+        static const char build_dir[] = MC_BUILD_DIR, source_dir[] = MC_LENS_DIR_SOURCE;
         static char path[4096];
         const char *env = getenv("MIGCHECK_LENS_PATH");
         char exe[PATH_MAX];
@@ -54,9 +57,9 @@ const char *mc_lens_path(void) {
                 }
         }
         fputs(MC_LENS_DIR_INSTALLED, f);
-        if (n > 0 && MC_BUILD_DIR[0] && MC_LENS_DIR_SOURCE[0] && mc_startswith(exe, MC_BUILD_DIR) &&
-            (exe[strlen(MC_BUILD_DIR)] == '/' || exe[strlen(MC_BUILD_DIR)] == '\0'))
-                fprintf(f, ":%s", MC_LENS_DIR_SOURCE);
+        if (n > 0 && build_dir[0] && source_dir[0] && mc_startswith(exe, build_dir) &&
+            (exe[strlen(build_dir)] == '/' || exe[strlen(build_dir)] == '\0'))
+                fprintf(f, ":%s", source_dir);
         fclose(f);
         snprintf(path, sizeof(path), "%s", buf);
         free(buf);
