@@ -368,8 +368,8 @@ static void eval_live_migration_flag(struct mc_check_ctx *ctx, enum mc_nova_rele
                 mc_libvirt_mode(ctx->facts, &m);
                 refused = mitaka && m.libvirt_version && mc_package_version_cmp(m.libvirt_version, "1.2.17") >= 0;
                 r = refused ? mc_report(ctx, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: with libvirt %s nova "
-                                                      "mitaka's every block migration fails ('Selecting disks to migrate "
-                                                      "is not implemented for tunnelled migration')",
+                                                      "mitaka's every block migration fails (libvirt refuses to select the "
+                                                      "disks of a tunnelled migration: 'Selecting disks to migrate ...')",
                                         m.libvirt_version)
                             : mc_report(ctx, MC_WARN, "block_migration_flag has VIR_MIGRATE_TUNNELLED: block migrations "
                                                       "copy the disks through libvirtd without NBD, slowly%s",

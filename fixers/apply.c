@@ -628,7 +628,7 @@ struct staged {
         int dfd;         /* -1: the directory is made when writing */
         char *name;
         struct stat st;
-        bool exists, todo, written, made;
+        bool exists, changed, written, made;
 };
 
 /* Put back the files written so far (their old text, mode and owner; a
@@ -677,7 +677,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
 
                 if (f->old_text && streq(f->old_text, f->new_text))
                         continue;
-                s[i].todo = true;
+                s[i].changed = true;
                 s[i].dfd = open_parent(fs, f->file, false, &s[i].name);
                 if (s[i].dfd == -ENOENT)
                         continue;  /* a new directory: made in 2. */
@@ -711,7 +711,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
         for (size_t i = 0; i < r->n; i++) {
                 const struct mc_rendered *f = &r->files[i];
 
-                if (!s[i].todo)
+                if (!s[i].changed)
                         continue;
                 if (s[i].dfd < 0) {
                         free(s[i].name);
@@ -739,7 +739,7 @@ int mc_fix_apply(const char *root, const struct mc_render *r, const struct mc_pl
         for (size_t i = 0; i < r->n; i++) {
                 const struct mc_rendered *f = &r->files[i];
 
-                if (!s[i].todo)
+                if (!s[i].changed)
                         continue;
                 bool in_place = false;
 

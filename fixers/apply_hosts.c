@@ -401,7 +401,7 @@ out:
  * Hosts lens is stricter (an address alone on a line, a form feed, a last
  * line without its newline are parse errors). Such lines are no entries
  * to glibc, so no edit concerns them: each is handed to the lens as a
- * placeholder comment and put back byte for byte afterwards. A CRLF file
+ * marker comment (struct kept) and put back byte for byte afterwards. A CRLF file
  * goes through as LF and comes back CRLF, new lines included; in a file
  * that mixes the two, the lines with a CR are kept aside. */
 

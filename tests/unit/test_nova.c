@@ -106,8 +106,8 @@ static void test_flags_juno_default_tunnelled_block(void **state) {
         assert_row(r, MC_WARN, "without NBD, slowly, and fail with libvirt 1.2.17 or later");
         tree_dpkg(t->root, (const char *const[]) { "libvirt-bin=1.3.1-1ubuntu10", NULL });
         r = check_conf(t, "[DEFAULT]\n", "nova-live-migration-flag", "mitaka");
-        assert_row(r, MC_WARN, "with libvirt 1.3.1-1ubuntu10 nova mitaka's every block migration fails ('Selecting disks to "
-                               "migrate is not implemented for tunnelled migration')");
+        assert_row(r, MC_WARN, "with libvirt 1.3.1-1ubuntu10 nova mitaka's every block migration fails (libvirt refuses to "
+                               "select the disks of a tunnelled migration: 'Selecting disks to migrate ...')");
 }
 
 static void test_flags_ignored_since_newton(void **state) {
