@@ -20,6 +20,7 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx);
 void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx);
 void mc_check_instances_path_consistent(struct mc_check_ctx *ctx);
 void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx);
+void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx);
 void mc_check_version_skew(struct mc_check_ctx *ctx);
 void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx);
 void mc_check_libvirtd_auth(struct mc_check_ctx *ctx);
