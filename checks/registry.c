@@ -269,7 +269,9 @@ const struct mc_check mc_checks[] = {
                 .doc = "nova connects to the destination's libvirtd with qemu+SCHEME://DEST/system (tcp 16509, tls "
                        "16514, ssh 22). A URI without %s sends every migration to one host; a port that differs from "
                        "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata. The fix writes %s for "
-                       "the host, makes the URI's port the one this node's libvirt serves, removes a loopback "
+                       "the host; when the URI names no port (the peers connect to the scheme's default), sets tcp_port/tls_port "
+                       "back to the port every node's URI uses, and declines naming the node whose URI disagrees; a URI that "
+                       "names a port is made to use the one this node's libvirt serves; it removes a loopback "
                        "live_migration_inbound_addr, and moves a plain qemu+SCHEME://%s/system to "
                        "live_migration_scheme; which transport to use is left to the operator.",
                 .fix = mc_fix_nova_migration_uri,
