@@ -47,5 +47,10 @@ bool mc_uuid_is_firmware_default(const char *uuid);
  * is; NULL when a node's models are unknown or none is common. */
 const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n);
 
+/* The distinct values the nodes hand out for migration
+ * (live_migration_inbound_addr, else migration_host): what the coordinator
+ * asks every node to resolve and reach (collect --migration-target). */
+char **mc_migration_targets(const struct mc_cluster *c);
+
 /* Valid, more than one port, clear of 22, 16509 and 16514. */
 bool mc_qemu_range_usable(long lo, long hi);

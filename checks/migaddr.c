@@ -335,3 +335,21 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         g_string_free(g[i].peers, true);
         g_ptr_array_free(ev, true);
 }
+
+char **mc_migration_targets(const struct mc_cluster *c) {
+        g_autoptr(GPtrArray) v = g_ptr_array_new();
+
+        for (size_t k = 0; k < c->n_nodes; k++) {
+                struct target t;
+                bool seen = false;
+
+                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t))
+                        continue;
+                for (size_t i = 0; i < v->len && !seen; i++)
+                        seen = streq(v->pdata[i], t.s.value);
+                if (!seen)
+                        g_ptr_array_add(v, mc_strdup(t.s.value));
+        }
+        g_ptr_array_add(v, NULL);
+        return (char **) g_ptr_array_free(g_steal_pointer(&v), false);
+}
