@@ -113,7 +113,9 @@ struct answer {
 };
 
 static void from_hosts(json_object *entries, const char *name, struct answer *a) {
-        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+        if (!entries || !json_object_is_type(entries, json_type_array))
+                return;
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = mc_json_get(en, "names");
                 const char *addr = mc_json_str(en, "address");
 
@@ -381,7 +383,12 @@ char **mc_migration_targets(const struct mc_cluster *c) {
                 struct target t;
                 bool seen = false;
 
-                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t))
+                /* Bounded as the node side is (collect_targets.c): names
+                 * past 255 bytes cannot resolve, and 256 of them keep the
+                 * node's command line short. */
+                if (v->len >= 256)
+                        break;
+                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t) || strlen(t.s.value) > 255)
                         continue;
                 for (size_t i = 0; i < v->len && !seen; i++)
                         seen = streq(v->pdata[i], t.s.value);
