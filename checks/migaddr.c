@@ -123,6 +123,7 @@ static char **targets_of(const struct mc_cluster *c, size_t max);
 struct run_index {
         GHashTable *targets;  /* lower-cased target -> itself */
         GHashTable *lists;    /* entries array -> GHashTable(lower-cased name -> GPtrArray of entries) */
+        bool *tunnels;        /* per node: source_tunnels(), read once */
 };
 
 static void *index_new(const struct mc_cluster *c) {
@@ -131,6 +132,9 @@ static void *index_new(const struct mc_cluster *c) {
 
         x->targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         x->lists = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+        x->tunnels = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*x->tunnels)));
+        for (size_t k = 0; k < c->n_nodes; k++)
+                x->tunnels[k] = c->nodes[k].facts && source_tunnels(c->nodes[k].facts);
         for (char **n = names; n && *n; n++) {
                 char *lc = g_ascii_strdown(*n, -1);
                 g_hash_table_replace(x->targets, lc, lc);
@@ -143,6 +147,7 @@ static void index_free(void *p) {
 
         g_hash_table_unref(x->targets);
         g_hash_table_unref(x->lists);
+        free(x->tunnels);
         free(x);
 }
 
@@ -337,7 +342,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         no_facts++;
                         continue;
                 }
-                if (!t.libvirt && source_tunnels(s->facts)) {
+                if (!t.libvirt && x->tunnels[k]) {
                         tunnelled++;
                         continue;
                 }
