@@ -33,12 +33,6 @@ char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
         return l;
 }
 
-/* Peers past this many bytes go to the node's standard input
- * (--peers-from -), not its command line: Linux takes at most 128 KiB in
- * one argument (MAX_ARG_STRLEN), and `sh -c` and ssh get the whole node
- * command as one. Below it the command shows them, as ps(1) does. */
-#define INLINE_PEERS_MAX (16u * 1024u)
-
 static void put_arg(FILE *f, const char *opt, const char *value) {
         _cleanup_free_ char *q = mc_shell_quote(value);
 
@@ -47,15 +41,64 @@ static void put_arg(FILE *f, const char *opt, const char *value) {
         fprintf(f, " %s", q);
 }
 
+/* Every node as a peer, in both forms, built once per fan-out: node i's
+ * list is all of it but its own piece, two ranges of one string. Built
+ * per node it was n quotings and n allocations for each of n nodes. */
+struct peer_text {
+        char *args, *lines;           /* " --peer 'NAME=ADDR'"..., "NAME=ADDR\n"... */
+        size_t *args_at, *lines_at;   /* node i's piece: [at[i], at[i + 1]) */
+};
+
+static void peer_text_build(const struct mc_cluster *c, struct peer_text *pt) {
+        size_t alen = 0, llen = 0;
+        FILE *fa = mc_assert_alloc(open_memstream(&pt->args, &alen));
+        FILE *fl = mc_assert_alloc(open_memstream(&pt->lines, &llen));
+
+        pt->args_at = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(size_t)));
+        pt->lines_at = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(size_t)));
+        for (size_t j = 0; j < c->n_nodes; j++) {
+                const struct mc_node *n = &c->nodes[j];
+                _cleanup_free_ char *p = n->address ? mc_strdup_printf("%s=%s", n->name, n->address) : mc_strdup(n->name);
+
+                put_arg(fa, "--peer", p);
+                fprintf(fl, "%s\n", p);
+                fflush(fa);
+                fflush(fl);
+                pt->args_at[j + 1] = alen;
+                pt->lines_at[j + 1] = llen;
+        }
+        fclose(fa);
+        fclose(fl);
+}
+
+static void peer_text_done(struct peer_text *pt) {
+        free(pt->args);
+        free(pt->lines);
+        free(pt->args_at);
+        free(pt->lines_at);
+}
+
+/* text without node i's piece */
+static void put_others(FILE *f, const char *text, const size_t *at, size_t n, size_t i) {
+        fwrite(text, 1, at[i], f);
+        fwrite(text + at[i + 1], 1, at[n] - at[i + 1], f);
+}
+
+/* Peers past this many bytes go to the node's standard input
+ * (--peers-from -), not its command line: Linux takes at most 128 KiB in
+ * one argument (MAX_ARG_STRLEN), and `sh -c` and ssh get the whole node
+ * command as one. Below it the command shows them, as ps(1) does. */
+#define INLINE_PEERS_MAX (16u * 1024u)
+
 /* The node-side command line, as one shell string; *ret_stdin gets the
- * peers when they go to standard input. Built in a stream: a thousand
- * peers are a thousand appends, not a thousand copies of a growing string. */
-static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
-                            size_t *ret_stdin_len) {
-        _cleanup_strv_free_ char **peers = mc_cluster_peers(c, i);
+ * peers when they go to standard input. Built in a stream. */
+static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o,
+                            const struct peer_text *pt, char **ret_stdin, size_t *ret_stdin_len) {
         _cleanup_free_ char *remote = mc_shell_quote(o->remote_migcheck ?: "migcheck");
         char *cmd = NULL;
-        size_t len = 0, peers_len = 0;
+        size_t len = 0, n = c->n_nodes;
+        /* the length of "NAME=ADDR\n" for every other node */
+        size_t peers_len = pt->lines_at[n] - (pt->lines_at[i + 1] - pt->lines_at[i]);
         FILE *f = mc_assert_alloc(open_memstream(&cmd, &len));
 
         *ret_stdin = NULL;
@@ -67,21 +110,17 @@ static char *remote_command(const struct mc_cluster *c, size_t i, const struct m
                 /* The node names itself as the coordinator does. */
                 put_arg(f, "--node-name", c->nodes[i].name);
 
-        for (char **p = peers; *p; p++)
-                peers_len += strlen(*p) + 1;
         if (o->verb) {
                 /* A node-side fix reads every node, with its address, from
                  * the cluster document on its standard input. */
         } else if (peers_len > INLINE_PEERS_MAX) {
                 FILE *in = mc_assert_alloc(open_memstream(ret_stdin, ret_stdin_len));
 
-                for (char **p = peers; *p; p++)
-                        fprintf(in, "%s\n", *p);
+                put_others(in, pt->lines, pt->lines_at, n, i);
                 fclose(in);
                 fputs(" --peers-from -", f);
         } else
-                for (char **p = peers; *p; p++)
-                        put_arg(f, "--peer", *p);
+                put_others(f, pt->args, pt->args_at, n, i);
         if (o->nova_release)
                 put_arg(f, "--nova-release", o->nova_release);
         for (int k = 0; k < 2; k++) {
@@ -118,9 +157,9 @@ static char *expand_template(const char *tmpl, const char *node) {
         return out;
 }
 
-static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
-                        size_t *ret_stdin_len) {
-        _cleanup_free_ char *cmd = remote_command(c, i, o, ret_stdin, ret_stdin_len);
+static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o,
+                        const struct peer_text *pt, char **ret_stdin, size_t *ret_stdin_len) {
+        _cleanup_free_ char *cmd = remote_command(c, i, o, pt, ret_stdin, ret_stdin_len);
         const struct mc_node *n = &c->nodes[i];
         char **argv;
 
@@ -197,10 +236,11 @@ static void unwatch(int ep, int *fd) {
 
 /* Started with posix_spawn (vfork): fork() copies the page tables of a
  * coordinator that already holds hundreds of nodes' facts, once per node. */
-static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, int ep, struct job *j) {
+static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, const struct peer_text *pt,
+                 int ep, struct job *j) {
         _cleanup_free_ char *peers_in = NULL;
         size_t peers_in_len = 0;
-        _cleanup_strv_free_ char **argv = node_argv(c, i, o, &peers_in, &peers_in_len);
+        _cleanup_strv_free_ char **argv = node_argv(c, i, o, pt, &peers_in, &peers_in_len);
         const char *in_data = peers_in ?: o->stdin_data;
         size_t in_len = peers_in ? peers_in_len : o->stdin_len;
         _cleanup_close_ int out_r = -1, out_w = -1, err_r = -1, err_w = -1, in_r = -1, in_w = -1;
@@ -513,9 +553,11 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
         size_t next = 0, done = 0, active = 0, n_free = 0, polled = 0, n_touched = 0;
         struct epoll_event ev[64];
         _cleanup_free_ struct job **touched = NULL;
+        _cleanup_(peer_text_done) struct peer_text pt = {};
 
         if (ep < 0)
                 return -errno;
+        peer_text_build(c, &pt);
         if (jobs > c->n_nodes)
                 jobs = c->n_nodes ?: 1;
         slots = mc_assert_alloc(calloc(jobs, sizeof(*slots)));
@@ -538,7 +580,7 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                                 done++;
                                 continue;
                         }
-                        r = spawn(c, next, o, ep, j);
+                        r = spawn(c, next, o, &pt, ep, j);
                         if (r < 0) {
                                 c->nodes[next].error = mc_strdup_printf("cannot start the transport: %s", strerror(-r));
                                 done++;
