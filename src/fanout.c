@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -14,6 +13,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
+/* By its path: with -I src, <spawn.h> is migcheck's src/spawn.h (its tool
+ * runner), which hides the C library's header of that name. */
+#include "/usr/include/spawn.h"
 
 #include "escape.h"
 #include "facts.h"
@@ -209,6 +211,9 @@ struct job {
         int status;
         struct job *prev, *next;
 };
+
+/* The epoll cookie below keeps which fd in a job pointer's two low bits. */
+static_assert(_Alignof(struct job) >= 4, "struct job: two free low bits");
 
 static uint64_t now_ms(void) {
         struct timespec ts;

@@ -2,9 +2,6 @@
 #pragma once
 
 #include <stddef.h>
-/* This header's name hides the C library's <spawn.h> from files built
- * with -I src: bring posix_spawn() along for them. */
-#include_next <spawn.h>
 
 /* A helper program of migcheck's (migcheck-libvirt-probe, migcheck-rpm-probe):
  * $ENV_NAME, else beside this migcheck (a build tree, or the path a
