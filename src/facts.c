@@ -161,50 +161,116 @@ int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_e
         return mc_facts_parse_max(text, len, MC_FACTS_MAX_SIZE, ret, ret_error);
 }
 
-int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **ret, char **ret_error) {
-        _cleanup_(json_tokener_freep) json_tokener *tok = NULL;
-        json_object *o;
+struct mc_facts_reader {
+        json_tokener *tok;
+        json_object *doc;   /* once the document is complete */
+        size_t max, len;    /* bytes allowed, bytes fed */
+        char *error;        /* the first refusal; later input is ignored */
+        int r;
+};
+
+struct mc_facts_reader *mc_facts_reader_new(size_t max) {
+        struct mc_facts_reader *rd = mc_assert_alloc(calloc(1, sizeof(*rd)));
+
+        rd->tok = mc_assert_alloc(json_tokener_new_ex(64));
+        json_tokener_set_flags(rd->tok, JSON_TOKENER_STRICT);
+        rd->max = max < INT32_MAX ? max : INT32_MAX;
+        return rd;
+}
+
+void mc_facts_reader_free(struct mc_facts_reader *rd) {
+        if (!rd)
+                return;
+        if (rd->tok)
+                json_tokener_free(rd->tok);
+        json_object_put(rd->doc);
+        free(rd->error);
+        free(rd);
+}
+
+static int reader_fail(struct mc_facts_reader *rd, int r, char *error) {
+        rd->error = error;
+        rd->r = r;
+        /* What was built so far is garbage: give its memory back now. */
+        json_object_put(rd->doc);
+        rd->doc = NULL;
+        if (rd->tok)
+                json_tokener_free(rd->tok);
+        rd->tok = NULL;
+        return r;
+}
+
+int mc_facts_reader_feed(struct mc_facts_reader *rd, const char *buf, size_t len) {
+        size_t at = rd->len, end;
+
+        if (rd->r < 0)
+                return rd->r;
+        rd->len += len;
+        if (rd->len > rd->max)
+                return reader_fail(rd, -EFBIG, mc_strdup_printf("facts larger than %zu bytes", rd->max));
+        if (memchr(buf, '\0', len))
+                return reader_fail(rd, -EBADMSG, mc_strdup_printf("facts contain a NUL byte: not JSON text"));
+        if (!rd->doc) {
+                enum json_tokener_error e;
+
+                /* len <= max <= INT32_MAX */
+                rd->doc = json_tokener_parse_ex(rd->tok, buf, (int) len);
+                e = json_tokener_get_error(rd->tok);
+                if (!rd->doc && e != json_tokener_continue)
+                        return reader_fail(rd, -EBADMSG,
+                                           mc_strdup_printf("facts are not valid JSON at byte %zu: %s",
+                                                            at + json_tokener_get_parse_end(rd->tok),
+                                                            json_tokener_error_desc(e)));
+                if (!rd->doc)
+                        return 0;
+                end = json_tokener_get_parse_end(rd->tok);
+        } else
+                end = 0;
+        /* After the document only white space, as JSON allows. */
+        for (size_t i = end; i < len; i++)
+                if (!strchr(" \t\n\r", buf[i]))
+                        return reader_fail(rd, -EBADMSG,
+                                           mc_strdup_printf("facts are not valid JSON at byte %zu: "
+                                                            "text after the document",
+                                                            at + i));
+        return 0;
+}
+
+int mc_facts_reader_end(struct mc_facts_reader *rd, json_object **ret, char **ret_error) {
         int64_t v;
 
-        if (len > max) {
-                *ret_error = mc_strdup_printf("facts larger than %zu bytes", max);
-                return -EFBIG;
+        if (rd->r < 0) {
+                *ret_error = TAKE_PTR(rd->error);
+                return rd->r;
         }
-        if (len > INT32_MAX) {
-                *ret_error = mc_strdup_printf("facts larger than %d bytes", INT32_MAX);
-                return -EFBIG;
-        }
-        if (memchr(text, '\0', len)) {
-                *ret_error = mc_strdup_printf("facts contain a NUL byte: not JSON text");
+        if (!rd->doc) {
+                *ret_error = mc_strdup_printf("facts are not valid JSON at byte %zu: unexpected end of input", rd->len);
                 return -EBADMSG;
         }
-        tok = mc_assert_alloc(json_tokener_new_ex(64));
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-        o = json_tokener_parse_ex(tok, text, (int) len);
-        if (!o || json_tokener_get_parse_end(tok) < len) {
-                enum json_tokener_error e = json_tokener_get_error(tok);
-
-                json_object_put(o);
-                *ret_error = mc_strdup_printf("facts are not valid JSON at byte %zu: %s",
-                                              json_tokener_get_parse_end(tok),
-                                              e == json_tokener_continue ? "unexpected end of input"
-                                                                         : json_tokener_error_desc(e));
-                return -EBADMSG;
-        }
-        if (!json_object_is_type(o, json_type_object)) {
-                json_object_put(o);
+        if (!json_object_is_type(rd->doc, json_type_object)) {
                 *ret_error = mc_strdup_printf("facts are not a JSON object");
                 return -EBADMSG;
         }
-        v = mc_json_int(o, "schema_version", -1);
+        v = mc_json_int(rd->doc, "schema_version", -1);
         if (v < MC_FACTS_SCHEMA_VERSION_MIN || v > MC_FACTS_SCHEMA_VERSION) {
-                json_object_put(o);
                 *ret_error = mc_strdup_printf("unsupported facts schema_version %" PRId64 " (this migcheck reads %d to %d)",
                                               v, MC_FACTS_SCHEMA_VERSION_MIN, MC_FACTS_SCHEMA_VERSION);
                 return -EPROTO;
         }
-        *ret = o;
+        *ret = TAKE_PTR(rd->doc);
         return 0;
+}
+
+int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **ret, char **ret_error) {
+        _cleanup_(mc_facts_reader_freep) struct mc_facts_reader *rd = mc_facts_reader_new(max);
+
+        /* One size check first: a text past INT32_MAX is refused, not fed. */
+        if (len > rd->max) {
+                *ret_error = mc_strdup_printf("facts larger than %zu bytes", rd->max);
+                return -EFBIG;
+        }
+        mc_facts_reader_feed(rd, text, len);
+        return mc_facts_reader_end(rd, ret, ret_error);
 }
 
 int mc_facts_load(const char *path, json_object **ret, char **ret_error) {

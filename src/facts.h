@@ -89,3 +89,17 @@ int mc_facts_load(const char *path, json_object **ret, char **ret_error);
 int mc_facts_parse(const char *text, size_t len, json_object **ret, char **ret_error);
 /* The same with another size limit: a coordinator's cluster document. */
 int mc_facts_parse_max(const char *text, size_t len, size_t max, json_object **ret, char **ret_error);
+
+/* The same, fed as the text arrives (a node's pipe): the coordinator
+ * holds the parsed document, not the text as well. The first refusal
+ * (too large, a NUL byte, not JSON, text after the document) is kept and
+ * later input ignored; _end() returns it, or the document once its type
+ * and schema_version are checked. */
+struct mc_facts_reader;
+struct mc_facts_reader *mc_facts_reader_new(size_t max);
+int mc_facts_reader_feed(struct mc_facts_reader *rd, const char *buf, size_t len);
+int mc_facts_reader_end(struct mc_facts_reader *rd, json_object **ret, char **ret_error);
+void mc_facts_reader_free(struct mc_facts_reader *rd);
+static inline void mc_facts_reader_freep(struct mc_facts_reader **rd) {
+        mc_facts_reader_free(*rd);
+}

@@ -3,13 +3,19 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
+/* By its path: with -I src, <spawn.h> is migcheck's src/spawn.h (its tool
+ * runner), which hides the C library's header of that name. */
+#include "/usr/include/spawn.h"
 
 #include "escape.h"
 #include "facts.h"
@@ -29,12 +35,6 @@ char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
         return l;
 }
 
-/* Peers past this many bytes go to the node's standard input
- * (--peers-from -), not its command line: Linux takes at most 128 KiB in
- * one argument (MAX_ARG_STRLEN), and `sh -c` and ssh get the whole node
- * command as one. Below it the command shows them, as ps(1) does. */
-#define INLINE_PEERS_MAX (16u * 1024u)
-
 static void put_arg(FILE *f, const char *opt, const char *value) {
         _cleanup_free_ char *q = mc_shell_quote(value);
 
@@ -43,15 +43,64 @@ static void put_arg(FILE *f, const char *opt, const char *value) {
         fprintf(f, " %s", q);
 }
 
+/* Every node as a peer, in both forms, built once per fan-out: node i's
+ * list is all of it but its own piece, two ranges of one string. Built
+ * per node it was n quotings and n allocations for each of n nodes. */
+struct peer_text {
+        char *args, *lines;           /* " --peer 'NAME=ADDR'"..., "NAME=ADDR\n"... */
+        size_t *args_at, *lines_at;   /* node i's piece: [at[i], at[i + 1]) */
+};
+
+static void peer_text_build(const struct mc_cluster *c, struct peer_text *pt) {
+        size_t alen = 0, llen = 0;
+        FILE *fa = mc_assert_alloc(open_memstream(&pt->args, &alen));
+        FILE *fl = mc_assert_alloc(open_memstream(&pt->lines, &llen));
+
+        pt->args_at = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(size_t)));
+        pt->lines_at = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(size_t)));
+        for (size_t j = 0; j < c->n_nodes; j++) {
+                const struct mc_node *n = &c->nodes[j];
+                _cleanup_free_ char *p = n->address ? mc_strdup_printf("%s=%s", n->name, n->address) : mc_strdup(n->name);
+
+                put_arg(fa, "--peer", p);
+                fprintf(fl, "%s\n", p);
+                fflush(fa);
+                fflush(fl);
+                pt->args_at[j + 1] = alen;
+                pt->lines_at[j + 1] = llen;
+        }
+        fclose(fa);
+        fclose(fl);
+}
+
+static void peer_text_done(struct peer_text *pt) {
+        free(pt->args);
+        free(pt->lines);
+        free(pt->args_at);
+        free(pt->lines_at);
+}
+
+/* text without node i's piece */
+static void put_others(FILE *f, const char *text, const size_t *at, size_t n, size_t i) {
+        fwrite(text, 1, at[i], f);
+        fwrite(text + at[i + 1], 1, at[n] - at[i + 1], f);
+}
+
+/* Peers past this many bytes go to the node's standard input
+ * (--peers-from -), not its command line: Linux takes at most 128 KiB in
+ * one argument (MAX_ARG_STRLEN), and `sh -c` and ssh get the whole node
+ * command as one. Below it the command shows them, as ps(1) does. */
+#define INLINE_PEERS_MAX (16u * 1024u)
+
 /* The node-side command line, as one shell string; *ret_stdin gets the
- * peers when they go to standard input. Built in a stream: a thousand
- * peers are a thousand appends, not a thousand copies of a growing string. */
-static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
-                            size_t *ret_stdin_len) {
-        _cleanup_strv_free_ char **peers = mc_cluster_peers(c, i);
+ * peers when they go to standard input. Built in a stream. */
+static char *remote_command(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o,
+                            const struct peer_text *pt, char **ret_stdin, size_t *ret_stdin_len) {
         _cleanup_free_ char *remote = mc_shell_quote(o->remote_migcheck ?: "migcheck");
         char *cmd = NULL;
-        size_t len = 0, peers_len = 0;
+        size_t len = 0, n = c->n_nodes;
+        /* the length of "NAME=ADDR\n" for every other node */
+        size_t peers_len = pt->lines_at[n] - (pt->lines_at[i + 1] - pt->lines_at[i]);
         FILE *f = mc_assert_alloc(open_memstream(&cmd, &len));
 
         *ret_stdin = NULL;
@@ -63,21 +112,17 @@ static char *remote_command(const struct mc_cluster *c, size_t i, const struct m
                 /* The node names itself as the coordinator does. */
                 put_arg(f, "--node-name", c->nodes[i].name);
 
-        for (char **p = peers; *p; p++)
-                peers_len += strlen(*p) + 1;
         if (o->verb) {
                 /* A node-side fix reads every node, with its address, from
                  * the cluster document on its standard input. */
         } else if (peers_len > INLINE_PEERS_MAX) {
                 FILE *in = mc_assert_alloc(open_memstream(ret_stdin, ret_stdin_len));
 
-                for (char **p = peers; *p; p++)
-                        fprintf(in, "%s\n", *p);
+                put_others(in, pt->lines, pt->lines_at, n, i);
                 fclose(in);
                 fputs(" --peers-from -", f);
         } else
-                for (char **p = peers; *p; p++)
-                        put_arg(f, "--peer", *p);
+                put_others(f, pt->args, pt->args_at, n, i);
         if (o->nova_release)
                 put_arg(f, "--nova-release", o->nova_release);
         for (int k = 0; k < 2; k++) {
@@ -114,9 +159,9 @@ static char *expand_template(const char *tmpl, const char *node) {
         return out;
 }
 
-static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, char **ret_stdin,
-                        size_t *ret_stdin_len) {
-        _cleanup_free_ char *cmd = remote_command(c, i, o, ret_stdin, ret_stdin_len);
+static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o,
+                        const struct peer_text *pt, char **ret_stdin, size_t *ret_stdin_len) {
+        _cleanup_free_ char *cmd = remote_command(c, i, o, pt, ret_stdin, ret_stdin_len);
         const struct mc_node *n = &c->nodes[i];
         char **argv;
 
@@ -144,18 +189,31 @@ static char **node_argv(const struct mc_cluster *c, size_t i, const struct mc_fa
         return argv;
 }
 
+/* A running node. Its deadline is its start plus the one timeout, so the
+ * running jobs in start order are in deadline order: a FIFO (prev/next)
+ * gives the next deadline and takes a finished job out in O(1). */
 struct job {
         size_t node;
         pid_t pid;
+        int pidfd;            /* readable once the process ended; -1: polled */
         int in, out, err;
         const char *in_data;  /* what the node reads: o->stdin_data, or in_own */
         size_t in_len, in_off;
         char *in_own;         /* its peers list (--peers-from -) */
-        char *obuf, *ebuf;
-        size_t olen, elen, oalloc, ealloc;
+        struct mc_facts_reader *rd;  /* its stdout, parsed as it arrives */
+        size_t olen;
+        char *ebuf;
+        size_t elen;
         uint64_t deadline;
-        bool overflow;
+        bool overflow, exited;
+        bool polled;          /* no pidfd: its end is found by waitpid() */
+        bool touched;         /* in this wake-up's list of jobs to look at */
+        int status;
+        struct job *prev, *next;
 };
+
+/* The epoll cookie below keeps which fd in a job pointer's two low bits. */
+static_assert(_Alignof(struct job) >= 4, "struct job: two free low bits");
 
 static uint64_t now_ms(void) {
         struct timespec ts;
@@ -164,97 +222,144 @@ static uint64_t now_ms(void) {
         return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 
-static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, struct job *j) {
+/* The epoll cookie: the job and which of its fds. */
+enum { FD_OUT, FD_ERR, FD_IN, FD_PID };
+
+static int watch(int ep, int fd, uint32_t events, struct job *j, unsigned which) {
+        struct epoll_event ev = { .events = events, .data.u64 = (uint64_t) (uintptr_t) j | which };
+
+        return fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+static void unwatch(int ep, int *fd) {
+        if (*fd < 0)
+                return;
+        epoll_ctl(ep, EPOLL_CTL_DEL, *fd, NULL);
+        close(*fd);
+        *fd = -1;
+}
+
+/* Started with posix_spawn (vfork): fork() copies the page tables of a
+ * coordinator that already holds hundreds of nodes' facts, once per node. */
+static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_opts *o, const struct peer_text *pt,
+                 int ep, struct job *j) {
         _cleanup_free_ char *peers_in = NULL;
         size_t peers_in_len = 0;
-        _cleanup_strv_free_ char **argv = node_argv(c, i, o, &peers_in, &peers_in_len);
+        _cleanup_strv_free_ char **argv = node_argv(c, i, o, pt, &peers_in, &peers_in_len);
         const char *in_data = peers_in ?: o->stdin_data;
         size_t in_len = peers_in ? peers_in_len : o->stdin_len;
-        int po[2], pe[2], pi[2] = { -1, -1 };
+        _cleanup_close_ int out_r = -1, out_w = -1, err_r = -1, err_w = -1, in_r = -1, in_w = -1;
+        posix_spawn_file_actions_t fa;
+        posix_spawnattr_t attr;
+        sigset_t dfl, none;
         pid_t pid;
+        int p[2], r;
 
-        if (pipe2(po, O_CLOEXEC) < 0)
+        if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;
-        if (pipe2(pe, O_CLOEXEC) < 0) {
-                close(po[0]);
-                close(po[1]);
+        out_r = p[0], out_w = p[1];
+        if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;
+        err_r = p[0], err_w = p[1];
+        if (in_data) {
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return -errno;
+                in_r = p[0], in_w = p[1];
         }
-        if (in_data && pipe2(pi, O_CLOEXEC) < 0) {
-                close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-                return -errno;
-        }
-        pid = fork();
-        if (pid < 0) {
-                int r = -errno;
-                close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-                if (pi[0] >= 0)
-                        close(pi[0]), close(pi[1]);
-                return r;
-        }
-        if (pid == 0) {
-                int devnull = open("/dev/null", O_RDONLY);
-
-                /* Its own process group: a deadline kills the whole pipeline. */
-                setpgid(0, 0);
-                signal(SIGPIPE, SIG_DFL);
-                if (pi[0] >= 0)
-                        dup2(pi[0], STDIN_FILENO);
-                else if (devnull >= 0)
-                        dup2(devnull, STDIN_FILENO);
-                dup2(po[1], STDOUT_FILENO);
-                dup2(pe[1], STDERR_FILENO);
-                execvp(argv[0], argv);
-                dprintf(STDERR_FILENO, "cannot run '%s': %s\n", argv[0], strerror(errno));
-                _exit(127);
-        }
-        setpgid(pid, pid);
-        close(po[1]);
-        close(pe[1]);
-        if (pi[0] >= 0) {
-                close(pi[0]);
-                /* Written as the child reads, in the poll loop. */
-                fcntl(pi[1], F_SETFL, O_NONBLOCK);
-        }
+        posix_spawn_file_actions_init(&fa);
+        if (in_r >= 0)
+                posix_spawn_file_actions_adddup2(&fa, in_r, STDIN_FILENO);
+        else
+                posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, out_w, STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO);
+        posix_spawnattr_init(&attr);
+        /* Its own process group: a deadline kills the whole pipeline. We
+         * ignore SIGPIPE meanwhile; the node must not inherit that. */
+        sigemptyset(&dfl);
+        sigaddset(&dfl, SIGPIPE);
+        sigemptyset(&none);
+        posix_spawnattr_setsigdefault(&attr, &dfl);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setpgroup(&attr, 0);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+        r = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&attr);
+        if (r != 0)
+                return -r;
+        if (in_w >= 0)
+                /* Written as the child reads, in the event loop. */
+                fcntl(in_w, F_SETFL, O_NONBLOCK);
         *j = (struct job) {
                 .node = i,
                 .pid = pid,
-                .in = pi[1],
+                /* pidfd_open needs Linux 5.3; without it ended children are
+                 * found by polling waitpid(). */
+                .pidfd = pidfd_open(pid, 0),
+                .in = TAKE_FD(in_w),
                 .in_data = in_data,
                 .in_len = in_len,
                 .in_own = TAKE_PTR(peers_in),
-                .out = po[0],
-                .err = pe[0],
+                .out = TAKE_FD(out_r),
+                .err = TAKE_FD(err_r),
+                .rd = mc_facts_reader_new(MC_FANOUT_MAX_OUTPUT),
                 .deadline = now_ms() + o->timeout_ms,
         };
+        /* Fails only for memory or fs.epoll.max_user_watches. */
+        if ((r = watch(ep, j->out, EPOLLIN, j, FD_OUT)) < 0 || (r = watch(ep, j->err, EPOLLIN, j, FD_ERR)) < 0 ||
+            (r = watch(ep, j->in, EPOLLOUT, j, FD_IN)) < 0 || (r = watch(ep, j->pidfd, EPOLLIN, j, FD_PID)) < 0) {
+                kill(-pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                unwatch(ep, &j->out), unwatch(ep, &j->err), unwatch(ep, &j->in), unwatch(ep, &j->pidfd);
+                free(j->in_own);
+                mc_facts_reader_free(j->rd);
+                return r;
+        }
         return 0;
 }
 
-/* Read what is there; false at end of file. */
-static bool drain(int fd, char **buf, size_t *len, size_t *alloc, size_t cap, bool *overflow) {
+/* The node's stdout, into its parser as it arrives; false at end of file
+ * or past the cap (the node is then killed: nothing it adds is facts). */
+static bool drain_out(struct job *j) {
         char chunk[65536];
-        ssize_t n = read(fd, chunk, sizeof(chunk));
+        ssize_t n = read(j->out, chunk, sizeof(chunk));
 
         if (n < 0)
                 return errno == EINTR || errno == EAGAIN;
         if (n == 0)
                 return false;
-        if (*len + (size_t) n > cap) {
-                *overflow = true;
+        j->olen += (size_t) n;
+        if (j->olen > MC_FANOUT_MAX_OUTPUT) {
+                j->overflow = true;
                 return false;
         }
-        /* Grow by doubling: a node's facts arrive in many small reads. */
-        if (*len + (size_t) n + 1 > *alloc) {
-                size_t want = *len + (size_t) n + 1;
+        mc_facts_reader_feed(j->rd, chunk, (size_t) n);
+        return true;
+}
 
-                *alloc = *alloc ? *alloc : 65536;
-                while (*alloc < want)
-                        *alloc *= 2;
-                *buf = mc_assert_alloc(realloc(*buf, *alloc));
+/* Its stderr, for the last line of an error: past the cap the older half
+ * goes, so that a chatty node keeps writing (closing the pipe would kill
+ * it with SIGPIPE) and its last words stay. */
+static bool drain_err(struct job *j) {
+        char chunk[16384];
+        ssize_t n = read(j->err, chunk, sizeof(chunk));
+
+        if (n < 0)
+                return errno == EINTR || errno == EAGAIN;
+        if (n == 0)
+                return false;
+        if (!j->ebuf)
+                j->ebuf = mc_assert_alloc(malloc(MC_FANOUT_MAX_STDERR + 1));
+        if (j->elen + (size_t) n > MC_FANOUT_MAX_STDERR) {
+                size_t keep = MC_FANOUT_MAX_STDERR / 2 > j->elen ? j->elen : MC_FANOUT_MAX_STDERR / 2;
+
+                memmove(j->ebuf, j->ebuf + j->elen - keep, keep);
+                j->elen = keep;
         }
-        memcpy(*buf + *len, chunk, (size_t) n);
-        *len += (size_t) n;
-        (*buf)[*len] = '\0';
+        memcpy(j->ebuf + j->elen, chunk, (size_t) n);
+        j->elen += (size_t) n;
+        j->ebuf[j->elen] = '\0';
         return true;
 }
 
@@ -269,23 +374,24 @@ static char *last_line(const char *s, size_t len) {
         return isempty(nl ? nl + 1 : line) ? NULL : mc_strdup(nl ? nl + 1 : line);
 }
 
-static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_out, unsigned timeout_ms, bool report) {
+static void finish(struct mc_cluster *c, int ep, struct job *j, bool timed_out, unsigned timeout_ms, bool report) {
         struct mc_node *n = &c->nodes[j->node];
         _cleanup_free_ char *why = last_line(j->ebuf, j->elen), *err = NULL;
         json_object *doc = NULL;
+        int status = j->status;
 
         if (timed_out)
                 n->error = mc_strdup_printf("no answer within %u ms (killed)%s%s", timeout_ms, why ? ": " : "", why ?: "");
         else if (j->overflow)
-                n->error = mc_strdup_printf("output larger than %u bytes: not %s", MC_FANOUT_MAX_OUTPUT,
-                                            report ? "a report" : "facts");
+                n->error = mc_strdup_printf("output larger than %u MiB (%u bytes): cut off and killed, not %s",
+                                            MC_FANOUT_MAX_OUTPUT >> 20, MC_FANOUT_MAX_OUTPUT, report ? "a report" : "facts");
         else if (WIFSIGNALED(status))
                 n->error = mc_strdup_printf("killed by signal %d%s%s", WTERMSIG(status), why ? ": " : "", why ?: "");
         /* A node-side fix exits 0 to 3 by its results, as check does. */
         else if (WEXITSTATUS(status) != 0 && !(report && WEXITSTATUS(status) <= 3))
                 n->error = mc_strdup_printf("exited with status %d%s%s", WEXITSTATUS(status), why ? ": " : "",
                                             why ?: "");
-        else if (mc_facts_parse(j->obuf ?: "", j->olen, &doc, &err) < 0)
+        else if (mc_facts_reader_end(j->rd, &doc, &err) < 0)
                 n->error = mc_strdup_printf("returned an invalid %s: %s", report ? "report" : "facts document", err);
         else if (report)
                 n->report = doc;
@@ -293,21 +399,19 @@ static void finish(struct mc_cluster *c, struct job *j, int status, bool timed_o
                 mc_facts_set_inventory(doc, n->name, n->address);
                 n->facts = doc;
         }
-        if (j->in >= 0)
-                close(j->in);
+        unwatch(ep, &j->in);
+        unwatch(ep, &j->out);
+        unwatch(ep, &j->err);
+        unwatch(ep, &j->pidfd);
         free(j->in_own);
-        if (j->out >= 0)
-                close(j->out);
-        if (j->err >= 0)
-                close(j->err);
-        free(j->obuf);
+        mc_facts_reader_free(j->rd);
         free(j->ebuf);
 }
 
 static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o);
 
 /* Feed the node's standard input as far as its pipe takes it. */
-static void feed(struct job *j) {
+static void feed(int ep, struct job *j) {
         while (j->in >= 0 && j->in_off < j->in_len) {
                 ssize_t n = write(j->in, j->in_data + j->in_off, j->in_len - j->in_off);
 
@@ -318,10 +422,7 @@ static void feed(struct job *j) {
                 }
                 j->in_off += (size_t) n;
         }
-        if (j->in >= 0) {
-                close(j->in);
-                j->in = -1;
-        }
+        unwatch(ep, &j->in);
 }
 
 /* This process's children, from /proc: "PID (COMM) STATE PPID ...". */
@@ -403,17 +504,79 @@ int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o) {
         return r;
 }
 
+/* Each running node holds its stdout, stderr, stdin and pidfd open; a
+ * spawn holds up to three more pipe ends for a moment, and the process
+ * has its own (stdio, epoll, a log, libraries'). */
+#define FDS_PER_JOB 4u
+#define FDS_RESERVED 64u
+
+unsigned mc_fanout_max_jobs(unsigned want, unsigned *ret_nofile) {
+        struct rlimit rl;
+        rlim_t need = (rlim_t) want * FDS_PER_JOB + FDS_RESERVED;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+                *ret_nofile = 0;
+                return want;
+        }
+        /* The soft limit is 1,024 by default for select()'s sake (FD_SETSIZE);
+         * the fan-out uses epoll, so it may take what the hard limit allows. */
+        if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+                setrlimit(RLIMIT_NOFILE, &rl);
+                getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        *ret_nofile = rl.rlim_cur > UINT_MAX ? UINT_MAX : (unsigned) rl.rlim_cur;
+        if (rl.rlim_cur >= need)
+                return want;
+        return rl.rlim_cur > FDS_RESERVED + FDS_PER_JOB ? (unsigned) ((rl.rlim_cur - FDS_RESERVED) / FDS_PER_JOB) : 1;
+}
+
+enum end { END_DONE, END_KILL, END_TIMEOUT };
+
+/* Past its deadline or over the cap: the node's whole process group is
+ * killed, then the job is reaped and recorded. */
+static void end_job(struct mc_cluster *c, const struct mc_fanout_opts *o, int ep, struct job *j, enum end how) {
+        if (how != END_DONE) {
+                kill(-j->pid, SIGKILL);
+                if (!j->exited)
+                        waitpid(j->pid, &j->status, 0);
+        }
+        finish(c, ep, j, how == END_TIMEOUT, o->timeout_ms, o->verb != NULL);
+}
+
+static void fifo_remove(struct job **head, struct job **tail, struct job *j) {
+        *(j->prev ? &j->prev->next : head) = j->next;
+        *(j->next ? &j->next->prev : tail) = j->prev;
+}
+
 static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
-        unsigned jobs = o->jobs ?: 1;
-        _cleanup_free_ struct job *run = mc_assert_alloc(calloc(jobs, sizeof(*run)));
-        _cleanup_free_ struct pollfd *pfd = mc_assert_alloc(calloc(3 * (size_t) jobs, sizeof(*pfd)));
-        bool report = o->verb != NULL;
-        size_t next = 0, done = 0, active = 0;
+        unsigned nofile;
+        size_t jobs = mc_fanout_max_jobs(o->jobs ?: 1, &nofile);
+        _cleanup_free_ struct job *slots = NULL, **free_slots = NULL;
+        _cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
+        struct job *head = NULL, *tail = NULL;
+        size_t next = 0, done = 0, active = 0, n_free = 0, polled = 0, n_touched = 0;
+        struct epoll_event ev[64];
+        _cleanup_free_ struct job **touched = NULL;
+        _cleanup_(peer_text_done) struct peer_text pt = {};
+
+        if (ep < 0)
+                return -errno;
+        peer_text_build(c, &pt);
+        if (jobs > c->n_nodes)
+                jobs = c->n_nodes ?: 1;
+        slots = mc_assert_alloc(calloc(jobs, sizeof(*slots)));
+        free_slots = mc_assert_alloc(calloc(jobs, sizeof(*free_slots)));
+        touched = mc_assert_alloc(calloc(jobs, sizeof(*touched)));
+        for (size_t k = jobs; k > 0; k--)
+                free_slots[n_free++] = &slots[k - 1];
 
         while (done < c->n_nodes) {
-                uint64_t now, wait;
+                uint64_t now;
+                int n, wait;
 
-                while (active < jobs && next < c->n_nodes) {
+                while (n_free > 0 && next < c->n_nodes) {
+                        struct job *j = free_slots[n_free - 1];
                         int r;
 
                         if (c->nodes[next].error) {
@@ -422,13 +585,19 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                                 done++;
                                 continue;
                         }
-                        r = spawn(c, next, o, &run[active]);
-
+                        r = spawn(c, next, o, &pt, ep, j);
                         if (r < 0) {
                                 c->nodes[next].error = mc_strdup_printf("cannot start the transport: %s", strerror(-r));
                                 done++;
-                        } else
+                        } else {
+                                n_free--;
                                 active++;
+                                j->polled = j->pidfd < 0;
+                                polled += j->polled;
+                                j->prev = tail;
+                                *(tail ? &tail->next : &head) = j;
+                                tail = j;
+                        }
                         next++;
                 }
                 if (o->progress)
@@ -436,52 +605,80 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                 if (active == 0)
                         continue;
 
+                /* Sleep until the first deadline (the FIFO's head), or 100 ms
+                 * when a child without a pidfd has to be polled. */
                 now = now_ms();
-                wait = UINT64_MAX;
-                for (size_t k = 0; k < active; k++) {
-                        /* A negative fd is ignored by poll(). */
-                        pfd[3 * k] = (struct pollfd) { .fd = run[k].out, .events = POLLIN };
-                        pfd[3 * k + 1] = (struct pollfd) { .fd = run[k].err, .events = POLLIN };
-                        pfd[3 * k + 2] = (struct pollfd) { .fd = run[k].in, .events = POLLOUT };
-                        wait = run[k].deadline > now ? (run[k].deadline - now < wait ? run[k].deadline - now : wait) : 0;
-                }
-                /* A child that closed its pipes but has not exited is reaped by polling. */
-                if (poll(pfd, 3 * active, (int) (wait < 100 ? wait : 100)) < 0 && errno != EINTR)
+                wait = head->deadline > now ? (head->deadline - now > INT_MAX ? INT_MAX : (int) (head->deadline - now)) : 0;
+                if (polled > 0 && wait > 100)
+                        wait = 100;
+                n = epoll_wait(ep, ev, (int) ELEMENTSOF(ev), wait);
+                if (n < 0 && errno != EINTR)
                         return -errno;
 
-                for (size_t k = 0; k < active;) {
-                        struct job *j = &run[k];
-                        bool timed_out = false, reaped = false;
-                        int status = 0;
+                for (int e = 0; e < n; e++) {
+                        struct job *j = (struct job *) (uintptr_t) (ev[e].data.u64 & ~(uint64_t) 3);
 
-                        if (j->in >= 0 && (pfd[3 * k + 2].revents & (POLLOUT | POLLERR | POLLHUP)))
-                                feed(j);
-                        if (j->out >= 0 && (pfd[3 * k].revents & (POLLIN | POLLHUP | POLLERR)))
-                                if (!drain(j->out, &j->obuf, &j->olen, &j->oalloc, MC_FANOUT_MAX_OUTPUT, &j->overflow)) {
-                                        close(j->out);
-                                        j->out = -1;
+                        switch (ev[e].data.u64 & 3) {
+                        case FD_OUT:
+                                if (!drain_out(j))
+                                        unwatch(ep, &j->out);
+                                break;
+                        case FD_ERR:
+                                if (!drain_err(j))
+                                        unwatch(ep, &j->err);
+                                break;
+                        case FD_IN:
+                                feed(ep, j);
+                                break;
+                        case FD_PID:
+                                if (waitpid(j->pid, &j->status, WNOHANG) == j->pid) {
+                                        j->exited = true;
+                                        unwatch(ep, &j->pidfd);
                                 }
-                        if (j->err >= 0 && (pfd[3 * k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-                                if (!drain(j->err, &j->ebuf, &j->elen, &j->ealloc, MC_FANOUT_MAX_STDERR, &(bool) { false })) {
-                                        close(j->err);
-                                        j->err = -1;
-                                }
-                        if (j->overflow || now_ms() >= j->deadline) {
-                                timed_out = !j->overflow;
-                                kill(-j->pid, SIGKILL);
-                                waitpid(j->pid, &status, 0);
-                                reaped = true;
-                        } else if (j->out < 0 && j->err < 0)
-                                reaped = waitpid(j->pid, &status, WNOHANG) == j->pid;
-                        if (!reaped) {
-                                k++;
-                                continue;
+                                break;
                         }
-                        finish(c, j, status, timed_out, o->timeout_ms, report);
-                        run[k] = run[--active];
-                        pfd[3 * k] = pfd[3 * active];
-                        pfd[3 * k + 1] = pfd[3 * active + 1];
-                        pfd[3 * k + 2] = pfd[3 * active + 2];
+                        if (!j->touched)
+                                touched[n_touched++] = j;
+                        j->touched = true;
+                }
+                /* Without pidfds, ended children are found by a walk every
+                 * 100 ms (Linux before 5.3 only). */
+                if (polled > 0)
+                        for (struct job *j = head; j; j = j->next)
+                                if (j->polled && !j->exited && j->out < 0 && j->err < 0 &&
+                                    waitpid(j->pid, &j->status, WNOHANG) == j->pid) {
+                                        j->exited = true;
+                                        if (!j->touched)
+                                                touched[n_touched++] = j;
+                                        j->touched = true;
+                                }
+
+                /* Done: the jobs these events completed (ended and read to
+                 * the end, or over the cap), then those past their deadline,
+                 * from the FIFO's head: work per event, not per running job. */
+                for (size_t t = 0; t < n_touched; t++) {
+                        struct job *j = touched[t];
+
+                        j->touched = false;
+                        if (j->overflow || (j->exited && j->out < 0 && j->err < 0))
+                                end_job(c, o, ep, j, !j->overflow ? END_DONE : END_KILL);
+                        else
+                                continue;
+                        fifo_remove(&head, &tail, j);
+                        free_slots[n_free++] = j;
+                        polled -= j->polled;
+                        active--;
+                        done++;
+                }
+                n_touched = 0;
+                for (now = now_ms(); head && head->deadline <= now;) {
+                        struct job *j = head;
+
+                        end_job(c, o, ep, j, END_TIMEOUT);
+                        fifo_remove(&head, &tail, j);
+                        free_slots[n_free++] = j;
+                        polled -= j->polled;
+                        active--;
                         done++;
                 }
         }

@@ -41,6 +41,12 @@ struct mc_fanout_opts {
 /* Output larger than this is not facts: the node is an error. */
 #define MC_FANOUT_MAX_OUTPUT (16u * 1024u * 1024u)
 
+/* How many nodes can run at once within the open-files limit (four
+ * descriptors each), after raising the soft limit towards the hard one:
+ * want, or fewer when even the hard limit is too low. *ret_nofile gets
+ * the limit. mc_fanout_collect() keeps to it; callers may say so. */
+unsigned mc_fanout_max_jobs(unsigned want, unsigned *ret_nofile);
+
 /* Fill nodes[i].facts (or .report) or nodes[i].error for every node of c
  * that has no error yet. */
 int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);

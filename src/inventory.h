@@ -15,6 +15,7 @@ struct mc_inv_node {
 struct mc_inventory {
         struct mc_inv_node *nodes;
         size_t n;
+        struct _GHashTable *by_name;  /* name -> index + 1 */
 };
 
 /* "name" or "name=address". -EEXIST for a name given twice. */

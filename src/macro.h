@@ -26,6 +26,13 @@
                 _p_;                        \
         })
 
+#define TAKE_FD(fd)                         \
+        ({                                  \
+                int _fd_ = (fd);            \
+                (fd) = -1;                  \
+                _fd_;                       \
+        })
+
 static inline void freep(void *p) {
         free(*(void **) p);
 }

@@ -558,6 +558,14 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
                         .progress = isatty(STDERR_FILENO) ? progress : NULL,
                 };
 
+                unsigned nofile, want = fo.jobs < a->inv.n ? fo.jobs : (unsigned) a->inv.n;
+                unsigned can = mc_fanout_max_jobs(want, &nofile);
+
+                if (can < want)
+                        fprintf(stderr,
+                                "migcheck: --jobs %u needs about %u open files, the limit is %u (ulimit -Hn): "
+                                "collecting %u nodes at once\n",
+                                want, want * 4 + 64, nofile, can);
                 for (size_t i = 0; i < a->inv.n; i++) {
                         struct mc_node *n = mc_cluster_add(c, a->inv.nodes[i].name);
                         n->address = mc_strdup(a->inv.nodes[i].address);

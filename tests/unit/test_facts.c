@@ -40,6 +40,71 @@ static void test_hostile_facts_rejected(void **state) {
         expect_reject(deep, strlen(deep), "not valid JSON");
 }
 
+/* The fan-out's reader, fed as a pipe delivers: any split of the text
+ * gives the document mc_facts_parse gives, and the same refusals. */
+static void test_facts_reader_chunks(void **state) {
+        static const char text[] = "{ \"schema_version\": 2, \"node\": {\"hostname\": \"c1\"},\n"
+                                   "  \"files\": {\"/etc/hosts\": {\"state\": \"absent\"}} }\n\n";
+        size_t len = sizeof(text) - 1;
+
+        for (size_t step = 1; step <= len; step += step < 8 ? 1 : 13) {
+                _cleanup_(mc_facts_reader_freep) struct mc_facts_reader *rd = mc_facts_reader_new(4096);
+                _cleanup_json_ json_object *doc = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                for (size_t at = 0; at < len; at += step)
+                        assert_int_equal(mc_facts_reader_feed(rd, text + at, at + step < len ? step : len - at), 0);
+                assert_int_equal(mc_facts_reader_end(rd, &doc, &err), 0);
+                assert_string_equal(mc_json_str(mc_json_get(doc, "node"), "hostname"), "c1");
+        }
+        (void) state;
+}
+
+static void expect_reader_reject(const char *const *chunks, size_t max, int want_r, const char *msg) {
+        _cleanup_(mc_facts_reader_freep) struct mc_facts_reader *rd = mc_facts_reader_new(max);
+        json_object *doc = NULL;
+        _cleanup_free_ char *err = NULL;
+
+        for (const char *const *c = chunks; *c; c++)
+                mc_facts_reader_feed(rd, *c, strlen(*c));
+        assert_int_equal(mc_facts_reader_end(rd, &doc, &err), want_r);
+        assert_null(doc);
+        if (!strstr(err, msg))
+                fail_msg("error '%s' lacks '%s'", err, msg);
+}
+
+static void test_facts_reader_refusals(void **state) {
+        /* text after the document, in the same read (json-c's strict mode
+         * refuses it) or a later one (the reader does) */
+        expect_reader_reject((const char *const[]) { "{\"schema_version\": 2}  x", NULL }, 4096, -EBADMSG,
+                             "not valid JSON at byte 23: unexpected character");
+        expect_reader_reject((const char *const[]) { "{\"schema_version\": 2}\n", "\n{}", NULL }, 4096, -EBADMSG,
+                             "not valid JSON at byte 23: text after the document");
+        /* the cap counts every byte, white space too */
+        expect_reader_reject((const char *const[]) { "                ", "{\"schema_version\": 2}", NULL }, 32, -EFBIG,
+                             "facts larger than 32 bytes");
+        /* the first refusal stays: a NUL in the second read, then more text */
+        expect_reader_reject((const char *const[]) { "{\"schema_version\"", ": 2\n", "}}}", NULL }, 4096, -EBADMSG,
+                             "not valid JSON at byte");
+        expect_reader_reject((const char *const[]) { "{\"schema_version\": 2", NULL }, 4096, -EBADMSG,
+                             "at byte 20: unexpected end of input");
+        expect_reader_reject((const char *const[]) { NULL }, 4096, -EBADMSG, "at byte 0: unexpected end of input");
+        expect_reader_reject((const char *const[]) { "{\"schema_version\": 7}", NULL }, 4096, -EPROTO,
+                             "unsupported facts schema_version 7");
+        {
+                _cleanup_(mc_facts_reader_freep) struct mc_facts_reader *rd = mc_facts_reader_new(4096);
+                json_object *doc = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                assert_int_equal(mc_facts_reader_feed(rd, "{\"a\": ", 6), 0);
+                assert_int_equal(mc_facts_reader_feed(rd, "\"b\0\"}", 4), -EBADMSG);
+                assert_int_equal(mc_facts_reader_feed(rd, "}", 1), -EBADMSG);
+                assert_int_equal(mc_facts_reader_end(rd, &doc, &err), -EBADMSG);
+                assert_string_equal(err, "facts contain a NUL byte: not JSON text");
+        }
+        (void) state;
+}
+
 static void test_huge_facts_rejected(void **state) {
         size_t n = MC_FACTS_MAX_SIZE + 1;
         _cleanup_free_ char *big = malloc(n);
@@ -176,6 +241,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hostile_facts_rejected),
                 cmocka_unit_test(test_huge_facts_rejected),
+                cmocka_unit_test(test_facts_reader_chunks),
+                cmocka_unit_test(test_facts_reader_refusals),
                 cmocka_unit_test(test_wrong_types_are_unknown),
                 cmocka_unit_test(test_secrets_never_collected),
                 cmocka_unit_test(test_rootfs_confinement),
