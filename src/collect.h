@@ -46,6 +46,8 @@ void mc_collect_libvirt_api(struct mc_collector *c);
 void mc_collect_hosts(struct mc_collector *c);
 void mc_collect_mounts(struct mc_collector *c);
 void mc_collect_net(struct mc_collector *c);
+/* net.pmtu (src/collect_pmtu.c): reads net.routes. */
+void mc_collect_pmtu(struct mc_collector *c);
 void mc_collect_probes(struct mc_collector *c);
 void mc_collect_firewall(struct mc_collector *c);
 
