@@ -157,7 +157,9 @@ static void send_cand(struct pmtu *p, size_t k, unsigned try, uint8_t *buf) {
         if (errno == EMSGSIZE) {
                 p->state[k] = C_EMSGSIZE;
                 kernel_path_mtu(p);
-        } else if (errno != EAGAIN && errno != EINTR) {
+        } else if (errno != EAGAIN && errno != EINTR && errno != ENOBUFS) {
+                /* ENOBUFS: the first hop dropped it (a veth whose peer's MTU
+                 * is smaller, a full queue): not answered, as on the wire. */
                 p->state[k] = C_ERROR;
                 p->err = p->err ?: errno;
         }
