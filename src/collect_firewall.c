@@ -27,7 +27,7 @@
 #include "iptables_rule.h"
 #include "iptables_save.h"
 #include "shell.h"
-#include "spawn.h"
+#include "run_tool.h"
 #include "util.h"
 
 /* iptables-nft-save answers in milliseconds; a hung netlink socket or

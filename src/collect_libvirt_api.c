@@ -15,7 +15,7 @@
 #include "collect.h"
 #include "facts.h"
 #include "libvirt_probe.h"
-#include "spawn.h"
+#include "run_tool.h"
 #include "util.h"
 
 #define MC_LIBVIRT_URI "qemu:///system"

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -13,9 +14,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
-/* By its path: with -I src, <spawn.h> is migcheck's src/spawn.h (its tool
- * runner), which hides the C library's header of that name. */
-#include "/usr/include/spawn.h"
 
 #include "escape.h"
 #include "facts.h"
@@ -23,17 +21,6 @@
 #include "util.h"
 
 #define MC_FANOUT_MAX_STDERR (64u * 1024u)
-
-char **mc_cluster_peers(const struct mc_cluster *c, size_t i) {
-        char **l = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(char *)));
-        size_t k = 0;
-
-        for (size_t j = 0; j < c->n_nodes; j++)
-                if (j != i)
-                        l[k++] = c->nodes[j].address ? mc_strdup_printf("%s=%s", c->nodes[j].name, c->nodes[j].address)
-                                                     : mc_strdup(c->nodes[j].name);
-        return l;
-}
 
 static void put_arg(FILE *f, const char *opt, const char *value) {
         _cleanup_free_ char *q = mc_shell_quote(value);

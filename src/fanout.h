@@ -55,8 +55,6 @@ int mc_fanout_collect(struct mc_cluster *c, const struct mc_fanout_opts *o);
  * with "node_name" added to each, for a node-side fix to see the cluster. */
 char *mc_cluster_facts_json(const struct mc_cluster *c);
 
-/* The peers argument list for node i: every other node, NAME[=ADDRESS]. */
-char **mc_cluster_peers(const struct mc_cluster *c, size_t i);
 /* The same from that document, on the node: every node but self, with the
  * address the coordinator knows it by (its "inventory" record). */
 char **mc_cluster_doc_peers(json_object *doc, const char *self);

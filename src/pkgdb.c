@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "run_tool.h"
 #include "util.h"
 
 /* dpkg's status file of a full desktop is a few MiB. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Running the node's tools and migcheck's own helpers under a deadline. */
-#include "spawn.h"
+#include "run_tool.h"
 
 #include <fcntl.h>
 #include <libgen.h>
