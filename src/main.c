@@ -817,6 +817,23 @@ static void print_node_fix(const char *node, json_object *report) {
         print_fix(mc_json_get(report, "fix"));
 }
 
+/* The nodes collected and checked again after their fixes; rs (the fix
+ * rows) becomes the merge: FIXED, or "the fix did not resolve it". */
+static void recheck_cluster(struct args *a, struct mc_results *rs) {
+        struct mc_cluster again = {};
+        struct mc_results fresh = {}, merged = {};
+
+        a->save_facts = NULL;  /* the facts before the fix are the ones saved */
+        if (collect_cluster(a, &again) < 0) {
+                mc_checks_run(&again, a->only, a->skip, &fresh);
+                mc_fix_merge_recheck(rs, &fresh, &merged);
+                mc_results_done(rs);
+                *rs = merged;
+        }
+        mc_results_done(&fresh);
+        mc_cluster_done(&again);
+}
+
 /* Each node fixes itself; the coordinator gathers the rows. */
 static int fix_cluster(struct args *a) {
         struct mc_cluster c = {};
@@ -900,19 +917,8 @@ static int fix_cluster(struct args *a) {
                 if (!a->dry_run) {
                         /* Every node is fixed: check the cluster again as a
                          * whole, as `migcheck check` would now. */
-                        struct mc_cluster again = {};
-                        struct mc_results fresh = {}, merged = {};
-
                         a->inventory = NULL;   /* loaded once already */
-                        a->save_facts = NULL;  /* the facts before the fix are the ones saved */
-                        if (collect_cluster(a, &again) < 0) {
-                                mc_checks_run(&again, a->only, a->skip, &fresh);
-                                mc_fix_merge_recheck(&rs, &fresh, &merged);
-                                mc_results_done(&rs);
-                                rs = merged;
-                        }
-                        mc_results_done(&fresh);
-                        mc_cluster_done(&again);
+                        recheck_cluster(a, &rs);
                 }
                 if (a->format == MC_FORMAT_JSON)
                         mc_report_json(stdout, &fixed, &rs, NULL);
@@ -1136,21 +1142,9 @@ static int fix_trees(struct args *a, const struct mc_fix_opts *fo) {
         }
         if (a->plan_out && (plan_failed || write_plan(a->plan_out, plan_nodes) < 0))
                 plan_failed = true;
-        if (!a->dry_run) {
-                /* Every tree is fixed: the cluster checked again as a whole. */
-                struct mc_cluster again = {};
-                struct mc_results fresh = {}, merged = {};
-
-                a->save_facts = NULL;  /* the facts before the fix are the ones saved */
-                if (collect_cluster(a, &again) < 0) {
-                        mc_checks_run(&again, a->only, a->skip, &fresh);
-                        mc_fix_merge_recheck(&rs, &fresh, &merged);
-                        mc_results_done(&rs);
-                        rs = merged;
-                }
-                mc_results_done(&fresh);
-                mc_cluster_done(&again);
-        }
+        /* Every tree is fixed: the cluster checked again as a whole. */
+        if (!a->dry_run)
+                recheck_cluster(a, &rs);
         if (a->format == MC_FORMAT_JSON) {
                 _cleanup_json_ json_object *x = json_object_new_object();
 
