@@ -86,8 +86,14 @@ int mc_plan_node_json(const char *name, const char *tree, const struct mc_plan *
                 json_object_array_add(files, jf);
                 json_object_object_add(jf, "file", json_object_new_string(f->file));
                 for (size_t k = 0; k < ELEMENTSOF(shapes); k++)
-                        if (shapes[k].shape == f->shape)
+                        if (shapes[k].shape == f->shape && streq(shapes[k].lens, f->lens))
                                 json_object_object_add(jf, "shape", json_object_new_string(shapes[k].name));
+                /* Read back, the shape names the lens: a fixer with a lens
+                 * the table lacks must add it there first. */
+                if (!mc_json_get(jf, "shape")) {
+                        *ret_error = mc_strdup_printf("%s: no plan shape for the lens '%s'", f->file, f->lens);
+                        return -EINVAL;
+                }
                 json_object_object_add(jf, "sha256_before", str_or_null(rd->sha256_before));
                 json_object_object_add(jf, "sha256_after", json_object_new_string(after));
                 json_object_object_add(jf, "edits", edits);

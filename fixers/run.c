@@ -190,6 +190,16 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         if (req->plan) {
                 o->plan = *req->plan;
                 *req->plan = (struct mc_plan) {};
+                /* The live table is this machine's: a tree has none, and a
+                 * plan read back must not reach it through one. */
+                if (o->plan.n_live > 0 && !isempty(req->collect->root) && !streq(req->collect->root, "/")) {
+                        o->error = mc_strdup_printf("the plan inserts %zu live firewall rule(s), but '%s' is a tree: "
+                                                    "its live rules are not this machine's", o->plan.n_live,
+                                                    req->collect->root);
+                        merge(c->nodes[0].name, &before, &before, NULL, out);
+                        mc_results_done(&before);
+                        return -EINVAL;
+                }
         } else
                 mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
 
