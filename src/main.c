@@ -1092,9 +1092,11 @@ static int fix_trees(struct args *a, const struct mc_fix_opts *fo) {
                                 mc_result_hint(e, "make a new plan: migcheck fix --dry-run --from DIR --plan-out FILE");
                                 continue;
                         }
-                        /* Read when the plan was loaded: cannot fail now. */
-                        if (mc_plan_node_parse(entry, &given, &pname, &ptree, &perr) < 0)
+                        /* Checked when the plan was loaded: cannot fail now. */
+                        if (mc_plan_node_parse(entry, &given, &pname, &ptree, &perr) < 0) {
+                                mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: the plan's entry: %s", perr);
                                 continue;
+                        }
                         req.plan = &given;
                 }
                 r = mc_fix_run(&req, &nc, &nrs, &o);
@@ -1208,8 +1210,10 @@ static int verb_fix(struct args *a) {
                                 a->plan, json_object_array_length(nodes));
                         return MC_EXIT_USAGE;
                 }
-                if (mc_plan_node_parse(json_object_array_get_idx(nodes, 0), &given, &pname, &ptree, &err) < 0)
+                if (mc_plan_node_parse(json_object_array_get_idx(nodes, 0), &given, &pname, &ptree, &err) < 0) {
+                        fprintf(stderr, "migcheck: --plan: %s: %s\n", a->plan, err);
                         return MC_EXIT_ERROR;
+                }
                 req.plan = &given;
         }
         if (a->cluster_facts) {
