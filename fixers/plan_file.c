@@ -15,17 +15,33 @@
 #define MAX_PATH_LEN 4096
 #define MAX_VALUE_LEN (1024u * 1024u)
 
+/* Each shape with its lens and where the fixers write files of it (the
+ * collectors' paths): a plan read back names no other file, so that it
+ * cannot put a line into /etc/cron.d or a key into /etc/shadow. */
 static const struct {
         enum mc_conf_shape shape;
         const char *name;
         const char *lens;
+        const char *dirs[3];   /* a file directly in or below one of these */
+        const char *suffix;    /* and ending so; NULL: any name */
+        const char *files[3];  /* or exactly one of these */
 } shapes[] = {
-        { MC_CONF_FLAT, "flat", "Mc_shellvars.lns" },
-        { MC_CONF_VIRT, "virt", MC_LENS_VIRTCONF },
-        { MC_CONF_INI, "ini", "Mc_nova.lns" },
-        { MC_CONF_HOSTS, "hosts", "Hosts.lns" },
-        { MC_CONF_IPTABLES, "iptables", "Iptables.lns" },
+        { MC_CONF_FLAT, "flat", "Mc_shellvars.lns", { "/etc/default/", "/etc/sysconfig/" }, NULL, {} },
+        { MC_CONF_VIRT, "virt", MC_LENS_VIRTCONF, { "/etc/libvirt/" }, ".conf", {} },
+        { MC_CONF_INI, "ini", "Mc_nova.lns", { "/etc/nova/" }, ".conf", {} },
+        { MC_CONF_HOSTS, "hosts", "Hosts.lns", {}, NULL, { "/etc/hosts" } },
+        { MC_CONF_IPTABLES, "iptables", "Iptables.lns", {}, NULL, { "/etc/sysconfig/iptables", "/etc/iptables/rules.v4" } },
 };
+
+static bool shape_path_ok(size_t k, const char *file) {
+        for (size_t i = 0; i < ELEMENTSOF(shapes[k].files) && shapes[k].files[i]; i++)
+                if (streq(file, shapes[k].files[i]))
+                        return true;
+        for (size_t i = 0; i < ELEMENTSOF(shapes[k].dirs) && shapes[k].dirs[i]; i++)
+                if (mc_startswith(file, shapes[k].dirs[i]) && (!shapes[k].suffix || mc_endswith(file, shapes[k].suffix)))
+                        return true;
+        return false;
+}
 
 static const char *const edit_kinds[_MC_EDIT_MAX] = {
         [MC_EDIT_SET] = "set",
@@ -333,6 +349,8 @@ static int parse_file(struct reader *rd, json_object *jf, size_t idx, struct mc_
         f->file = mc_strdup(file);
         for (size_t k = 0; k < ELEMENTSOF(shapes); k++)
                 if (streq(shapes[k].name, shape)) {
+                        if (!shape_path_ok(k, file))
+                                return fail(rd, "%s: not a file migcheck fixes as '%s'", file, shape);
                         f->shape = shapes[k].shape;
                         f->lens = shapes[k].lens;
                         shape_known = true;
