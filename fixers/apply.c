@@ -29,6 +29,7 @@ void mc_render_done(struct mc_render *r) {
                 free(r->files[i].file);
                 free(r->files[i].old_text);
                 free(r->files[i].new_text);
+                free(r->files[i].sha256_before);
         }
         free(r->files);
         *r = (struct mc_render) {};
@@ -244,22 +245,29 @@ static int apply_ipt_edits(augeas *a, const struct mc_file_fix *f, char **ret_er
         return 0;
 }
 
-static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix *f, struct mc_rendered *ret,
+/* What a plan read back was approved with is what is written: the same
+ * bytes before and the same edits render the same text (the renderer has
+ * no other input), and the rendered text's checksum proves it. */
+static int expect_rendered(const struct mc_file_fix *f, const struct mc_rendered *rd, char **ret_error) {
+        char sha[65];
+
+        if (!f->expect)
+                return 0;
+        mc_sha256_hex(rd->new_text, strlen(rd->new_text), sha);
+        if (!streq_ptr(sha, f->expect_after)) {
+                *ret_error = mc_strdup_printf("%s: renders differently than the plan showed: sha256 %s in the plan, %s now "
+                                              "(another migcheck or lens?)", f->file, f->expect_after ?: "(none)", sha);
+                return -ESTALE;
+        }
+        return 0;
+}
+
+static int render_text(augeas *a, const struct mc_file_fix *f, char *text_in, size_t len, struct mc_rendered *ret,
                        char **ret_error) {
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *text = text_in;
         const char *out = NULL;
-        size_t len = 0;
         int r;
 
-        r = mc_rootfs_read(fs, f->file, MC_CONF_MAX_SIZE, &text, &len);
-        if (r == -ENOENT)
-                text = NULL;
-        else if (r < 0) {
-                *ret_error = mc_strdup_printf("%s: cannot read: %s", f->file, mc_read_error_string(r));
-                return r;
-        }
-        if (f->shape == MC_CONF_HOSTS)
-                return mc_hosts_render(a, f, TAKE_PTR(text), TEXT, TREE, OUT, ret, ret_error);
         if (text && len > 0 && text[len - 1] != '\n') {
                 /* Lenses want the last newline; the file gains it. */
                 char *t = mc_strdup_printf("%s\n", text);
@@ -309,6 +317,40 @@ static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix
                 .new_text = mc_strdup(out ?: ""),
         };
         return 0;
+}
+
+static int render_file(augeas *a, struct mc_rootfs *fs, const struct mc_file_fix *f, struct mc_rendered *ret,
+                       char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        char sha[65] = "";
+        size_t len = 0;
+        bool had_file;
+        int r;
+
+        r = mc_rootfs_read(fs, f->file, MC_CONF_MAX_SIZE, &text, &len);
+        if (r == -ENOENT)
+                text = NULL;
+        else if (r < 0) {
+                *ret_error = mc_strdup_printf("%s: cannot read: %s", f->file, mc_read_error_string(r));
+                return r;
+        }
+        had_file = text != NULL;
+        if (text)
+                mc_sha256_hex(text, len, sha);
+        /* A plan read back: the file as it was when the plan was made. */
+        if (f->expect && !streq_ptr(text ? sha : NULL, f->expect_before)) {
+                *ret_error = mc_strdup_printf("%s: changed since the plan was made: sha256 %s in the plan, %s now", f->file,
+                                              f->expect_before ?: "(no file)", text ? sha : "(no file)");
+                return -ESTALE;
+        }
+        if (f->shape == MC_CONF_HOSTS)
+                r = mc_hosts_render(a, f, TAKE_PTR(text), TEXT, TREE, OUT, ret, ret_error);
+        else
+                r = render_text(a, f, TAKE_PTR(text), len, ret, ret_error);
+        if (r < 0)
+                return r;
+        ret->sha256_before = had_file ? mc_strdup(sha) : NULL;
+        return expect_rendered(f, ret, ret_error);
 }
 
 int mc_fix_render(const char *root, const struct mc_plan *plan, struct mc_render *ret, char **ret_error) {

@@ -43,6 +43,12 @@ struct mc_file_fix {
         enum mc_conf_shape shape;
         struct mc_edit *edits;
         size_t n_edits;
+        /* A plan read back (fix --plan): what the file must hold before
+         * (its SHA-256; NULL: it must not exist) and what the edits must
+         * render, or the node is refused. */
+        bool expect;
+        char *expect_before;
+        char *expect_after;
 };
 
 enum mc_fsop_kind {
@@ -131,6 +137,7 @@ struct mc_rendered {
         char *file;
         char *old_text;   /* NULL: the file does not exist yet */
         char *new_text;
+        char *sha256_before;  /* of the bytes read (old_text may have gained a newline); NULL: no file */
 };
 
 struct mc_render {
@@ -138,6 +145,8 @@ struct mc_render {
         size_t n;
 };
 
+/* Refuses (-ESTALE, naming the file and both checksums) a file of a plan
+ * read back whose bytes or rendering differ from what the plan recorded. */
 int mc_fix_render(const char *root, const struct mc_plan *plan, struct mc_render *ret, char **ret_error);
 void mc_render_done(struct mc_render *r);
 /* The unified diff of the rendered files and the file-system operations. */

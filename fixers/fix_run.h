@@ -17,6 +17,10 @@ struct mc_fix_request {
          * so that cluster checks and their fixers see the others. */
         const char *node_name;
         json_object *cluster_facts;
+        /* A plan read back (fix --plan): applied instead of planning, taken
+         * (moved into the outcome); each file must hold what the plan
+         * recorded and render what it showed, or nothing is written. */
+        struct mc_plan *plan;
 };
 
 struct mc_fix_outcome {

@@ -29,9 +29,6 @@ int mc_fix_qemu_migration_ports(struct mc_fix_ctx *ctx);
  * is libvirt-bin on Ubuntu 14.04 and 16.04). */
 char *mc_restart_command(json_object *facts, const char *service);
 
-/* A fresh random (version 4) UUID. */
-void mc_uuid_random(char ret[static 37]);
-
 /* libvirt's own files (libvirtd.conf, virtqemud.conf, qemu.conf ...): values
  * as written, so a string is planned quoted (mc_virtconf_quote) and an
  * integer bare. */

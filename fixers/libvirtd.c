@@ -3,22 +3,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "fixers.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
 #include "util.h"
 
-void mc_uuid_random(char ret[static 37]) {
-        uint8_t b[16];
+/* A generated host UUID is decided by the node, not drawn at random, so
+ * that every dry run shows the UUID the real run writes, and a plan
+ * (fix --plan-out) holds the value it was approved with: a name-based
+ * UUID (v5) of the node's name and the host_uuid it replaces. The name
+ * tells apart the nodes of a cloned image (they share host_uuid, and
+ * /etc/machine-id too, which the facts do not carry: systemd's
+ * machine-id(5) asks not to expose it); the old value tells apart two
+ * clusters that reuse node names (compute-0 in every TripleO). */
+static void uuid_for_node(struct mc_fix_ctx *ctx, const char *conf, char ret[static 37]) {
+        /* A namespace of migcheck's own (a random UUID drawn once). */
+        static const uint8_t ns[16] = { 0x6b, 0x1f, 0x3e, 0x52, 0x9a, 0x0c, 0x4d, 0x7e,
+                                        0x8f, 0x21, 0x5c, 0x93, 0xd4, 0x60, 0xa7, 0x1b };
+        struct mc_setting s;
+        const char *old = mc_facts_setting(ctx->facts, conf, NULL, "host_uuid", &s) >= 0 ? s.value : NULL;
+        _cleanup_free_ char *name = mc_strdup_printf("host_uuid\n%s\n%s", ctx->node->name, old ?: "");
 
-        if (getrandom(b, sizeof(b), 0) != sizeof(b))
-                mc_oom();  /* getrandom() does not fail for 16 bytes once the pool is ready */
-        b[6] = (uint8_t) ((b[6] & 0x0f) | 0x40);
-        b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);
-        snprintf(ret, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-                 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+        mc_uuid_v5(ns, name, strlen(name), ret);
 }
 
 /* Enable a socket unit the way `systemctl enable` does: its [Install]
@@ -130,7 +137,7 @@ int mc_fix_libvirt_host_uuid(struct mc_fix_ctx *ctx) {
          * configuration keeps its own. */
         if (!conf || !mc_startswith(conf, "/etc/libvirt/"))
                 return mc_plan_unfixable(ctx->plan, ctx->check->id, "the failing host_uuid was not found in a file");
-        mc_uuid_random(uuid);
+        uuid_for_node(ctx, conf, uuid);
         mc_plan_set_virt_string(ctx, conf, "host_uuid", uuid);
         restart = mc_restart_command(ctx->facts, strstr(conf, "virtqemud") ? "virtqemud" : "libvirtd");
         mc_plan_restart(ctx, restart);
@@ -143,11 +150,12 @@ int mc_fix_host_uuid_unique(struct mc_fix_ctx *ctx) {
         const char *conf;
         char uuid[37];
 
-        /* Every node that shares the UUID gets a fresh one of its own: no
-         * node has to be chosen to keep it, and the UUIDs are unique after. */
+        /* Every node that shares the UUID gets one of its own: no node has
+         * to be chosen to keep it, and the UUIDs are unique after (their
+         * names differ). */
         mc_libvirt_mode(ctx->facts, &m);
         conf = m.modular ? "/etc/libvirt/virtqemud.conf" : "/etc/libvirt/libvirtd.conf";
-        mc_uuid_random(uuid);
+        uuid_for_node(ctx, conf, uuid);
         mc_plan_set_virt_string(ctx, conf, "host_uuid", uuid);
         restart = mc_restart_command(ctx->facts, m.modular ? "virtqemud" : "libvirtd");
         mc_plan_restart(ctx, restart);

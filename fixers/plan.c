@@ -160,6 +160,8 @@ void mc_plan_done(struct mc_plan *plan) {
                 }
                 free(plan->files[i].edits);
                 free(plan->files[i].file);
+                free(plan->files[i].expect_before);
+                free(plan->files[i].expect_after);
         }
         free(plan->files);
         for (size_t i = 0; i < plan->n_fsops; i++) {

@@ -85,20 +85,11 @@ static void merge(const char *node, const struct mc_results *before, const struc
         }
 }
 
-static void copy_row(struct mc_results *out, const struct mc_result *a, enum mc_status st, const char *prefix) {
-        struct mc_result *r = mc_results_add(out, a->check, a->node, st, "%s%s", prefix, a->summary);
-
-        for (size_t k = 0; k < a->n_evidence; k++)
-                mc_result_evidence(r, a->evidence[k].file, a->evidence[k].line, "%s", a->evidence[k].text ?: "");
-        if (a->hint)
-                mc_result_hint(r, "%s", a->hint);
-}
-
 void mc_fix_merge_recheck(const struct mc_results *fixed, const struct mc_results *fresh, struct mc_results *out) {
         /* Rows of nodes that could not be fixed at all ("fix" errors). */
         for (size_t i = 0; i < fixed->n; i++)
                 if (streq(fixed->items[i].check, "fix"))
-                        copy_row(out, &fixed->items[i], fixed->items[i].status, "");
+                        mc_results_copy(out, &fixed->items[i], fixed->items[i].status, "");
         for (size_t i = 0; i < fresh->n; i++) {
                 const struct mc_result *a = &fresh->items[i];
                 bool addressed = false, to_warning = false;
@@ -113,13 +104,13 @@ void mc_fix_merge_recheck(const struct mc_results *fixed, const struct mc_result
                                     (b->status == MC_FAIL && mc_startswith(b->summary, NOT_RESOLVED));
                 }
                 if (addressed && (a->status == MC_PASS || a->status == MC_SKIP))
-                        copy_row(out, a, MC_FIXED, "");
+                        mc_results_copy(out, a, MC_FIXED, "");
                 else if (to_warning && a->status == MC_WARN)
-                        copy_row(out, a, MC_WARN, FIXED_WARN);
+                        mc_results_copy(out, a, MC_WARN, FIXED_WARN);
                 else if (addressed && a->status != MC_ERROR)
-                        copy_row(out, a, MC_FAIL, NOT_RESOLVED);
+                        mc_results_copy(out, a, MC_FAIL, NOT_RESOLVED);
                 else
-                        copy_row(out, a, a->status, "");
+                        mc_results_copy(out, a, a->status, "");
         }
 }
 
@@ -196,7 +187,21 @@ int mc_fix_run(const struct mc_fix_request *req, struct mc_cluster *c, struct mc
         r = check_node(req, req->node_name, c, &before, &o->error);
         if (r < 0)
                 return r;
-        mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
+        if (req->plan) {
+                o->plan = *req->plan;
+                *req->plan = (struct mc_plan) {};
+                /* The live table is this machine's: a tree has none, and a
+                 * plan read back must not reach it through one. */
+                if (o->plan.n_live > 0 && !isempty(req->collect->root) && !streq(req->collect->root, "/")) {
+                        o->error = mc_strdup_printf("the plan inserts %zu live firewall rule(s), but '%s' is a tree: "
+                                                    "its live rules are not this machine's", o->plan.n_live,
+                                                    req->collect->root);
+                        merge(c->nodes[0].name, &before, &before, NULL, out);
+                        mc_results_done(&before);
+                        return -EINVAL;
+                }
+        } else
+                mc_fix_plan_node(c, &c->nodes[0], &before, req->opts, &o->plan);
 
         /* A file that does not parse may hold anything: change nothing on
          * a node where one does (/etc/hosts has facts of its own). */

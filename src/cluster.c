@@ -17,6 +17,7 @@ void mc_cluster_done(struct mc_cluster *c) {
                 free(c->nodes[i].name);
                 free(c->nodes[i].address);
                 free(c->nodes[i].error);
+                free(c->nodes[i].source);
                 json_object_put(c->nodes[i].facts);
                 json_object_put(c->nodes[i].report);
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mc_node {
@@ -10,6 +11,8 @@ struct mc_node {
         json_object *facts;    /* owned; NULL when collection failed */
         json_object *report;   /* owned; a node-side verb's JSON report (fix) */
         char *error;           /* why there are no facts */
+        char *source;          /* --from: the entry it was read from (DIR/NAME.json or DIR/TREE) */
+        bool tree;             /* --from: source is the node's root tree, collected */
 };
 
 struct mc_address_memo;

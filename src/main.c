@@ -14,6 +14,7 @@
 #include "fanout.h"
 #include "escape.h"
 #include "fix_run.h"
+#include "plan_file.h"
 #include "node_report.h"
 #include "inventory.h"
 #include "offline.h"
@@ -56,6 +57,8 @@ struct args {
         bool restart;
         bool allow_insecure_auth;
         bool apply_firewall_commands;
+        const char *plan_out;
+        const char *plan;
 };
 
 static void help(void) {
@@ -92,6 +95,17 @@ static void help(void) {
                "                    firewall fixes need; without it they are printed and those\n"
                "                    checks are not fixed (legacy iptables rules are inserted\n"
                "                    through libiptc and saved files edited without it)\n"
+               "      --plan-out FILE\n"
+               "                    with --dry-run: write the plan to FILE (JSON, mode 0600):\n"
+               "                    per node each file's sha256, the edits, the restarts\n"
+               "      --plan FILE   apply exactly that plan; a node whose file changed since\n"
+               "                    is refused (file and both checksums named), the others\n"
+               "                    are fixed (this machine, --root or --from)\n"
+               "  with --from DIR, each node directory in DIR is fixed as --root would fix it,\n"
+               "  with every node's facts (host UUIDs, /etc/hosts, saved firewall rules agree\n"
+               "  across the trees), then DIR is checked again; nothing is restarted (no daemon\n"
+               "  runs in a tree) and no live firewall rule is touched; a facts file in DIR is\n"
+               "  refused (fix needs the node's files)\n"
                "  with -n/-i, each node runs 'migcheck fix' itself through the transport, with\n"
                "  every node's facts on its standard input (--cluster-facts -), so that the\n"
                "  fixes of cluster checks (host UUIDs, /etc/hosts, firewall rules for every\n"
@@ -216,6 +230,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_APPLY_FIREWALL_COMMANDS,
                 ARG_NODE_NAME,
                 ARG_CLUSTER_FACTS,
+                ARG_PLAN_OUT,
+                ARG_PLAN,
         };
         static const struct option options[] = {
                 { "root", required_argument, NULL, 'r' },
@@ -248,6 +264,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "apply-firewall-commands", no_argument, NULL, ARG_APPLY_FIREWALL_COMMANDS },
                 { "node-name", required_argument, NULL, ARG_NODE_NAME },
                 { "cluster-facts", required_argument, NULL, ARG_CLUSTER_FACTS },
+                { "plan-out", required_argument, NULL, ARG_PLAN_OUT },
+                { "plan", required_argument, NULL, ARG_PLAN },
                 {},
         };
         const char *format = NULL;
@@ -320,6 +338,12 @@ static int parse_args(int argc, char **argv, struct args *a) {
                         break;
                 case ARG_CLUSTER_FACTS:
                         a->cluster_facts = optarg;
+                        break;
+                case ARG_PLAN_OUT:
+                        a->plan_out = optarg;
+                        break;
+                case ARG_PLAN:
+                        a->plan = optarg;
                         break;
                 case ARG_PEERS_FROM:
                         a->peers_from = optarg;
@@ -395,8 +419,17 @@ static int parse_args(int argc, char **argv, struct args *a) {
             !streq(a->verb, "fix"))
                 return usage_error("--dry-run, --include-warnings, --no-backup, --restart, --allow-insecure-auth and "
                                    "--apply-firewall-commands go with fix, not %s", a->verb);
-        if (streq(a->verb, "fix") && a->from)
-                return usage_error("fix changes nodes: --from has only their facts; name the nodes with -n or -i");
+        if ((a->plan || a->plan_out) && !streq(a->verb, "fix"))
+                return usage_error("--plan and --plan-out go with fix, not %s", a->verb);
+        if (a->plan_out && !a->dry_run)
+                return usage_error("--plan-out writes the plan of a dry run: add --dry-run");
+        if (a->plan && a->plan_out)
+                return usage_error("--plan applies a plan, --plan-out writes one: not both");
+        if ((a->plan || a->plan_out) && (a->inv.n || a->inventory || a->cluster_facts))
+                return usage_error("--plan and --plan-out fix files on this machine: this machine, --root TREE or "
+                                   "--from DIR, not -n, -i or --cluster-facts");
+        if (streq(a->verb, "fix") && a->from && a->restart)
+                return usage_error("--restart: fix --from fixes trees, where no daemon runs to restart");
 
         if (format) {
                 if (streq(format, "text"))
@@ -631,6 +664,7 @@ static void print_fix(json_object *fix) {
         json_object *notes = mc_json_get(fix, "notes");
         const char *diff = mc_json_str(fix, "diff"), *err = mc_json_str(fix, "error");
         bool dry_run = mc_json_bool(fix, "dry_run", false), restarted = mc_json_bool(fix, "restarted", false);
+        bool tree = mc_json_bool(fix, "tree", false);
         size_t n_written = written && json_object_is_type(written, json_type_array) ? json_object_array_length(written) : 0;
 
         for (size_t i = 0; nf && json_object_is_type(nf, json_type_array) && i < json_object_array_length(nf); i++) {
@@ -662,7 +696,10 @@ static void print_fix(json_object *fix) {
 
                 for (size_t k = 0; json_object_is_type(failed, json_type_array) && k < json_object_array_length(failed); k++)
                         cmd_failed = cmd_failed || streq_ptr(mc_json_str(json_object_array_get_idx(failed, k), NULL), cmd);
-                if (dry_run)
+                if (tree) {
+                        if (dry_run || n_written > 0)
+                                printf("not restarted (a tree: no daemon runs there): %s\n", c);
+                } else if (dry_run)
                         printf("would need: %s\n", c);
                 else if (n_written == 0)
                         continue;
@@ -846,6 +883,23 @@ static void print_node_fix(const char *node, json_object *report) {
         print_fix(mc_json_get(report, "fix"));
 }
 
+/* The nodes collected and checked again after their fixes; rs (the fix
+ * rows) becomes the merge: FIXED, or "the fix did not resolve it". */
+static void recheck_cluster(struct args *a, struct mc_results *rs) {
+        struct mc_cluster again = {};
+        struct mc_results fresh = {}, merged = {};
+
+        a->save_facts = NULL;  /* the facts before the fix are the ones saved */
+        if (collect_cluster(a, &again) < 0) {
+                mc_checks_run(&again, a->only, a->skip, &fresh);
+                mc_fix_merge_recheck(rs, &fresh, &merged);
+                mc_results_done(rs);
+                *rs = merged;
+        }
+        mc_results_done(&fresh);
+        mc_cluster_done(&again);
+}
+
 /* Each node fixes itself; the coordinator gathers the rows. */
 static int fix_cluster(struct args *a) {
         struct mc_cluster c = {};
@@ -929,19 +983,8 @@ static int fix_cluster(struct args *a) {
                 if (!a->dry_run) {
                         /* Every node is fixed: check the cluster again as a
                          * whole, as `migcheck check` would now. */
-                        struct mc_cluster again = {};
-                        struct mc_results fresh = {}, merged = {};
-
                         a->inventory = NULL;   /* loaded once already */
-                        a->save_facts = NULL;  /* the facts before the fix are the ones saved */
-                        if (collect_cluster(a, &again) < 0) {
-                                mc_checks_run(&again, a->only, a->skip, &fresh);
-                                mc_fix_merge_recheck(&rs, &fresh, &merged);
-                                mc_results_done(&rs);
-                                rs = merged;
-                        }
-                        mc_results_done(&fresh);
-                        mc_cluster_done(&again);
+                        recheck_cluster(a, &rs);
                 }
                 if (a->format == MC_FORMAT_JSON)
                         mc_report_json(stdout, &fixed, &rs, NULL);
@@ -952,6 +995,234 @@ static int fix_cluster(struct args *a) {
                 r = mc_results_exit_code(&rs);
                 mc_cluster_done(&fixed);
         }
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+        return r;
+}
+
+/* --plan FILE: the document, every node's entry checked before anything is
+ * applied (a plan is hostile input like a node's report). */
+static int read_plan(const char *path, json_object **ret) {
+        _cleanup_free_ char *text = NULL, *err = NULL;
+        json_object *nodes;
+        size_t len = 0;
+        int r;
+
+        r = mc_read_file(path, MC_PLAN_MAX_SIZE, &text, &len);
+        if (r < 0) {
+                fprintf(stderr, "migcheck: --plan: cannot read '%s': %s\n", path, strerror(-r));
+                return r;
+        }
+        r = mc_plan_doc_parse(text, len, ret, &err);
+        if (r < 0) {
+                fprintf(stderr, "migcheck: --plan: %s: %s\n", path, err);
+                return r;
+        }
+        nodes = mc_json_get(*ret, "nodes");
+        for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+                struct mc_plan p = {};
+                const char *name = NULL, *tree = NULL;
+
+                r = mc_plan_node_parse(json_object_array_get_idx(nodes, i), &p, &name, &tree, &err);
+                mc_plan_done(&p);
+                if (r < 0) {
+                        _cleanup_free_ char *e = mc_escape_text(err, false);
+
+                        fprintf(stderr, "migcheck: --plan: %s: nodes[%zu]: %s\n", path, i, e);
+                        json_object_put(TAKE_PTR(*ret));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+/* The plan's entry for a node: by its tree under --from, else the only one. */
+static json_object *plan_entry(json_object *doc, const char *tree) {
+        json_object *nodes = mc_json_get(doc, "nodes");
+
+        for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+                json_object *n = json_object_array_get_idx(nodes, i);
+
+                if (streq_ptr(mc_json_str(n, "tree"), tree))
+                        return n;
+        }
+        return NULL;
+}
+
+static int write_plan(const char *path, json_object *nodes) {
+        _cleanup_json_ json_object *doc = json_object_new_object();
+        _cleanup_free_ char *data = NULL;
+        int r;
+
+        json_object_object_add(doc, "kind", json_object_new_string(MC_PLAN_KIND));
+        json_object_object_add(doc, "schema_version", json_object_new_int(MC_PLAN_SCHEMA_VERSION));
+        json_object_object_add(doc, "migcheck_version", json_object_new_string(MC_VERSION));
+        json_object_object_add(doc, "nodes", json_object_get(nodes));
+        mc_json_utf8(doc);
+        data = mc_strdup_printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+        /* What is written may hold anything a fix writes: owner only. */
+        r = mc_write_file_atomic(path, data, strlen(data), 0600);
+        if (r < 0)
+                fprintf(stderr, "migcheck: --plan-out: cannot write '%s': %s\n", path, strerror(-r));
+        return r;
+}
+
+/* Adds the node's plan entry to nodes; false (and says why) when it cannot. */
+static bool plan_out_add(json_object *nodes, const char *name, const char *tree, const struct mc_fix_outcome *o) {
+        _cleanup_free_ char *err = NULL;
+        json_object *entry = NULL;
+
+        if (mc_plan_node_json(name, tree, &o->plan, &o->render, o->diff, &entry, &err) < 0) {
+                _cleanup_free_ char *e = mc_escape_text(err, false), *n = mc_escape_text(name, false);
+
+                fprintf(stderr, "migcheck: --plan-out: %s: %s\n", n, e);
+                return false;
+        }
+        json_object_array_add(nodes, entry);
+        return true;
+}
+
+/* --from DIR: each node directory fixed as --root would fix it, with the
+ * whole cluster's facts, then DIR checked again. */
+static int fix_trees(struct args *a, const struct mc_fix_opts *fo) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+        _cleanup_json_ json_object *doc = NULL, *plan = NULL, *plan_nodes = NULL, *fixes = NULL;
+        _cleanup_free_ char *cluster_json = NULL, *err = NULL;
+        bool plan_failed = false;
+        int r;
+
+        if (a->plan && read_plan(a->plan, &plan) < 0)
+                return MC_EXIT_ERROR;
+        r = collect_cluster(a, &c);
+        if (r >= 0) {
+                mc_cluster_done(&c);
+                return r;
+        }
+        /* Saved facts have no files to fix: refused before anything is
+         * written, naming the file. */
+        for (size_t i = 0; i < c.n_nodes; i++)
+                if (c.nodes[i].facts && !c.nodes[i].tree) {
+                        _cleanup_free_ char *f = mc_escape_text(c.nodes[i].source ?: c.nodes[i].name, false);
+
+                        fprintf(stderr, "migcheck: fix --from: '%s' holds saved facts, not a node's root tree: fix writes the "
+                                        "node's files; put its tree in the directory or fix the node with -n\n", f);
+                        mc_cluster_done(&c);
+                        return MC_EXIT_USAGE;
+                }
+        cluster_json = mc_cluster_facts_json(&c);
+        if (mc_facts_parse_max(cluster_json, strlen(cluster_json), SIZE_MAX, &doc, &err) < 0) {
+                fprintf(stderr, "migcheck: fix --from: %s\n", err);
+                mc_cluster_done(&c);
+                return MC_EXIT_ERROR;
+        }
+        plan_nodes = json_object_new_array();
+        fixes = json_object_new_array();
+        for (size_t i = 0; i < c.n_nodes; i++) {
+                struct mc_node *n = &c.nodes[i];
+                const char *tree = n->source ? strrchr(n->source, '/') + 1 : NULL;
+                struct mc_collect_opts co = {
+                        .root = n->source,
+                        .needs = mc_checks_needs(a->only, a->skip),
+                        .nova_release = a->nova_release,
+                };
+                struct mc_plan given = {};
+                struct mc_fix_request req = {
+                        .collect = &co,
+                        .only = a->only,
+                        .skip = a->skip,
+                        .opts = fo,
+                        .dry_run = a->dry_run,
+                        .node_name = n->name,
+                        .cluster_facts = doc,
+                };
+                struct mc_fix_outcome o = {};
+                struct mc_cluster nc = {};
+                struct mc_results nrs = {};
+                _cleanup_json_ json_object *extra = NULL;
+
+                if (!n->facts) {
+                        struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: %s", n->error ?: "no facts");
+                        mc_result_hint(e, "fix the node's tree, or remove it from the directory");
+                        continue;
+                }
+                if (plan) {
+                        json_object *entry = plan_entry(plan, tree);
+                        const char *pname = NULL, *ptree = NULL;
+                        _cleanup_free_ char *perr = NULL;
+
+                        if (!entry) {
+                                struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR,
+                                                                     "not fixed: the plan has no entry for the tree '%s'", tree);
+                                mc_result_hint(e, "make a new plan: migcheck fix --dry-run --from DIR --plan-out FILE");
+                                continue;
+                        }
+                        /* Checked when the plan was loaded: cannot fail now. */
+                        if (mc_plan_node_parse(entry, &given, &pname, &ptree, &perr) < 0) {
+                                mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: the plan's entry: %s", perr);
+                                continue;
+                        }
+                        req.plan = &given;
+                }
+                r = mc_fix_run(&req, &nc, &nrs, &o);
+                mc_plan_done(&given);
+                extra = fix_json(&o, a->dry_run);
+                json_object_object_add(mc_json_get(extra, "fix"), "tree", json_object_new_boolean(true));
+                for (size_t k = 0; k < nrs.n; k++)
+                        mc_results_copy(&rs, &nrs.items[k], nrs.items[k].status, "");
+                if (r < 0 && o.error) {
+                        _cleanup_free_ char *en = mc_escape_text(n->name, false), *ee = mc_escape_text(o.error, false);
+                        fprintf(stderr, "migcheck: fix: %s: %s%s\n", en, ee, o.written_files ? "" : "; nothing was written");
+                        struct mc_result *e = mc_results_add(&rs, "fix", n->name, MC_ERROR, "not fixed: %s%s", o.error,
+                                                             o.written_files ? "" : "; nothing was written");
+                        mc_result_hint(e, a->plan ? "make a new plan: migcheck fix --dry-run --from DIR --plan-out FILE"
+                                                  : "correct the file named, then run the fix again");
+                }
+                if (a->plan_out && r >= 0 && !plan_out_add(plan_nodes, n->name, tree, &o))
+                        plan_failed = true;
+                if (a->format != MC_FORMAT_JSON) {
+                        _cleanup_free_ char *name = mc_escape_text(n->name, false);
+
+                        printf("== %s\n", name);
+                        print_fix_text(&o, extra);
+                } else {
+                        json_object *f = json_object_new_object();
+
+                        json_object_object_add(f, "node", json_object_new_string(n->name));
+                        json_object_object_add(f, "fix", json_object_get(mc_json_get(extra, "fix")));
+                        json_object_array_add(fixes, f);
+                }
+                mc_fix_outcome_done(&o);
+                mc_results_done(&nrs);
+                mc_cluster_done(&nc);
+        }
+        /* Entries of the plan for trees the directory no longer holds. */
+        for (size_t k = 0; plan && k < json_object_array_length(mc_json_get(plan, "nodes")); k++) {
+                const char *t = mc_json_str(json_object_array_get_idx(mc_json_get(plan, "nodes"), k), "tree");
+                bool found = false;
+
+                for (size_t i = 0; i < c.n_nodes && !found; i++)
+                        found = c.nodes[i].source && streq_ptr(strrchr(c.nodes[i].source, '/') + 1, t);
+                if (!found)
+                        mc_results_add(&rs, "fix", t ?: "?", MC_ERROR, "not fixed: the plan names the tree '%s', which '%s' "
+                                       "does not hold", t ?: "(none)", a->from);
+        }
+        if (a->plan_out && (plan_failed || write_plan(a->plan_out, plan_nodes) < 0))
+                plan_failed = true;
+        /* Every tree is fixed: the cluster checked again as a whole. */
+        if (!a->dry_run)
+                recheck_cluster(a, &rs);
+        if (a->format == MC_FORMAT_JSON) {
+                _cleanup_json_ json_object *x = json_object_new_object();
+
+                json_object_object_add(x, "fix_nodes", json_object_get(fixes));
+                mc_report_json(stdout, &c, &rs, x);
+        } else {
+                printf("\n");
+                mc_report_text(stdout, &c, &rs, use_color(a->color), a->verbose);
+        }
+        r = plan_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
         mc_results_done(&rs);
         mc_cluster_done(&c);
         return r;
@@ -983,10 +1254,34 @@ static int verb_fix(struct args *a) {
         struct mc_fix_outcome o = {};
         struct mc_cluster c = {};
         struct mc_results rs = {};
+        struct mc_plan given = {};
+        _cleanup_json_ json_object *plan = NULL;
+        bool plan_failed = false;
         int r, rc;
 
+        if (a->from)
+                return fix_trees(a, &fo);
         if (a->inv.n || a->inventory)
                 return fix_cluster(a);
+        if (a->plan) {
+                json_object *nodes;
+                const char *pname = NULL, *ptree = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                if (read_plan(a->plan, &plan) < 0)
+                        return MC_EXIT_ERROR;
+                nodes = mc_json_get(plan, "nodes");
+                if (json_object_array_length(nodes) != 1 || mc_json_get(json_object_array_get_idx(nodes, 0), "tree")) {
+                        fprintf(stderr, "migcheck: --plan: '%s' is a plan for %zu node trees: apply it with --from DIR\n",
+                                a->plan, json_object_array_length(nodes));
+                        return MC_EXIT_USAGE;
+                }
+                if (mc_plan_node_parse(json_object_array_get_idx(nodes, 0), &given, &pname, &ptree, &err) < 0) {
+                        fprintf(stderr, "migcheck: --plan: %s: %s\n", a->plan, err);
+                        return MC_EXIT_ERROR;
+                }
+                req.plan = &given;
+        }
         if (a->cluster_facts) {
                 if (read_cluster_facts(a->cluster_facts, &cluster_facts) < 0)
                         return MC_EXIT_ERROR;
@@ -998,6 +1293,12 @@ static int verb_fix(struct args *a) {
         }
 
         r = mc_fix_run(&req, &c, &rs, &o);
+        mc_plan_done(&given);
+        if (a->plan_out && r >= 0) {
+                _cleanup_json_ json_object *nodes = json_object_new_array();
+
+                plan_failed = !plan_out_add(nodes, c.nodes[0].name, NULL, &o) || write_plan(a->plan_out, nodes) < 0;
+        }
         {
                 _cleanup_json_ json_object *extra = fix_json(&o, a->dry_run);
 
@@ -1017,7 +1318,7 @@ static int verb_fix(struct args *a) {
                 fprintf(stderr, "migcheck: fix: restart failed: %s\n", *f);
         for (char **f = o.commands_failed; f && *f; f++)
                 fprintf(stderr, "migcheck: fix: command failed: %s\n", *f);
-        rc = r < 0 || o.restart_failed || o.commands_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
+        rc = r < 0 || plan_failed || o.restart_failed || o.commands_failed ? MC_EXIT_ERROR : mc_results_exit_code(&rs);
         mc_fix_outcome_done(&o);
         mc_results_done(&rs);
         mc_cluster_done(&c);

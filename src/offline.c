@@ -31,18 +31,6 @@ static void json_put(void *o) {
         json_object_put(o);
 }
 
-static void sha256_hex(const void *data, size_t len, char out[static 65]) {
-        g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA256);
-
-        g_checksum_update(ck, data, (gssize) len);
-        memcpy(out, g_checksum_get_string(ck), 64);
-        out[64] = '\0';
-}
-
-static bool is_sha256_hex(const char *s) {
-        return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
 static json_object *hosts_entries(json_object *facts) {
         json_object *e = mc_json_path(facts, "hosts", "entries", NULL);
 
@@ -78,7 +66,7 @@ static int shared_entries(GHashTable *shared, const char *dir, const char *diges
                 *ret_error = mc_strdup_printf("cannot read '%s': %s", path, strerror(-r));
                 return r;
         }
-        sha256_hex(text, len, got);
+        mc_sha256_hex(text, len, got);
         if (!streq(got, digest)) {
                 *ret_error = mc_strdup_printf("'%s' does not hold what the facts name (its sha256 is %s)", path, got);
                 return -EBADMSG;
@@ -106,7 +94,7 @@ static void hosts_intern(GHashTable *shared, const char *dir, json_object *facts
         if (!hosts || !json_object_is_type(hosts, json_type_object))
                 return;
         if (!entries && digest) {
-                if (!is_sha256_hex(digest))
+                if (!mc_is_sha256_hex(digest))
                         hosts_fail(hosts, mc_strdup_printf("hosts.entries_sha256 is not a SHA-256 digest: '%s'", digest));
                 else if (shared_entries(shared, dir, digest, &o, &err) < 0)
                         hosts_fail(hosts, mc_strdup_printf("the node's /etc/hosts entries are shared: %s", err));
@@ -123,7 +111,7 @@ static void hosts_intern(GHashTable *shared, const char *dir, json_object *facts
                 const char *text = json_object_to_json_string_length(
                         entries, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
-                sha256_hex(text, len, d);
+                mc_sha256_hex(text, len, d);
         }
         if ((o = g_hash_table_lookup(shared, d)))
                 json_object_object_add(hosts, "entries", json_object_get(o));
@@ -179,6 +167,7 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
 
                         node = mc_cluster_add(c, name);
                         node->error = mc_strdup_printf("%s: a symlink: --from reads only the directory's own entries", path);
+                        node->source = mc_strdup(path);
                         g_hash_table_add(taken, node->name);
                         continue;
                 }
@@ -200,6 +189,8 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
                                 strndup(names[i], S_ISDIR(st.st_mode) ? len : len - 5));
                         node = mc_cluster_add(c, name);
                         node->error = mc_strdup_printf("%s: %s", path, err);
+                        node->source = mc_strdup(path);
+                        node->tree = S_ISDIR(st.st_mode);
                         g_hash_table_add(taken, node->name);
                         continue;
                 }
@@ -217,6 +208,8 @@ int mc_cluster_from_dir(struct mc_cluster *c, const char *dir, const struct mc_c
                 }
                 node->facts = facts;
                 node->address = mc_strdup(mc_json_str(mc_json_get(facts, "inventory"), "address"));
+                node->source = mc_strdup(path);
+                node->tree = S_ISDIR(st.st_mode);
                 g_hash_table_add(taken, node->name);
         }
         if (c->n_nodes == 0) {
@@ -234,7 +227,7 @@ static char *save_shared_hosts(GHashTable *written, const char *dir, json_object
                                                              &len);
         char d[65];
 
-        sha256_hex(text, len, d);
+        mc_sha256_hex(text, len, d);
         if (!g_hash_table_contains(written, d)) {
                 _cleanup_free_ char *path = mc_strdup_printf("%s/" HOSTS_SHARED_PREFIX "%s" HOSTS_SHARED_SUFFIX, dir, d);
                 int r = mc_write_file_atomic(path, text, len, 0600);

@@ -112,3 +112,13 @@ int mc_results_exit_code(const struct mc_results *rs) {
                 return MC_EXIT_WARN;
         return MC_EXIT_OK;
 }
+
+struct mc_result *mc_results_copy(struct mc_results *out, const struct mc_result *a, enum mc_status st, const char *prefix) {
+        struct mc_result *r = mc_results_add(out, a->check, a->node, st, "%s%s", prefix, a->summary);
+
+        for (size_t k = 0; k < a->n_evidence; k++)
+                mc_result_evidence(r, a->evidence[k].file, a->evidence[k].line, "%s", a->evidence[k].text ?: "");
+        if (a->hint)
+                mc_result_hint(r, "%s", a->hint);
+        return r;
+}

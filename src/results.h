@@ -44,6 +44,9 @@ void mc_result_hint(struct mc_result *r, const char *fmt, ...) _printf_(2, 3);
 void mc_result_evidence(struct mc_result *r, const char *file, unsigned line, const char *fmt, ...)
         _printf_(4, 5);
 
+/* A copy of row a in out with status st and prefix before its summary. */
+struct mc_result *mc_results_copy(struct mc_results *out, const struct mc_result *a, enum mc_status st, const char *prefix);
+
 void mc_results_done(struct mc_results *rs);
 
 /* Exit codes, documented in the man page and README. */

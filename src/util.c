@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -236,4 +237,30 @@ int mc_flock_wait(int fd, unsigned timeout_ms) {
                         return -EBUSY;
                 usleep(100 * 1000);
         }
+}
+
+void mc_sha256_hex(const void *data, size_t len, char out[static 65]) {
+        g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+        g_checksum_update(ck, data, (gssize) len);
+        memcpy(out, g_checksum_get_string(ck), 64);
+        out[64] = '\0';
+}
+
+bool mc_is_sha256_hex(const char *s) {
+        return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+void mc_uuid_v5(const uint8_t ns[static 16], const void *name, size_t len, char ret[static 37]) {
+        g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA1);
+        uint8_t b[20];
+        gsize n = sizeof(b);
+
+        g_checksum_update(ck, ns, 16);
+        g_checksum_update(ck, name, (gssize) len);
+        g_checksum_get_digest(ck, b, &n);
+        b[6] = (uint8_t) ((b[6] & 0x0f) | 0x50);
+        b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);
+        snprintf(ret, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+                 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }

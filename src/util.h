@@ -24,6 +24,13 @@ int mc_flock_wait(int fd, unsigned timeout_ms);
 /* Write atomically: a temporary file beside path, fsync, rename. */
 int mc_write_file_atomic(const char *path, const char *data, size_t len, int mode);
 
+/* The SHA-256 of data as 64 lower-case hex digits (GLib's GChecksum). */
+void mc_sha256_hex(const void *data, size_t len, char out[static 65]);
+bool mc_is_sha256_hex(const char *s);
+/* A name-based (version 5, SHA-1) UUID of name in namespace ns (RFC 9562
+ * 5.5), in its lower-case text form. */
+void mc_uuid_v5(const uint8_t ns[static 16], const void *name, size_t len, char ret[static 37]);
+
 /* root + "/" + path, with root "/" or NULL meaning the path itself. */
 char *mc_path_join(const char *root, const char *path);
 

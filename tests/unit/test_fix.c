@@ -484,6 +484,20 @@ static void test_merge_recheck(void **state) {
         mc_results_done(&out);
 }
 
+/* RFC 9562's name-based UUID, checked against Python's uuid.uuid5 (the
+ * DNS namespace and "python.org": 886313e1-3b8a-5372-9b90-0c9aee199e5d),
+ * which the generated host UUIDs are. */
+static void test_uuid_v5(void **state) {
+        static const uint8_t dns[16] = { 0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+                                         0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8 };
+        char u[37], v[37];
+
+        mc_uuid_v5(dns, "python.org", strlen("python.org"), u);
+        assert_string_equal(u, "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+        mc_uuid_v5(dns, "python.org.", strlen("python.org."), v);
+        assert_string_not_equal(u, v);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -504,6 +518,7 @@ int main(void) {
                 T(test_listen_port_back_to_cluster),
                 cmocka_unit_test(test_unified_diff),
                 cmocka_unit_test(test_merge_recheck),
+                cmocka_unit_test(test_uuid_v5),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
