@@ -12,7 +12,7 @@ void mc_clause_add(struct mc_clauses *l, const char *fmt, ...) {
         char *n;
 
         l->n++;
-        if (l->shown >= MC_SUMMARY_PEERS)
+        if (l->shown >= MC_NAMES_SHOWN)
                 return;
         va_start(ap, fmt);
         if (vasprintf(&s, fmt, ap) < 0)
@@ -32,6 +32,31 @@ char *mc_clauses_text(const struct mc_clauses *l) {
 
 void mc_clauses_done(struct mc_clauses *l) {
         /* The counts stay: callers word the summary by them afterwards. */
+        free(l->text);
+        l->text = NULL;
+}
+
+void mc_names_add(struct mc_names *l, const char *name) {
+        char *n;
+
+        l->n++;
+        if (l->shown >= MC_NAMES_SHOWN)
+                return;
+        n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? ", " : "", name);
+        free(l->text);
+        l->text = n;
+        l->shown++;
+}
+
+char *mc_names_text(const struct mc_names *l) {
+        if (l->n == 0)
+                return NULL;
+        if (l->n > l->shown)
+                return mc_strdup_printf("%s and %zu more", l->text, l->n - l->shown);
+        return mc_strdup(l->text);
+}
+
+void mc_names_done(struct mc_names *l) {
         free(l->text);
         l->text = NULL;
 }

@@ -10,7 +10,10 @@
 #include "check.h"
 #include "macro.h"
 
-#define MC_SUMMARY_PEERS 8
+/* How many peers, nodes or values a row names before it counts the rest
+ * ("and 995 more"): the one cap of every check, so that a row's size does
+ * not grow with the cluster. */
+#define MC_NAMES_SHOWN 8
 
 struct mc_clauses {
         char *text;
@@ -28,3 +31,15 @@ void mc_clauses_done(struct mc_clauses *l);
  * or good_label is NULL). Frees the clauses' text. */
 struct mc_result *mc_report_clauses(struct mc_check_ctx *ctx, enum mc_status st, struct mc_clauses *bad,
                                     struct mc_clauses *good, const char *lead, const char *good_label);
+
+/* A list of node names, the first MC_NAMES_SHOWN written out, the rest
+ * counted: "a, b and c", "a, b, ..., h and 992 more". */
+struct mc_names {
+        char *text;
+        size_t n, shown;
+};
+
+void mc_names_add(struct mc_names *l, const char *name);
+/* NULL when empty. */
+char *mc_names_text(const struct mc_names *l);
+void mc_names_done(struct mc_names *l);
