@@ -43,3 +43,15 @@ void mc_names_add(struct mc_names *l, const char *name);
 /* NULL when empty. */
 char *mc_names_text(const struct mc_names *l);
 void mc_names_done(struct mc_names *l);
+
+/* The nodes of a group that shares a verdict (a UUID, a CPU, a rule set):
+ * counted, and the first ones kept to be named. */
+struct mc_members {
+        size_t count;
+        size_t ex[MC_NAMES_SHOWN + 1];  /* the shown ones and the row's own node */
+};
+
+void mc_members_add(struct mc_members *g, size_t node);
+/* The members but self, a member (SIZE_MAX when the row's node is not
+ * one), as mc_names_text writes them; NULL when there are none. */
+char *mc_members_text(const struct mc_cluster *c, const struct mc_members *g, size_t self);

@@ -87,16 +87,11 @@ static void evidence_uuid(struct mc_result *r, const char *node, const struct ho
 /* Every node's UUID read once per run, and the nodes grouped by it: a row
  * looks up its group instead of comparing with every peer, so a rack
  * cloned from one image costs n, not n^2. */
-struct uuid_group {
-        size_t count;
-        size_t ex[MC_NAMES_SHOWN + 1];  /* the first members: the shown ones and the row's own node */
-};
-
 struct uuid_index {
         struct host_uuid *of;      /* per node; of[i].value NULL: unknown */
-        GHashTable *groups;        /* norm -> struct uuid_group */
+        GHashTable *groups;        /* norm -> struct mc_members */
         size_t n_known;
-        struct uuid_group unknown; /* nodes without facts or without a known UUID */
+        struct mc_members unknown; /* nodes without facts or without a known UUID */
 };
 
 static void uuid_index_free(void *data) {
@@ -110,24 +105,18 @@ static void uuid_index_free(void *data) {
         free(x);
 }
 
-static void group_add(struct uuid_group *g, size_t i) {
-        if (g->count < ELEMENTSOF(g->ex))
-                g->ex[g->count] = i;
-        g->count++;
-}
-
 static void *uuid_index_new(const struct mc_cluster *c) {
         struct uuid_index *x = mc_assert_alloc(calloc(1, sizeof(*x)));
 
         x->of = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->of)));
         x->groups = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
         for (size_t i = 0; i < c->n_nodes; i++) {
-                struct uuid_group *g;
+                struct mc_members *g;
 
                 if (c->nodes[i].facts)
                         host_uuid_of(c->nodes[i].facts, &x->of[i]);
                 if (!c->nodes[i].facts || !x->of[i].value) {
-                        group_add(&x->unknown, i);
+                        mc_members_add(&x->unknown, i);
                         continue;
                 }
                 x->n_known++;
@@ -136,28 +125,9 @@ static void *uuid_index_new(const struct mc_cluster *c) {
                         g = mc_assert_alloc(calloc(1, sizeof(*g)));
                         g_hash_table_insert(x->groups, x->of[i].norm, g);
                 }
-                group_add(g, i);
+                mc_members_add(g, i);
         }
         return x;
-}
-
-/* The group's members other than self (SIZE_MAX: none is), at most
- * MC_NAMES_SHOWN named, the rest counted. NULL when there are none. */
-static char *others_text(const struct mc_cluster *c, const struct uuid_group *g, size_t self) {
-        struct mc_names l = {};
-        bool self_in = false;
-        char *t;
-
-        for (size_t k = 0; k < g->count && k < ELEMENTSOF(g->ex); k++)
-                if (g->ex[k] != self)
-                        mc_names_add(&l, c->nodes[g->ex[k]].name);
-                else
-                        self_in = true;
-        /* Past ex[] members are counted only; self is one of them when not seen. */
-        l.n = g->count - (self_in || (self != SIZE_MAX && g->count > ELEMENTSOF(g->ex)) ? 1 : 0);
-        t = mc_names_text(&l);
-        mc_names_done(&l);
-        return t;
 }
 
 static const char *fix_hint =
@@ -169,7 +139,7 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
         const struct uuid_index *x = mc_check_scratch(ctx, uuid_index_new, uuid_index_free);
         size_t self = (size_t) (ctx->node - c->nodes);
         const struct host_uuid *me = &x->of[self];
-        const struct uuid_group *g;
+        const struct mc_members *g;
         _cleanup_free_ char *dups = NULL, *unknown = NULL;
         struct mc_result *r;
         size_t n_known;
@@ -190,9 +160,9 @@ void mc_check_host_uuid_unique(struct mc_check_ctx *ctx) {
         g = g_hash_table_lookup(x->groups, me->norm);
         assert(g && g->count >= 1);
         n_known = x->n_known - 1;
-        unknown = others_text(c, &x->unknown, SIZE_MAX);
+        unknown = mc_members_text(c, &x->unknown, SIZE_MAX);
         if (g->count > 1) {
-                dups = others_text(c, g, self);
+                dups = mc_members_text(c, g, self);
                 if (g->count == 2 || g->count - 1 <= MC_NAMES_SHOWN)
                         r = mc_report(ctx, MC_FAIL,
                                       "host UUID %s%s is also %s's: libvirt refuses to migrate between them "
