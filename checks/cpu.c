@@ -353,19 +353,20 @@ static void check_custom(struct mc_check_ctx *ctx, const struct cpu_index *x, bo
         struct mc_result *r;
         enum mc_status st;
 
-        for (size_t k = 0; k < x->n_classes; k++) {
-                const struct cpu_class *cl = &x->classes[k];
-                bool mine = x->class_of[self] == k, all_ok = true;
-                _cleanup_free_ char *names = class_names(ctx, x, k);
-                _cleanup_free_ char *who = mine ? mc_strdup_printf("this node%s%s", names ? ", " : "", names ?: "")
-                                                : mc_strdup(names);
+        /* This node first, in its own clause, then every class of peers. */
+        for (size_t k = 0, mine = 1; k < x->n_classes; k += !mine, mine = 0) {
+                const struct cpu_class *cl = &x->classes[mine ? x->class_of[self] : k];
+                _cleanup_free_ char *names = mine ? mc_strdup("this node") : class_names(ctx, x, k);
+                bool all_ok = true;
 
+                if (!names)
+                        continue;  /* the row's node alone: its clause came first */
                 if (cl->no_facts) {
-                        mc_clause_add(&unknown, "%s (no facts)", who);
+                        mc_clause_add(&unknown, "%s (no facts)", names);
                         continue;
                 }
                 if (!array_of(cl->f.custom, "usable")) {
-                        mc_clause_add(&unknown, "%s (%s)", who,
+                        mc_clause_add(&unknown, "%s (%s)", names,
                                       cl->f.cpu ? "usable CPU models unknown: libvirt did not list them" : cl->f.why);
                         continue;
                 }
@@ -378,17 +379,21 @@ static void check_custom(struct mc_check_ctx *ctx, const struct cpu_index *x, bo
                                 _cleanup_free_ char *lacks = missing(array_of(mc_json_get(cl->f.custom, "blockers"), *m),
                                                                      NULL, NULL, NULL);
 
-                                mc_clause_add(&fails, "%s is not usable on %s%s%s%s", *m, who, lacks ? " (lacks " : "",
+                                mc_clause_add(&fails, "%s is not usable on %s%s%s%s", *m, names, lacks ? " (lacks " : "",
                                               lacks ?: "", lacks ? ")" : "");
                         } else
-                                mc_clause_add(&fails, "%s is unknown to libvirt on %s", *m, who);
+                                mc_clause_add(&fails, "%s is unknown to libvirt on %s", *m, names);
                 }
-                if (all_ok && names)
+                if (all_ok && !mine) {
+                        size_t others = cl->members.count - (x->class_of[self] == k), named = 0;
+
                         for (size_t e = 0; e < cl->members.count && e < ELEMENTSOF(cl->members.ex); e++)
-                                if (cl->members.ex[e] != self)
+                                if (cl->members.ex[e] != self) {
                                         mc_names_add(&ok_on, c->nodes[cl->members.ex[e]].name);
-                if (all_ok && names && cl->members.count > ELEMENTSOF(cl->members.ex))
-                        ok_on.n += cl->members.count - ELEMENTSOF(cl->members.ex);
+                                        named++;
+                                }
+                        ok_on.n += others - named;  /* counted, not named */
+                }
         }
         fails_text = fails.n ? mc_clauses_text(&fails) : NULL;
         unknown_text = unknown.n ? mc_clauses_text(&unknown) : NULL;
