@@ -10,10 +10,6 @@
 #include "check.h"
 #include "macro.h"
 
-/* How many peers, nodes or values a row names before it counts the rest
- * ("and 995 more"): the one cap of every check, so that a row's size does
- * not grow with the cluster. */
-#define MC_NAMES_SHOWN 8
 
 struct mc_clauses {
         char *text;
