@@ -37,6 +37,11 @@ enum {
         MC_NEED_ALL = (1u << 11) - 1,
 };
 
+/* How many peers, nodes or values a row names before it counts the rest
+ * ("and 995 more"): the one cap of every check, so that a row's size does
+ * not grow with the cluster. */
+#define MC_NAMES_SHOWN 8
+
 struct mc_check_ctx;
 struct mc_fix_ctx;
 

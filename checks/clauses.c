@@ -2,6 +2,7 @@
 #include "clauses.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -12,7 +13,7 @@ void mc_clause_add(struct mc_clauses *l, const char *fmt, ...) {
         char *n;
 
         l->n++;
-        if (l->shown >= MC_SUMMARY_PEERS)
+        if (l->shown >= MC_NAMES_SHOWN)
                 return;
         va_start(ap, fmt);
         if (vasprintf(&s, fmt, ap) < 0)
@@ -34,6 +35,51 @@ void mc_clauses_done(struct mc_clauses *l) {
         /* The counts stay: callers word the summary by them afterwards. */
         free(l->text);
         l->text = NULL;
+}
+
+void mc_names_add(struct mc_names *l, const char *name) {
+        char *n;
+
+        l->n++;
+        if (l->shown >= MC_NAMES_SHOWN)
+                return;
+        n = mc_strdup_printf("%s%s%s", l->text ?: "", l->text ? ", " : "", name);
+        free(l->text);
+        l->text = n;
+        l->shown++;
+}
+
+char *mc_names_text(const struct mc_names *l) {
+        if (l->n == 0)
+                return NULL;
+        if (l->n > l->shown)
+                return mc_strdup_printf("%s and %zu more", l->text, l->n - l->shown);
+        return mc_strdup(l->text);
+}
+
+void mc_names_done(struct mc_names *l) {
+        free(l->text);
+        l->text = NULL;
+}
+
+void mc_members_add(struct mc_members *g, size_t node) {
+        if (g->count < ELEMENTSOF(g->ex))
+                g->ex[g->count] = node;
+        g->count++;
+}
+
+char *mc_members_text(const struct mc_cluster *c, const struct mc_members *g, size_t self) {
+        struct mc_names l = {};
+        char *t;
+
+        for (size_t k = 0; k < g->count && k < ELEMENTSOF(g->ex) && l.shown < MC_NAMES_SHOWN; k++)
+                if (g->ex[k] != self)
+                        mc_names_add(&l, c->nodes[g->ex[k]].name);
+        /* Those past ex[] are counted, not named. */
+        l.n = g->count - (self != SIZE_MAX ? 1 : 0);
+        t = mc_names_text(&l);
+        mc_names_done(&l);
+        return t;
 }
 
 struct mc_result *mc_report_clauses(struct mc_check_ctx *ctx, enum mc_status st, struct mc_clauses *bad,

@@ -9,17 +9,18 @@
  *   custom            the first of cpu_models: it must be usable everywhere.
  * The CPU facts come from the running libvirt (facts.libvirt, collected
  * live); this check only compares them. */
+#include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
 #include "util.h"
 
-/* Feature lists in a summary stop after this many names. */
-#define MAX_NAMED 12
 
 enum cpu_mode {
         MODE_HOST_MODEL,
@@ -99,18 +100,18 @@ static char *missing(json_object *want, json_object *has, json_object *also, jso
         for (size_t i = 0; want && i < json_object_array_length(want); i++) {
                 const char *f = mc_json_str(json_object_array_get_idx(want, i), NULL);
 
-                if (f && !array_has(has, f) && n++ < MAX_NAMED)
+                if (f && !array_has(has, f) && n++ < MC_NAMES_SHOWN)
                         mc_strappendf(&s, "%s%s", s ? ", " : "", f);
         }
         /* Features a peer disables in the model both name. */
         for (size_t i = 0; also && i < json_object_array_length(also); i++) {
                 const char *f = mc_json_str(json_object_array_get_idx(also, i), NULL);
 
-                if (f && !array_has(also_has_not, f) && !array_has(want, f) && n++ < MAX_NAMED)
+                if (f && !array_has(also_has_not, f) && !array_has(want, f) && n++ < MC_NAMES_SHOWN)
                         mc_strappendf(&s, "%s%s", s ? ", " : "", f);
         }
-        if (n > MAX_NAMED)
-                mc_strappendf(&s, " and %zu more", n - MAX_NAMED);
+        if (n > MC_NAMES_SHOWN)
+                mc_strappendf(&s, " and %zu more", n - MC_NAMES_SHOWN);
         return TAKE_PTR(s);
 }
 
@@ -196,46 +197,120 @@ static void compare_host_model(const struct cpu_facts *me, const struct cpu_fact
         out->v = out->lacks ? PAIR_FAIL : PAIR_OK;
 }
 
-/* The newest model every node can run: the intersection of the usable
- * lists, in the order of the first node's list (libvirt's CPU map order
+/* Nodes with the same CPU facts (libvirt's cpu, host_model and
+ * custom_models, or the same reason they are unknown) get the same verdict
+ * from every node: a run sorts the nodes into such classes once, and each
+ * row compares its node with one member of each class, not with every peer.
+ * A rack of one CPU model is one class. */
+struct cpu_class {
+        struct cpu_facts f;     /* its first member's */
+        bool no_facts;
+        struct mc_members members;
+};
+
+struct cpu_index {
+        size_t *class_of;       /* per node */
+        struct cpu_class *classes;  /* by first member */
+        size_t n_classes;
+        const char *baseline;   /* mc_cpu_baseline_model's answer */
+        size_t baseline_n;
+};
+
+static const char *json_text(json_object *o) {
+        return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "";
+}
+
+static void cpu_index_free(void *data) {
+        struct cpu_index *x = data;
+
+        if (!x)
+                return;
+        free(x->class_of);
+        free(x->classes);
+        free(x);
+}
+
+/* The newest model every class can run: the intersection of the usable
+ * lists, in the order of the first class's list (libvirt's CPU map order
  * when collected live: oldest first), last one wins. NULL when a node's
  * models are unknown or nothing is common. */
-const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n) {
+static const char *baseline_of(const struct cpu_index *x) {
         json_object *first = NULL;
         const char *best = NULL;
 
-        *ret_n = 0;
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                struct cpu_facts f;
-
-                if (!c->nodes[i].facts)
-                        return NULL;
-                cpu_facts_of(c->nodes[i].facts, &f);
-                if (!array_of(f.custom, "usable"))
+        for (size_t i = 0; i < x->n_classes; i++) {
+                if (x->classes[i].no_facts || !array_of(x->classes[i].f.custom, "usable"))
                         return NULL;
                 if (!first)
-                        first = array_of(f.custom, "usable");
+                        first = array_of(x->classes[i].f.custom, "usable");
         }
         for (size_t k = 0; first && k < json_object_array_length(first); k++) {
                 const char *m = mc_json_str(json_object_array_get_idx(first, k), NULL);
                 bool everywhere = m != NULL;
 
-                for (size_t i = 0; everywhere && i < c->n_nodes; i++) {
-                        struct cpu_facts f;
-
-                        cpu_facts_of(c->nodes[i].facts, &f);
-                        everywhere = array_has(array_of(f.custom, "usable"), m);
-                }
+                for (size_t i = 0; everywhere && i < x->n_classes; i++)
+                        everywhere = array_has(array_of(x->classes[i].f.custom, "usable"), m);
                 if (everywhere)
                         best = m;
         }
-        *ret_n = c->n_nodes;
         return best;
 }
 
-static void hint_baseline(struct mc_check_ctx *ctx, struct mc_result *r, const char *models_key) {
-        size_t n;
-        const char *b = mc_cpu_baseline_model(ctx->cluster, &n);
+static void *cpu_index_new(const struct mc_cluster *c) {
+        struct cpu_index *x = mc_assert_alloc(calloc(1, sizeof(*x)));
+        g_autoptr(GHashTable) by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+        x->class_of = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->class_of)));
+        x->classes = mc_assert_alloc(calloc(c->n_nodes ?: 1, sizeof(*x->classes)));
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                json_object *lv = mc_json_get(c->nodes[i].facts, "libvirt");
+                struct cpu_facts f = {};
+                gpointer k;
+                char *key;
+
+                if (c->nodes[i].facts) {
+                        cpu_facts_of(c->nodes[i].facts, &f);
+                        key = g_strjoin("\n", f.cpu ? "" : f.why, json_text(mc_json_get(lv, "cpu")),
+                                        json_text(f.host_model), json_text(f.custom), NULL);
+                } else
+                        key = g_strdup("\001no facts");
+                if (g_hash_table_lookup_extended(by_key, key, NULL, &k)) {
+                        g_free(key);
+                        x->class_of[i] = GPOINTER_TO_SIZE(k);
+                } else {
+                        x->class_of[i] = x->n_classes++;
+                        x->classes[x->class_of[i]].f = f;
+                        x->classes[x->class_of[i]].no_facts = !c->nodes[i].facts;
+                        g_hash_table_insert(by_key, key, GSIZE_TO_POINTER(x->class_of[i]));
+                }
+                mc_members_add(&x->classes[x->class_of[i]].members, i);
+        }
+        x->baseline = baseline_of(x);
+        x->baseline_n = c->n_nodes;
+        return x;
+}
+
+static void cpu_index_freep(struct cpu_index **x) {
+        cpu_index_free(*x);
+}
+
+const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n) {
+        _cleanup_(cpu_index_freep) struct cpu_index *x = cpu_index_new(c);
+
+        *ret_n = x->baseline ? x->baseline_n : 0;
+        return x->baseline;
+}
+
+/* The members of class k but the row's node: "compute2", "a, b and 7 more". */
+static char *class_names(const struct mc_check_ctx *ctx, const struct cpu_index *x, size_t k) {
+        size_t self = (size_t) (ctx->node - ctx->cluster->nodes);
+
+        return mc_members_text(ctx->cluster, &x->classes[k].members, x->class_of[self] == k ? self : SIZE_MAX);
+}
+
+static void hint_baseline(const struct cpu_index *x, struct mc_result *r, const char *models_key) {
+        size_t n = x->baseline_n;
+        const char *b = x->baseline;
 
         if (b)
                 mc_result_hint(r, "set cpu_mode = custom and %s = %s in [libvirt] of nova.conf on every node: the newest "
@@ -266,61 +341,81 @@ static void evidence_mode(struct mc_result *r, enum cpu_mode mode, bool set, con
 }
 
 /* cpu_mode = custom: each configured model must be usable on every node. */
-static void check_custom(struct mc_check_ctx *ctx, bool mode_set, const struct mc_setting *mode_s,
-                         const struct mc_setting *models_s) {
+static void check_custom(struct mc_check_ctx *ctx, const struct cpu_index *x, bool mode_set,
+                         const struct mc_setting *mode_s, const struct mc_setting *models_s) {
         const struct mc_cluster *c = ctx->cluster;
+        size_t self = (size_t) (ctx->node - c->nodes);
         _cleanup_strv_free_ char **models = mc_split(models_s->value, ", \t\n");
-        _cleanup_free_ char *fails = NULL, *unknown = NULL, *ok_on = NULL;
+        _cleanup_free_ char *fails_text = NULL, *unknown_text = NULL;
+        struct mc_clauses fails = {}, unknown = {};
+        struct mc_names ok_on = {};
         bool fail_here = false;
         struct mc_result *r;
         enum mc_status st;
 
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct mc_node *n = &c->nodes[i];
-                bool self = n == ctx->node, all_ok = true;
-                const char *who = self ? "this node" : n->name;
-                struct cpu_facts f;
+        /* This node first, in its own clause, then every class of peers. */
+        for (size_t k = 0, mine = 1; k < x->n_classes; k += !mine, mine = 0) {
+                const struct cpu_class *cl = &x->classes[mine ? x->class_of[self] : k];
+                _cleanup_free_ char *names = mine ? mc_strdup("this node") : class_names(ctx, x, k);
+                bool all_ok = true;
 
-                if (!n->facts) {
-                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
+                if (!names)
+                        continue;  /* the row's node alone: its clause came first */
+                if (cl->no_facts) {
+                        mc_clause_add(&unknown, "%s (no facts)", names);
                         continue;
                 }
-                cpu_facts_of(n->facts, &f);
-                if (!array_of(f.custom, "usable")) {
-                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", who,
-                               f.cpu ? "usable CPU models unknown: libvirt did not list them" : f.why);
+                if (!array_of(cl->f.custom, "usable")) {
+                        mc_clause_add(&unknown, "%s (%s)", names,
+                                      cl->f.cpu ? "usable CPU models unknown: libvirt did not list them" : cl->f.why);
                         continue;
                 }
                 for (char **m = models; *m; m++) {
-                        if (array_has_case(array_of(f.custom, "usable"), *m))
+                        if (array_has_case(array_of(cl->f.custom, "usable"), *m))
                                 continue;
                         all_ok = false;
-                        fail_here = fail_here || self;
-                        if (array_has_case(array_of(f.custom, "unusable"), *m)) {
-                                _cleanup_free_ char *lacks = missing(array_of(mc_json_get(f.custom, "blockers"), *m), NULL, NULL, NULL);
+                        fail_here = fail_here || mine;
+                        if (array_has_case(array_of(cl->f.custom, "unusable"), *m)) {
+                                _cleanup_free_ char *lacks = missing(array_of(mc_json_get(cl->f.custom, "blockers"), *m),
+                                                                     NULL, NULL, NULL);
 
-                                mc_strappendf(&fails, "%s%s is not usable on %s%s%s%s", fails ? "; " : "", *m, who,
-                                       lacks ? " (lacks " : "", lacks ?: "", lacks ? ")" : "");
+                                mc_clause_add(&fails, "%s is not usable on %s%s%s%s", *m, names, lacks ? " (lacks " : "",
+                                              lacks ?: "", lacks ? ")" : "");
                         } else
-                                mc_strappendf(&fails, "%s%s is unknown to libvirt on %s", fails ? "; " : "", *m, who);
+                                mc_clause_add(&fails, "%s is unknown to libvirt on %s", *m, names);
                 }
-                if (all_ok && !self)
-                        mc_strappendf(&ok_on, "%s%s", ok_on ? ", " : "", n->name);
-        }
+                if (all_ok && !mine) {
+                        size_t others = cl->members.count - (x->class_of[self] == k), named = 0;
 
-        if (fails) {
-                r = mc_report(ctx, MC_FAIL, "cpu_mode = custom, %s = %s: %s: %s", models_s->key, models_s->value, fails,
+                        for (size_t e = 0; e < cl->members.count && e < ELEMENTSOF(cl->members.ex); e++)
+                                if (cl->members.ex[e] != self) {
+                                        mc_names_add(&ok_on, c->nodes[cl->members.ex[e]].name);
+                                        named++;
+                                }
+                        ok_on.n += others - named;  /* counted, not named */
+                }
+        }
+        fails_text = fails.n ? mc_clauses_text(&fails) : NULL;
+        unknown_text = unknown.n ? mc_clauses_text(&unknown) : NULL;
+        mc_clauses_done(&fails);
+        mc_clauses_done(&unknown);
+
+        if (fails_text) {
+                r = mc_report(ctx, MC_FAIL, "cpu_mode = custom, %s = %s: %s: %s", models_s->key, models_s->value,
+                              fails_text,
                               fail_here ? "nova-compute refuses the model here ('not compatible with host CPU')"
                                         : "guests started here cannot run there");
                 st = MC_FAIL;
-        } else if (unknown && c->n_nodes > 1) {
+        } else if (unknown_text && c->n_nodes > 1) {
+                _cleanup_free_ char *ok_text = mc_names_text(&ok_on);
+
                 r = mc_report(ctx, MC_ERROR, "cannot evaluate cpu_mode = custom, %s = %s everywhere: %s%s%s",
-                              models_s->key, models_s->value, unknown, ok_on ? "; usable on " : "", ok_on ?: "");
+                              models_s->key, models_s->value, unknown_text, ok_text ? "; usable on " : "", ok_text ?: "");
                 st = MC_ERROR;
         } else if (c->n_nodes < 2) {
-                if (unknown)
+                if (unknown_text)
                         r = mc_report(ctx, MC_SKIP, "single node: whether %s = %s is usable is unknown (%s)",
-                                      models_s->key, models_s->value, unknown);
+                                      models_s->key, models_s->value, unknown_text);
                 else
                         r = mc_report(ctx, MC_SKIP, "single node: %s = %s is usable here; no peer to compare with",
                                       models_s->key, models_s->value);
@@ -330,10 +425,11 @@ static void check_custom(struct mc_check_ctx *ctx, bool mode_set, const struct m
                               models_s->value);
                 st = MC_PASS;
         }
+        mc_names_done(&ok_on);
         evidence_mode(r, MODE_CUSTOM, mode_set, mode_s);
         mc_evidence_setting(r, models_s);
         if (st == MC_FAIL)
-                hint_baseline(ctx, r, models_s->key);
+                hint_baseline(x, r, models_s->key);
         else if (st == MC_ERROR)
                 mc_result_hint(r, "collect every node live, with libvirtd running, so that its usable CPU models are "
                                   "known");
@@ -347,7 +443,10 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
         bool mode_set, models_set;
         enum cpu_mode mode = _MODE_MAX;
         const char *models_key;
-        _cleanup_free_ char *fails = NULL, *unknown = NULL;
+        const struct cpu_index *x = mc_check_scratch(ctx, cpu_index_new, cpu_index_free);
+        size_t self = (size_t) (ctx->node - c->nodes), failing[MC_NAMES_SHOWN], n_ev = 0;
+        _cleanup_free_ char *fails_text = NULL, *unknown_text = NULL;
+        struct mc_clauses fails = {}, unknown = {};
         struct cpu_facts me;
         struct mc_result *r;
         char n1[128];
@@ -398,7 +497,7 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
                         mc_evidence_setting(r, &mode_s);
                         return;
                 }
-                check_custom(ctx, mode_set, &mode_s, &models_s);
+                check_custom(ctx, x, mode_set, &mode_s, &models_s);
                 return;
         }
 
@@ -420,54 +519,61 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
                 return;
         }
 
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct mc_node *n = &c->nodes[i];
-                struct cpu_facts pf;
+        for (size_t k = 0; k < x->n_classes; k++) {
+                const struct cpu_class *cl = &x->classes[k];
+                _cleanup_free_ char *names = class_names(ctx, x, k);
+                const char *has = cl->members.count - (x->class_of[self] == k) == 1 ? "has" : "have";
+                const char *lacks = cl->members.count - (x->class_of[self] == k) == 1 ? "lacks" : "lack";
                 struct pair p = {};
 
-                if (n == ctx->node)
-                        continue;
-                if (!n->facts) {
-                        mc_strappendf(&unknown, "%s%s (no facts)", unknown ? "; " : "", n->name);
+                if (!names)
+                        continue;  /* the row's node alone */
+                if (cl->no_facts) {
+                        mc_clause_add(&unknown, "%s (no facts)", names);
                         continue;
                 }
-                cpu_facts_of(n->facts, &pf);
-                if (!pf.cpu) {
-                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, pf.why);
+                if (!cl->f.cpu) {
+                        mc_clause_add(&unknown, "%s (%s)", names, cl->f.why);
                         continue;
                 }
                 if (mode == MODE_HOST_PASSTHROUGH)
-                        compare_passthrough(&me, &pf, &p);
+                        compare_passthrough(&me, &cl->f, &p);
                 else
-                        compare_host_model(&me, &pf, &p);
+                        compare_host_model(&me, &cl->f, &p);
                 if (p.v == PAIR_UNKNOWN)
-                        mc_strappendf(&unknown, "%s%s (%s)", unknown ? "; " : "", n->name, p.why);
+                        mc_clause_add(&unknown, "%s (%s)", names, p.why);
                 else if (p.v == PAIR_FAIL) {
                         bool pt = mode == MODE_HOST_PASSTHROUGH;
 
                         /* Each clause names its subject: several peers read apart. */
                         if (p.why)
-                                mc_strappendf(&fails, "%s%s has %s", fails ? "; " : "", n->name, p.why);
+                                mc_clause_add(&fails, "%s %s %s", names, has, p.why);
                         if (p.lacks)
-                                mc_strappendf(&fails, "%s%s lacks %s%s", fails ? "; " : "", n->name, p.lacks,
-                                       pt ? " (guests from here cannot run there)" : "");
+                                mc_clause_add(&fails, "%s %s %s%s", names, lacks, p.lacks,
+                                              pt ? " (guests from here cannot run there)" : "");
                         if (p.extra)
-                                mc_strappendf(&fails, "%sthis node lacks %s of %s's CPU (its guests cannot run here)",
-                                       fails ? "; " : "", p.extra, n->name);
+                                mc_clause_add(&fails, "this node lacks %s of %s's CPU (its guests cannot run here)",
+                                              p.extra, names);
+                        if (n_ev < MC_NAMES_SHOWN)
+                                failing[n_ev++] = k;
                 }
                 pair_done(&p);
         }
+        fails_text = fails.n ? mc_clauses_text(&fails) : NULL;
+        unknown_text = unknown.n ? mc_clauses_text(&unknown) : NULL;
+        mc_clauses_done(&fails);
+        mc_clauses_done(&unknown);
 
-        if (fails) {
+        if (fails_text) {
                 if (mode == MODE_HOST_PASSTHROUGH)
                         r = mc_report(ctx, MC_FAIL, "cpu_mode = host-passthrough needs the same CPU on every node: %s",
-                                      fails);
+                                      fails_text);
                 else
                         r = mc_report(ctx, MC_FAIL, "cpu_mode = host-model: guests started here cannot run on every "
-                                                    "peer ('CPU doesn't have compatibility'): %s", fails);
-        } else if (unknown) {
+                                                    "peer ('CPU doesn't have compatibility'): %s", fails_text);
+        } else if (unknown_text) {
                 r = mc_report(ctx, MC_ERROR, "cannot compare this node's CPU (cpu_mode = %s) with %s", mode_names[mode],
-                              unknown);
+                              unknown_text);
                 mc_result_hint(r, "collect every node live, with libvirtd running: the CPU facts come from libvirt");
         } else {
                 r = mc_report(ctx, MC_PASS,
@@ -478,16 +584,14 @@ void mc_check_cpu_compatible(struct mc_check_ctx *ctx) {
         }
         evidence_mode(r, mode, mode_set, &mode_s);
         evidence_cpu(r, NULL, &me, mode == MODE_HOST_MODEL);
-        if (fails) {
-                for (size_t i = 0; i < c->n_nodes; i++) {
-                        struct cpu_facts pf;
+        if (fails_text) {
+                /* One line per CPU that fails, under the name of a member of its class. */
+                for (size_t e = 0; e < n_ev; e++) {
+                        const struct cpu_class *cl = &x->classes[failing[e]];
+                        size_t who = cl->members.ex[0] != self ? cl->members.ex[0] : cl->members.ex[1];
 
-                        if (&c->nodes[i] == ctx->node || !c->nodes[i].facts)
-                                continue;
-                        cpu_facts_of(c->nodes[i].facts, &pf);
-                        if (pf.cpu)
-                                evidence_cpu(r, c->nodes[i].name, &pf, mode == MODE_HOST_MODEL);
+                        evidence_cpu(r, c->nodes[who].name, &cl->f, mode == MODE_HOST_MODEL);
                 }
-                hint_baseline(ctx, r, models_key);
+                hint_baseline(x, r, models_key);
         }
 }

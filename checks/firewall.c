@@ -23,12 +23,11 @@
 #include "util.h"
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
-/* Peers named in a summary; the evidence lists every one. */
-#define SUMMARY_GROUPS 4
-/* Peers named per group of equal verdicts, and peers without an address
- * named, before the rest is counted. */
-#define GROUP_NAMED 8
-#define MISSING_NAMED 8
+/* Groups of equal verdicts named in a summary, peers named per group, and
+ * peers without an address named, before the rest is counted. */
+#define SUMMARY_GROUPS MC_NAMES_SHOWN
+#define GROUP_NAMED MC_NAMES_SHOWN
+#define MISSING_NAMED MC_NAMES_SHOWN
 
 /* The rules a check evaluates: the live tables (legacy, and nft when
  * both hold rules) or the saved file. */

@@ -27,7 +27,7 @@
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
 #define NAME_MAX_LEN 255
 /* Findings named in a row; the rest are counted. */
-#define MAX_FINDINGS 12
+#define MAX_FINDINGS MC_NAMES_SHOWN
 
 enum { NAME_FORM = 1, NAME_MUST = 2 };
 /* The names a node is known by (node_must_names). */

@@ -23,7 +23,7 @@
 #include "sasl.h"
 #include "util.h"
 
-#define NAMED 4  /* sources named in a summary */
+#define NAMED MC_NAMES_SHOWN  /* sources named in a summary */
 
 struct source {
         const struct mc_node *node;

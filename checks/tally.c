@@ -69,7 +69,7 @@ char *mc_tally_text(const struct mc_tally *d, const struct mc_tally_group *skip,
         size_t len = 0, shown = 0, counted = 0, more;
         FILE *f = mc_assert_alloc(open_memstream(&out, &len));
 
-        for (size_t i = 0; i < d->n_groups && shown < 4; i++) {
+        for (size_t i = 0; i < d->n_groups && shown < MC_NAMES_SHOWN; i++) {
                 const struct mc_tally_group *g = d->sorted[i];
 
                 if (g == skip)

@@ -8,10 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check.h"
+
 struct mc_tally_group {
         const char *key;      /* borrowed from the caller, who keeps it alive */
         size_t count, first;  /* first: a node on it, for its text */
-        size_t ex[3];         /* the first nodes on it, named in rows */
+        size_t ex[MC_NAMES_SHOWN];  /* the first nodes on it, named in rows */
 };
 
 struct mc_tally {
@@ -30,7 +32,7 @@ void mc_tally_done(struct mc_tally *t);
 void mc_tally_free(struct mc_tally *t);
 
 /* "VALUE on 3 nodes (n1, n2, n3), OTHER on 1 node (n4)": the most common
- * groups first, at most four, skip left out, the rest counted; label()
+ * groups first, at most MC_NAMES_SHOWN, skip left out, the rest counted; label()
  * describes a group, name() a node by its index. Constant cost per row,
  * however many nodes and values. */
 char *mc_tally_text(const struct mc_tally *d, const struct mc_tally_group *skip, const char *sep,

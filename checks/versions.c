@@ -8,9 +8,11 @@
 #include <ctype.h>
 #include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "util.h"
 
 struct version {
@@ -126,6 +128,8 @@ struct vs_node {
 struct vs_index {
         struct vs_node *n;
         size_t n_groups;
+        struct mc_members *members;  /* per group */
+        struct mc_members no_facts;
 };
 
 static void *vs_build(const struct mc_cluster *c) {
@@ -133,6 +137,7 @@ static void *vs_build(const struct mc_cluster *c) {
         g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
 
         x->n = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*x->n)));
+        x->members = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*x->members)));
         for (size_t i = 0; i < c->n_nodes; i++) {
                 struct node_versions *v = &x->n[i].v;
                 _cleanup_free_ char *key = NULL;
@@ -140,6 +145,7 @@ static void *vs_build(const struct mc_cluster *c) {
 
                 if (!c->nodes[i].facts) {
                         x->n[i].group = SIZE_MAX;
+                        mc_members_add(&x->no_facts, i);
                         continue;
                 }
                 versions_of(c->nodes[i].facts, v);
@@ -151,6 +157,7 @@ static void *vs_build(const struct mc_cluster *c) {
                         x->n[i].group = x->n_groups++;
                         g_hash_table_insert(groups, TAKE_PTR(key), GSIZE_TO_POINTER(x->n[i].group));
                 }
+                mc_members_add(&x->members[x->n[i].group], i);
         }
         return x;
 }
@@ -159,11 +166,12 @@ static void vs_free(void *p) {
         struct vs_index *x = p;
 
         free(x->n);
+        free(x->members);
         free(x);
 }
 
 /* Nodes named in a list before the rest is counted. */
-#define VS_NAMED 8
+#define VS_NAMED MC_NAMES_SHOWN
 
 struct namelist {
         char *s;
@@ -187,6 +195,24 @@ static void namelist_add(struct namelist *l, size_t node, const char *fmt, ...) 
         l->n++;
 }
 
+/* The members of group g but self, each as "NAME" + suffix while they are
+ * named, then counted. */
+static void namelist_add_group(struct namelist *l, const struct mc_cluster *c, const struct mc_members *g, size_t self,
+                               const char *suffix) {
+        size_t others = g->count, seen = 0;
+
+        for (size_t k = 0; k < g->count && k < ELEMENTSOF(g->ex); k++)
+                if (g->ex[k] == self)
+                        others--;
+                else if (l->n < VS_NAMED) {
+                        namelist_add(l, g->ex[k], "%s%s", c->nodes[g->ex[k]].name, suffix);
+                        seen++;
+                }
+        if (g->count > ELEMENTSOF(g->ex) && others == g->count && self != SIZE_MAX)
+                others--;  /* self is past ex[] */
+        l->n += others - seen;
+}
+
 /* The text, with "and N more" when some were not named; NULL when empty. */
 static char *namelist_text(const struct namelist *l) {
         if (l->n == 0)
@@ -200,9 +226,9 @@ void mc_check_version_skew(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         _cleanup_free_ char *qemu_newer = NULL, *libvirt_newer = NULL, *nova_other = NULL, *unknown = NULL,
                             *type_other = NULL, *summary = NULL;
-        _cleanup_free_ signed char *cmp_q = NULL, *cmp_l = NULL;
         struct namelist lq = {}, ll = {}, lt = {}, ln = {}, lu = {};
         const struct vs_index *x;
+        size_t self = (size_t) (ctx->node - c->nodes);
         struct node_versions me;
         enum mc_status st = MC_PASS;
         struct mc_result *r;
@@ -219,38 +245,34 @@ void mc_check_version_skew(struct mc_check_ctx *ctx) {
         }
 
         x = mc_check_scratch(ctx, vs_build, vs_free);
-        /* Per group: 0 not compared yet, 1 newer than here, -1 not. */
-        cmp_q = mc_assert_alloc(calloc(x->n_groups + 1, 1));
-        cmp_l = mc_assert_alloc(calloc(x->n_groups + 1, 1));
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct mc_node *n = &c->nodes[i];
-                const struct node_versions *p = &x->n[i].v;
-                size_t g = x->n[i].group;
+        /* Each group once: its members share every version compared here. */
+        namelist_add_group(&lu, c, &x->no_facts, SIZE_MAX, " (no facts)");
+        for (size_t g = 0; g < x->n_groups; g++) {
+                const struct mc_members *m = &x->members[g];
+                const struct node_versions *p = &x->n[m->ex[0]].v;
+                size_t s = x->n[self].group == g ? self : SIZE_MAX;
+                _cleanup_free_ char *sq = NULL, *sl = NULL, *st_ = NULL, *sn = NULL;
 
-                if (n == ctx->node)
-                        continue;
-                if (!n->facts) {
-                        namelist_add(&lu, i, "%s (no facts)", n->name);
-                        continue;
+                if (m->count - (s != SIZE_MAX) == 0)
+                        continue;  /* this node alone */
+                if (me.qemu.raw && p->qemu.raw && upstream_cmp(me.qemu.upstream, p->qemu.upstream) < 0) {
+                        sq = mc_strdup_printf(" (%s)", p->qemu.upstream);
+                        namelist_add_group(&lq, c, m, s, sq);
                 }
-                if (me.qemu.raw && p->qemu.raw) {
-                        if (!cmp_q[g])
-                                cmp_q[g] = upstream_cmp(me.qemu.upstream, p->qemu.upstream) < 0 ? 1 : -1;
-                        if (cmp_q[g] > 0)
-                                namelist_add(&lq, i, "%s (%s)", n->name, p->qemu.upstream);
+                if (me.libvirt.raw && p->libvirt.raw && upstream_cmp(me.libvirt.upstream, p->libvirt.upstream) < 0) {
+                        sl = mc_strdup_printf(" (%s)", p->libvirt.upstream);
+                        namelist_add_group(&ll, c, m, s, sl);
                 }
-                if (me.libvirt.raw && p->libvirt.raw) {
-                        if (!cmp_l[g])
-                                cmp_l[g] = upstream_cmp(me.libvirt.upstream, p->libvirt.upstream) < 0 ? 1 : -1;
-                        if (cmp_l[g] > 0)
-                                namelist_add(&ll, i, "%s (%s)", n->name, p->libvirt.upstream);
+                if (me.hv_type && p->hv_type && !streq(me.hv_type, p->hv_type)) {
+                        st_ = mc_strdup_printf(" (%s)", p->hv_type);
+                        namelist_add_group(&lt, c, m, s, st_);
                 }
-                if (me.hv_type && p->hv_type && !streq(me.hv_type, p->hv_type))
-                        namelist_add(&lt, i, "%s (%s)", n->name, p->hv_type);
-                if (me.nova && p->nova && !streq(me.nova, p->nova))
-                        namelist_add(&ln, i, "%s %s", n->name, p->nova);
+                if (me.nova && p->nova && !streq(me.nova, p->nova)) {
+                        sn = mc_strdup_printf(" %s", p->nova);
+                        namelist_add_group(&ln, c, m, s, sn);
+                }
                 if (!p->qemu.raw)
-                        namelist_add(&lu, i, "%s (QEMU version unknown)", n->name);
+                        namelist_add_group(&lu, c, m, s, " (QEMU version unknown)");
         }
         qemu_newer = namelist_text(&lq);
         libvirt_newer = namelist_text(&ll);

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "clauses.h"
 #include "fix.h"
 #include "fixtures.h"
 #define MC_LIBVIRT_PROBE_INTERNAL
@@ -334,6 +335,95 @@ static void test_uuid_configured_but_not_running(void **state) {
         assert_hint(r, "restart");
 }
 
+/* --- a rack cloned from one image: 300 nodes ---------------------------------- */
+
+/* Saved facts that differ only in the name: one host UUID, one CPU, one set
+ * of versions. Each row names at most MC_NAMES_SHOWN peers and counts the
+ * rest, whatever the size of the cluster. */
+static void add_clones(struct mc_cluster *c, size_t from, size_t to, const char *libvirt) {
+        for (size_t i = from; i < to; i++) {
+                _cleanup_free_ char *name = mc_strdup_printf("compute%03zu", i);
+
+                add_node(c, name, "", libvirt, NULL);
+        }
+}
+
+static size_t count_status(const struct mc_results *rs, enum mc_status st) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < rs->n; i++)
+                n += rs->items[i].status == st;
+        return n;
+}
+
+static void test_cloned_rack_uuid(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        add_clones(&t->c, 0, 300, LIBVIRT("5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4", "7.2.0", CPU_ROME, HOST_MODEL_ROME CUSTOM_ROME));
+        run_cluster_check(&t->c, "host-uuid-unique", &t->rs);
+        assert_int_equal(t->rs.n, 300);
+        assert_int_equal(count_status(&t->rs, MC_FAIL), 300);
+        r = row_of(&t->rs, "compute001");
+        assert_string_equal(r->summary,
+                            "host UUID 5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4 is also that of 299 other nodes (compute000, "
+                            "compute002, compute003, compute004, compute005, compute006, compute007, compute008 and 291 "
+                            "more): libvirt refuses to migrate between them ('Attempt to migrate guest to the same host "
+                            "5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4')");
+        /* Its own UUID and those of the peers named, no more. */
+        assert_int_equal(r->n_evidence, 1 + MC_NAMES_SHOWN);
+        assert_evidence(r, "libvirt capabilities", 0, "host uuid 5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4");
+        assert_evidence(r, "compute008: libvirt capabilities", 0, "host uuid 5a7c2b9e");
+        r = row_of(&t->rs, "compute299");
+        assert_string_equal(r->summary,
+                            "host UUID 5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4 is also that of 299 other nodes (compute000, "
+                            "compute001, compute002, compute003, compute004, compute005, compute006, compute007 and 291 "
+                            "more): libvirt refuses to migrate between them ('Attempt to migrate guest to the same host "
+                            "5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4')");
+        assert_int_equal(r->n_evidence, 1 + MC_NAMES_SHOWN);
+}
+
+/* The same rack with a third of it on older microcode and a newer QEMU:
+ * host-model guests of the other nodes cannot move to those, and theirs
+ * cannot move back to the older QEMU. */
+static void test_cloned_rack_cpu_and_versions(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        add_clones(&t->c, 0, 200, LIBVIRT("5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4", "7.2.0", CPU_ROME, HOST_MODEL_ROME CUSTOM_ROME));
+        add_clones(&t->c, 200, 300,
+                   LIBVIRT("5a7c2b9e-3f41-4d8a-b6e2-91c0d7f3a8e4", "8.0.0", CPU_ROME, HOST_MODEL_ROME_OLD CUSTOM_ROME));
+        run_cluster_check(&t->c, "cpu-compatible", &t->rs);
+        assert_int_equal(t->rs.n, 300);
+        assert_int_equal(count_status(&t->rs, MC_FAIL), 200);
+        assert_int_equal(count_status(&t->rs, MC_PASS), 100);
+        r = row_of(&t->rs, "compute000");
+        assert_string_equal(r->summary, "cpu_mode = host-model: guests started here cannot run on every peer ('CPU "
+                                        "doesn't have compatibility'): compute200, compute201, compute202, compute203, "
+                                        "compute204, compute205, compute206, compute207 and 92 more lack svme-addr-chk, "
+                                        "v-vmsave-vmload, vgif, xsaves");
+        /* cpu_mode, its own CPU, one line for the CPU of the 100. */
+        assert_int_equal(r->n_evidence, 3);
+        r = row_of(&t->rs, "compute250");
+        assert_string_equal(r->summary, "cpu_mode = host-model: every peer has every feature of this node's CPU (AMD "
+                                        "EPYC-Rome)");
+        mc_results_done(&t->rs);
+
+        run_cluster_check(&t->c, "version-skew", &t->rs);
+        assert_int_equal(count_status(&t->rs, MC_FAIL), 200);
+        assert_int_equal(count_status(&t->rs, MC_PASS), 100);
+        r = row_of(&t->rs, "compute123");
+        assert_string_equal(r->summary, "QEMU 7.2.0 here is older than on compute200 (8.0.0), compute201 (8.0.0), "
+                                        "compute202 (8.0.0), compute203 (8.0.0), compute204 (8.0.0), compute205 (8.0.0), "
+                                        "compute206 (8.0.0), compute207 (8.0.0) and 92 more: nova refuses to migrate "
+                                        "their guests here ('The instance requires a newer hypervisor version than has "
+                                        "been provided')");
+        /* Its QEMU and libvirt, the QEMU of each node named. */
+        assert_int_equal(r->n_evidence, 2 + MC_NAMES_SHOWN);
+        assert_string_equal(row_of(&t->rs, "compute299")->summary,
+                            "QEMU 8.0.0 and libvirt 9.0.0 are not older than on any peer, nova zed");
+}
+
 /* --- cpu-compatible ------------------------------------------------------------- */
 
 static void test_cpu_passthrough_differing_cpus(void **state) {
@@ -355,7 +445,7 @@ static void test_cpu_passthrough_differing_cpus(void **state) {
                                "Skylake-Server-IBRS, not AMD kvm64");
         /* Per direction: what the peer lacks of this CPU, and the reverse. */
         assert_row(r, MC_FAIL, "; intel lacks avx512-bf16, avx512-vpopcntdq, avx512bitalg");
-        assert_row(r, MC_FAIL, " and 14 more");
+        assert_row(r, MC_FAIL, " and 18 more");
         assert_row(r, MC_FAIL, "(guests from here cannot run there)");
         assert_row(r, MC_FAIL, "; this node lacks acpi, arch-capabilities, ds, hle");
         assert_row(r, MC_FAIL, "of intel's CPU (its guests cannot run here)");
@@ -1037,6 +1127,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_uuid_single_node_and_unknown, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uuid_libvirt_down_is_error, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uuid_configured_but_not_running, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cloned_rack_uuid, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cloned_rack_cpu_and_versions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_passthrough_differing_cpus, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_passthrough_identical, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cpu_host_model_subset_both_directions, setup, teardown),
