@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "clauses.h"
 #include "nova_options.h"
 #include "nova_rules.h"
 #include "peers.h"
@@ -36,10 +37,6 @@
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
 #define HOSTS "/etc/hosts"
-/* Peers named in a summary; the rest are counted. */
-#define MAX_NAMED 8
-/* Evidence lines per row; the rest are counted (rows stay lines). */
-#define MAX_EVIDENCE 16
 
 struct target {
         struct mc_setting s;
@@ -263,25 +260,6 @@ static void evidence_done(struct mc_result *r, GPtrArray *ev, size_t more) {
                 mc_result_evidence(r, "cluster", 0, "and %zu more peer%s", more, more == 1 ? "" : "s");
 }
 
-struct group {
-        GString *peers;
-        size_t n;
-};
-
-static void group_add(struct group *g, const char *peer) {
-        if (!g->peers)
-                g->peers = g_string_new(NULL);
-        if (g->n < MAX_NAMED)
-                g_string_append_printf(g->peers, "%s%s", g->n ? ", " : "", peer);
-        g->n++;
-}
-
-static char *group_text(const struct group *g) {
-        if (g->n > MAX_NAMED)
-                return mc_strdup_printf("%s and %zu more", g->peers->str, g->n - MAX_NAMED);
-        return mc_strdup(g->peers ? g->peers->str : "");
-}
-
 static const char *addr_list(GString *buf, const struct answer *a) {
         g_string_truncate(buf, 0);
         for (size_t i = 0; i < a->n; i++)
@@ -302,7 +280,7 @@ static const char *probe_failure(json_object *probe, bool libvirt, bool *ret_pro
 
 #define EVIDENCE(text)                                  \
         do {                                            \
-                if (ev->len < MAX_EVIDENCE)             \
+                if (ev->len < MC_NAMES_SHOWN)             \
                         g_ptr_array_add(ev, (text));    \
                 else                                    \
                         ev_more++;                      \
@@ -311,7 +289,7 @@ static const char *probe_failure(json_object *probe, bool libvirt, bool *ret_pro
 void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         const struct mc_node *d = ctx->node;
-        struct group g[_V_MAX] = {};
+        struct mc_names g[_V_MAX] = {};
         struct target t;
         struct mc_result *r;
         g_autoptr(GString) buf = g_string_new(NULL);
@@ -348,7 +326,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                 }
                 resolve_on(x, s->facts, t.s.value, &a);
                 if (!a.asked) {
-                        group_add(&g[V_UNKNOWN], s->name);
+                        mc_names_add(&g[V_UNKNOWN], s->name);
                         EVIDENCE(mc_strdup_printf("%s: '%s' is not in " HOSTS " and %s", s->name, t.s.value,
                                                              mc_json_get(s->facts, "resolve")
                                                                      ? "NSS was not asked for it (collect --migration-target)"
@@ -393,14 +371,14 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         }
                 }
                 fails += v != V_OK;
-                group_add(&g[v], s->name);
+                mc_names_add(&g[v], s->name);
         }
 
         if (fails > 0) {
                 g_autoptr(GString) why = g_string_new(NULL), who = g_string_new(NULL);
 
                 for (enum verdict v = V_UNRESOLVED; v < _V_MAX; v++) {
-                        _cleanup_free_ char *names = g[v].n ? group_text(&g[v]) : NULL;
+                        _cleanup_free_ char *names = mc_names_text(&g[v]);
 
                         if (!names)
                                 continue;
@@ -417,7 +395,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                                t.bind ?: mc_node_address(c, d) ?: "ADDRESS", t.s.value,
                                t.libvirt ? "live_migration_inbound_addr" : "migration_host");
         } else if (g[V_UNKNOWN].n > 0) {
-                _cleanup_free_ char *who = group_text(&g[V_UNKNOWN]);
+                _cleanup_free_ char *who = mc_names_text(&g[V_UNKNOWN]);
 
                 r = mc_report(ctx, MC_ERROR, "cannot evaluate whether %zu of %zu peer%s resolve '%s' (%s): %s",
                               g[V_UNKNOWN].n, g[V_UNKNOWN].n + evaluated, g[V_UNKNOWN].n + evaluated == 1 ? "" : "s",
@@ -452,8 +430,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                                            tunnelled == 1 ? "it" : "them");
         }
         for (size_t i = 0; i < _V_MAX; i++)
-                if (g[i].peers)
-                        g_string_free(g[i].peers, true);
+                mc_names_done(&g[i]);
         g_ptr_array_free(ev, true);
 }
 
