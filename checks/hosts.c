@@ -66,6 +66,9 @@ struct hnode {
         const char *target_from;
         bool target_is_name;      /* one of the node's names: must resolve to agreed */
         bool target_localhost, target_ip, target_ip_loop;
+        /* The target is migration_host / live_migration_inbound_addr, which
+         * migration-address-resolvable judges from every peer's answers. */
+        bool target_set;
         unsigned target_shared;   /* other nodes with the same target name */
         long port;                /* first migration port, for libvirt's message */
         /* libvirt-hostname-resolvable scratch for the source being checked */
@@ -604,9 +607,11 @@ static void find_target(struct hnode *hn) {
             mc_nova_opt_get(f, rel, &mc_nova_live_migration_inbound_addr, &s) >= 0 && !isempty(s.value)) {
                 hn->target = s.value;
                 hn->target_from = "live_migration_inbound_addr in nova.conf";
+                hn->target_set = true;
         } else if (mc_facts_setting(f, QEMU_CONF, NULL, "migration_host", &s) >= 0 && !isempty(s.value)) {
                 hn->target = s.value;
                 hn->target_from = "migration_host in qemu.conf";
+                hn->target_set = true;
         } else if ((c = mc_json_str(mc_json_get(f, "libvirt"), "hostname"))) {
                 hn->target = c;
                 hn->target_from = "the hostname libvirt reports";
@@ -1306,7 +1311,7 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
         json_object *entries, *resolve;
         struct findings f = {};
         struct mc_result *r;
-        size_t j, checked = 0, unknown = 0;
+        size_t j, checked = 0, unknown = 0, set = 0;
         bool single, own_loop = false;
         struct lhr_scan *sc, *mine = NULL;
 
@@ -1352,6 +1357,12 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                         continue;
                 if (!hn->facts || !hn->target) {
                         unknown++;
+                        continue;
+                }
+                /* One verdict per fact: the address a peer hands out in
+                 * place of its hostname is migration-address-resolvable's. */
+                if (hn->target_set) {
+                        set++;
                         continue;
                 }
                 checked++;
@@ -1457,6 +1468,13 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                 return;
         }
         lhr_scan_free(mine);
+        if (checked == 0 && set > 0) {
+                mc_report(ctx, MC_SKIP, "%s migration_host or live_migration_inbound_addr in place of a "
+                                        "hostname: migration-address-resolvable judges %s",
+                          single ? "this node hands out" : set == 1 ? "its peer hands out" : "its peers hand out",
+                          set == 1 ? "it" : "them");
+                return;
+        }
         if (checked == 0) {
                 mc_report(ctx, MC_SKIP, "no peer's libvirt hostname is known (%zu without facts)", unknown);
                 return;
@@ -1464,7 +1482,10 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
         r = mc_report(ctx, MC_PASS, "resolves the libvirt names of %zu %s to their addresses%s", checked,
                       single ? "node (itself: a cluster of one)" : checked == 1 ? "peer" : "peers",
                       unknown ? " (peers without facts not judged)" : "");
-        (void) r;
+        if (set > 0)
+                mc_result_evidence(r, "cluster", 0, "%zu peer%s migration_host or live_migration_inbound_addr in place "
+                                                    "of a hostname: migration-address-resolvable judges %s",
+                                   set, set == 1 ? " hands out" : "s hand out", set == 1 ? "it" : "them");
 }
 
 /* --- For the fixer: what one node's /etc/hosts must say ------------------

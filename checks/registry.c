@@ -130,7 +130,7 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_HOSTS | MC_NEED_LIBVIRT_API,
                 .run = mc_check_libvirt_hostname_resolvable,
-                .doc = "libvirt on the destination names itself with its hostname in the migration URI it returns; the source must resolve that name to the destination (\"Unable to resolve address ... Name or service not known\").",
+                .doc = "libvirt on the destination names itself with its hostname in the migration URI it returns; the source must resolve that name to the destination (\"Unable to resolve address ... Name or service not known\"). A peer that hands out migration_host (qemu.conf) or live_migration_inbound_addr (nova.conf) instead is judged by migration-address-resolvable, once.",
                 .fix = mc_fix_libvirt_hostname_resolvable,
         },
         {

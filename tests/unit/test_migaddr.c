@@ -164,6 +164,29 @@ static void test_invalid_host_live(void **state) {
         assert_row(row_of(&t->rs, "node-a"), MC_SKIP, "neither live_migration_inbound_addr");
 }
 
+/* One verdict per fact: node-b's migration_host is judged here, not again
+ * by libvirt-hostname-resolvable on each source (which judged it before as
+ * a WARN "not in /etc/hosts" beside this FAIL); node-c's hostname still is. */
+static void test_hostname_check_defers(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        cluster(t, QEMU_CONF_DEBIAN("migration_host = \"node-b.invalid\"   # moved to the storage network\n"), NULL,
+                HOSTS_DEBIAN(""), HOSTS_DEBIAN(""));
+        mc_results_done(&t->rs);
+        t->rs = (struct mc_results) {};
+        run_cluster_check(&t->c, "libvirt-hostname-resolvable", &t->rs);
+        r = row_of(&t->rs, "node-a");
+        assert_row(r, MC_PASS, "resolves the libvirt names of 1 peer to their addresses");
+        assert_evidence(r, "cluster", 0, "1 peer hands out migration_host or live_migration_inbound_addr in place of a "
+                                         "hostname: migration-address-resolvable judges it");
+        assert_row(row_of(&t->rs, "node-c"), MC_PASS, "resolves the libvirt names of 1 peer to their addresses");
+        /* node-b's own row judges node-a and node-c by their hostnames. */
+        assert_row(row_of(&t->rs, "node-b"), MC_PASS, "resolves the libvirt names of 2 peers to their addresses");
+        run(t);
+        assert_row(row_of(&t->rs, "node-b"), MC_ERROR, "cannot evaluate whether 2 of 2 peers resolve 'node-b.invalid'");
+}
+
 /* Offline: node-a's /etc/hosts does not have the name, and nothing says
  * whether its DNS would answer; node-c maps it to node-a's address. */
 static void test_offline(void **state) {
@@ -248,6 +271,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_invalid_host_live, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hostname_check_defers, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bind_address, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_inbound_addr, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_tunnelled_source, setup, teardown),
