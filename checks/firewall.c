@@ -136,7 +136,7 @@ static char *rule_ref(const struct ruleset *s, const struct mc_fw_rule *r, const
                 return mc_strdup_printf("the %s%s policy %s", where, r->chain, r->target);
         base = mc_strdup_printf("%s%s rule %u%s (%s)", where, r->chain, r->num, line, r->text);
         if (via) {
-                char *x = mc_strdup_printf("%s, reached through INPUT rule %u (%s)", base, via->num, via->text);
+                char *x = mc_strdup_printf("%s, reached through %s rule %u (%s)", base, via->chain, via->num, via->text);
                 free(base);
                 base = x;
         }
@@ -320,6 +320,10 @@ struct peer {
         const struct mc_node *node;  /* NULL: any address (a single node) */
         const char *addr;
         const char *in;
+        bool egress;                 /* this node's OUTPUT toward the peer: this node is the source */
+        const char *src;             /* egress: this node's address on its route to the peer; NULL: unknown */
+        const char *out;             /* egress: the interface of that route; NULL: unknown */
+        uint16_t lo, hi;             /* egress: the peer's migration range (firewall-migration-ports) */
         unsigned port;               /* libvirt port of the peer's migration URI */
         const char *scheme;
         uint16_t sport_lo, sport_hi;
@@ -338,6 +342,10 @@ static void peers_free(struct peer *p, size_t n) {
                 free(p[i].brief);
         }
         free(p);
+}
+
+static enum mc_fw_hook hook_of(const struct peer *p) {
+        return p->egress ? MC_FW_HOOK_OUTPUT : MC_FW_HOOK_INPUT;
 }
 
 static char *peer_name(const struct peer *p) {
@@ -397,10 +405,36 @@ static void *transports_build(const struct mc_cluster *c) {
         return v;
 }
 
-/* The peers and their addresses; a peer without one is an ERROR line. */
+/* The egress twin of each of the n peers: the kernel picks the source
+ * address of this node's connection from the route (prefsrc, as `ip route
+ * get` shows it), else the address the inventory gives this node; the
+ * source ports are this node's ephemeral ones. */
+static size_t add_egress(struct mc_check_ctx *ctx, struct peer *p, size_t n, const struct transport_of *v,
+                         json_object *routes, json_object *ingress) {
+        size_t self = (size_t) (ctx->node - ctx->cluster->nodes);
+        const char *own = mc_node_address(ctx->cluster, ctx->node);
+        size_t k = n;
+
+        for (size_t i = 0; i < n; i++) {
+                const char *prefsrc = mc_json_str(mc_json_get(routes, p[i].node->name), "prefsrc");
+
+                p[k++] = (struct peer) {
+                        .node = p[i].node, .addr = p[i].addr, .egress = true, .src = prefsrc ?: own,
+                        .out = ingress_of(routes, ingress, p[i].node, p[i].addr),
+                        .sport_lo = self < ctx->cluster->n_nodes ? v[self].sport_lo : 0,
+                        .sport_hi = self < ctx->cluster->n_nodes ? v[self].sport_hi : 0,
+                };
+        }
+        return k;
+}
+
+/* The peers and their addresses; a peer without one is an ERROR line.
+ * Each peer twice: first as the source of a migration to this node (its
+ * connections pass this node's INPUT), then as its destination (this
+ * node's connections to it pass this node's OUTPUT). */
 static struct peer *peers_of(struct mc_check_ctx *ctx, size_t *ret_n, char **ret_missing) {
         const struct mc_cluster *c = ctx->cluster;
-        struct peer *p = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*p)));
+        struct peer *p = mc_assert_alloc(calloc(2 * c->n_nodes + 1, sizeof(*p)));
         size_t n = 0, n_missing = 0;
         char *missing = NULL;
 
@@ -430,8 +464,10 @@ static struct peer *peers_of(struct mc_check_ctx *ctx, size_t *ret_n, char **ret
         if (n_missing > MISSING_NAMED)
                 append(&missing, " ", "and %zu more", n_missing - MISSING_NAMED);
         if (c->n_nodes <= 1)
-                /* A node alone: from wherever a peer may come. */
+                /* A node alone: from wherever a peer may come (and no peer to go to). */
                 p[n++] = (struct peer) { .node = NULL };
+        else
+                n = add_egress(ctx, p, n, v, routes, ingress);
         *ret_n = n;
         *ret_missing = missing;
         return p;
@@ -474,20 +510,23 @@ static size_t eval_memo_find(GHashTable *memo, const struct ruleset *s, const st
                              char **ret_key) {
         const struct mc_fw_table *const *t = (const struct mc_fw_table *const *) s->t;
         const uint16_t num[4] = { p->sport_lo, p->sport_hi, lo, hi };
-        _cleanup_free_ char *heap = NULL, *big = NULL;
+        _cleanup_free_ char *heap = NULL, *big = NULL, *eg = NULL;
         char sig[256], buf[512];
-        const char *key = buf;
+        const char *key = buf, *in = p->in ?: "";
         size_t at;
 
+        /* Egress: the interface and this node's source address decide too. */
+        if (p->egress)
+                in = eg = mc_strdup_printf(">%s>%s", p->out ?: "", p->src ?: "");
         /* Built and looked up on the stack: only a miss keeps a copy (one
          * per distinct key, where a row has hundreds of peers). */
-        if (!mc_fw_src_signature_buf(t, s->n, p->addr, sig, sizeof(sig)))
-                heap = mc_fw_src_signature(t, s->n, p->addr);
-        if (!memo_key(buf, sizeof(buf), heap ?: sig, p->in ?: "", num)) {
-                size_t size = strlen(heap ?: sig) + strlen(p->in ?: "") + 64;
+        if (!mc_fw_peer_signature_buf(t, s->n, hook_of(p), p->addr, sig, sizeof(sig)))
+                heap = mc_fw_peer_signature(t, s->n, hook_of(p), p->addr);
+        if (!memo_key(buf, sizeof(buf), heap ?: sig, in, num)) {
+                size_t size = strlen(heap ?: sig) + strlen(in) + 64;
 
                 big = mc_assert_alloc(malloc(size));
-                memo_key(big, size, heap ?: sig, p->in ?: "", num);
+                memo_key(big, size, heap ?: sig, in, num);
                 key = big;
         }
         at = GPOINTER_TO_SIZE(g_hash_table_lookup(memo, key));
@@ -504,9 +543,13 @@ static bool ipv6_peer(struct peer *p) {
         return true;
 }
 
+/* dst: this node's address. */
 static bool eval_peer(const struct ruleset *s, const char *dst, struct peer *p, uint16_t lo, uint16_t hi,
                       struct mc_fw_result *ret) {
-        const struct mc_fw_query q = {
+        const struct mc_fw_query q = p->egress ? (struct mc_fw_query) {
+                .hook = MC_FW_HOOK_OUTPUT, .src = p->src, .dst = p->addr, .out = p->out, .dport_lo = lo, .dport_hi = hi,
+                .sport_lo = p->sport_lo, .sport_hi = p->sport_hi,
+        } : (struct mc_fw_query) {
                 .src = p->addr, .dst = dst, .in = p->in, .dport_lo = lo, .dport_hi = hi,
                 .sport_lo = p->sport_lo, .sport_hi = p->sport_hi,
         };
@@ -609,7 +652,13 @@ static char *dports_list(const uint16_t (*ranges)[2], size_t n, uint16_t lo, uin
 static void hint_open(struct mc_result *r, json_object *fw, const struct ruleset *s,
                       const char *dports, const char *what, unsigned before, const char *table, const struct peer *peer) {
         const char *managed = mc_json_str(fw, "managed_by"), *backend = mc_json_str(fw, "backend");
-        _cleanup_free_ char *rule = mc_strdup_printf("-A INPUT -p tcp -m multiport --dports %s -j ACCEPT", dports);
+        enum mc_fw_hook hook = hook_of(peer);
+        const char *chain = mc_fw_hook_to_string(hook);
+        /* Egress: to the peer only, which is all a migration needs of this
+         * node's outgoing connections. */
+        _cleanup_free_ char *match = peer->egress && peer->addr ? mc_strdup_printf(" -d %s/32", peer->addr) : mc_strdup("");
+        _cleanup_free_ char *rule = mc_strdup_printf("-A %s%s -p tcp -m multiport --dports %s -j ACCEPT", chain, match,
+                                                     dports);
         _cleanup_free_ char *fw_ports = mc_strdup(dports);
         const struct mc_fw_table *t = s->t[0];
         const char *tool;
@@ -621,11 +670,24 @@ static void hint_open(struct mc_result *r, json_object *fw, const struct ruleset
         tool = streq(mc_fw_table_policy(t)->table, "nft") ? "iptables-nft"
              : s->multi || (backend && streq(backend, "both")) ? "iptables-legacy"
                                                                 : "iptables";
-        const struct mc_fw_rule *at = before ? mc_fw_table_input_rule(t, before) : NULL;
+        const struct mc_fw_rule *at = before ? mc_fw_table_hook_rule(t, hook, before) : NULL;
 
         for (char *c = fw_ports; *c; c++)
                 if (*c == ':')
                         *c = '-';
+        if (managed && streq(managed, "firewalld") && !s->saved && peer->egress) {
+                /* Zones and ports filter what comes in; outgoing rules are direct rules. */
+                mc_result_hint(r, "firewalld owns the rules and drops changes made with iptables at its next reload: "
+                                  "firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0%s -p tcp -m multiport "
+                                  "--dports %s -j ACCEPT && firewall-cmd --reload",
+                               match, dports);
+                return;
+        }
+        if (managed && streq(managed, "ufw") && !s->saved && peer->egress) {
+                mc_result_hint(r, "ufw owns the rules: ufw allow out proto tcp to %s port %s",
+                               peer->addr ? peer->addr : "any", dports);
+                return;
+        }
         if (managed && streq(managed, "firewalld") && !s->saved) {
                 _cleanup_free_ char *adds = mc_strdup("");
                 _cleanup_strv_free_ char **items = mc_split(fw_ports, ",");
@@ -650,17 +712,19 @@ static void hint_open(struct mc_result *r, json_object *fw, const struct ruleset
                         mc_result_hint(r, "add %s before line %d of %s (%s), the rule that %s", rule, at->line, s->where,
                                        at->text, what);
                 else
-                        mc_result_hint(r, "add %s to the *filter section of %s, after the last INPUT rule", rule, s->where);
+                        mc_result_hint(r, "add %s to the *filter section of %s, after the last %s rule", rule, s->where,
+                                       chain);
                 return;
         }
         if (at)
-                mc_result_hint(r, "insert %s before rule %u (%s): %s -I INPUT %u -p tcp -m multiport --dports %s -j ACCEPT, "
+                mc_result_hint(r, "insert %s before rule %u (%s): %s -I %s %u%s -p tcp -m multiport --dports %s -j ACCEPT, "
                                   "then save it: %s",
-                               rule, before, at->text, tool, before, dports, save_command(fw));
+                               rule, before, at->text, tool, chain, before, match, dports, save_command(fw));
         else
-                mc_result_hint(r, "append %s (the INPUT policy %s decides): %s -A INPUT -p tcp -m multiport --dports %s "
+                mc_result_hint(r, "append %s (the %s policy %s decides): %s -A %s%s -p tcp -m multiport --dports %s "
                                   "-j ACCEPT, then save it: %s",
-                               rule, mc_fw_table_policy(t)->target, tool, dports, save_command(fw));
+                               rule, chain, mc_fw_table_hook_policy(t, hook)->target, tool, chain, match, dports,
+                               save_command(fw));
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -673,6 +737,19 @@ struct group {
         size_t first, count;
         char *names;  /* the first GROUP_NAMED */
 };
+
+/* "migration ports from", "16509/tcp from", "egress 49152-49215/tcp to":
+ * the row's node is the destination of the first two, the source of the
+ * last, whose rules (its OUTPUT) decide. */
+static char *peer_label(const struct peer *p, const char *what) {
+        if (p->egress && what)
+                return mc_strdup_printf("egress %u-%u/tcp to", p->lo, p->hi);
+        if (p->egress)
+                return mc_strdup_printf("egress %u/tcp to", p->port);
+        if (what)
+                return mc_strdup_printf("%s from", what);
+        return mc_strdup_printf("%u/tcp from", p->port);
+}
 
 static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct ruleset *s, struct peer *p, size_t n,
                                       const char *what, const char *missing, const char *caveat) {
@@ -702,7 +779,8 @@ static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct rul
                         at = group_of[p[i].rep - 1];
                 } else {
                         /* The full text too: the evidence line shows it for all of the group. */
-                        char *key = mc_strdup_printf("%u|%s|%s", p[i].port, p[i].brief ?: "", p[i].text ?: "");
+                        char *key = mc_strdup_printf("%u|%d|%u-%u|%s|%s", p[i].port, p[i].egress, p[i].lo, p[i].hi,
+                                                     p[i].brief ?: "", p[i].text ?: "");
 
                         at = GPOINTER_TO_SIZE(g_hash_table_lookup(by_verdict, key));
                         if (at == 0) {
@@ -732,16 +810,20 @@ static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct rul
                 if (!(gs == st || (st == MC_ERROR && gs == MC_FAIL)))
                         order[k++] = i;
         }
-        for (size_t o = 0; o < n_groups; o++) {
+        for (size_t o = 0, shown = 0; o < n_groups; o++) {
                 const struct group *x = &g[order[o]];
                 const struct peer *pi = &p[x->first];
-                _cleanup_free_ char *port = what ? NULL : mc_strdup_printf("%u/tcp", pi->port);
+                _cleanup_free_ char *label = peer_label(pi, what);
 
-                if (o >= SUMMARY_GROUPS) {
+                /* Egress that passes is in the evidence: the summary stays
+                 * what it was for the common OUTPUT that accepts all. */
+                if (pi->egress && pi->st == MC_PASS)
+                        continue;
+                if (shown++ >= SUMMARY_GROUPS) {
                         left += x->count;
                         continue;
                 }
-                append(&summary, "; ", "%s from %s: %s", what ?: port, x->names, pi->brief ?: pi->text);
+                append(&summary, "; ", "%s %s: %s", label, x->names, pi->brief ?: pi->text);
         }
         if (left)
                 append(&summary, "; ", "%zu more peers listed in the evidence", left);
@@ -756,9 +838,9 @@ static struct mc_result *report_peers(struct mc_check_ctx *ctx, const struct rul
         for (size_t o = 0; o < n_groups; o++) {
                 const struct group *x = &g[order[o]];
                 const struct peer *pi = &p[x->first];
-                _cleanup_free_ char *port = what ? NULL : mc_strdup_printf("%u/tcp", pi->port);
+                _cleanup_free_ char *label = peer_label(pi, what);
 
-                mc_result_evidence(r, s->where, 0, "%s from %s: %s", what ?: port, x->names, pi->text);
+                mc_result_evidence(r, s->where, 0, "%s %s: %s", label, x->names, pi->text);
         }
         for (size_t i = 0; i < n_groups; i++)
                 free(g[i].names);
@@ -815,7 +897,9 @@ static unsigned refused_ranges(const struct mc_fw_result *res, uint16_t (**ret)[
  * after rule 7": an ACCEPT that exists but does not help. */
 static char *missed_text(const struct ruleset *s, const struct peer *p, const char *dst, uint16_t port,
                          const struct mc_fw_outcome *o) {
-        const struct mc_fw_query q = { .src = p->addr, .dst = dst, .in = p->in, .dport_lo = port, .dport_hi = port };
+        const struct mc_fw_query q = p->egress ? (struct mc_fw_query) {
+                .hook = MC_FW_HOOK_OUTPUT, .src = p->src, .dst = p->addr, .out = p->out, .dport_lo = port, .dport_hi = port,
+        } : (struct mc_fw_query) { .src = p->addr, .dst = dst, .in = p->in, .dport_lo = port, .dport_hi = port };
         struct mc_fw_missed_accept m[4];
         char *out = NULL;
 
@@ -827,11 +911,12 @@ static char *missed_text(const struct ruleset *s, const struct peer *p, const ch
                 for (size_t i = 0; i < k; i++) {
                         _cleanup_free_ char *ref = rule_ref(s, m[i].rule, NULL), *piece = NULL;
                         bool inv = false;
-                        const char *src = mc_fw_rule_src(m[i].rule, &inv);
+                        const char *addr = mc_fw_rule_peer(m[i].rule, hook_of(p), &inv);
 
                         if (m[i].other_source)
-                                piece = mc_strdup_printf("%s accepts %u only from %s%s, not from %s", ref, port,
-                                                         inv ? "addresses other than " : "", src ?: "other sources",
+                                piece = mc_strdup_printf("%s accepts %u only %s %s%s, not %s %s", ref, port,
+                                                         p->egress ? "to" : "from", inv ? "addresses other than " : "",
+                                                         addr ?: "other addresses", p->egress ? "to" : "from",
                                                          p->addr ?: "this peer");
                         else
                                 piece = mc_strdup_printf("an ACCEPT for %u exists as %s but comes after the rule that decides",
@@ -846,15 +931,73 @@ static char *missed_text(const struct ruleset *s, const struct peer *p, const ch
 
 /* ---- firewall-libvirt-port ---------------------------------------------- */
 
+/* The migration range an egress peer listens on: its own qemu.conf, this
+ * node's when the peer has no facts (as peer_port does for the URI).
+ * false when the peer's range is invalid (its qemu-migration-ports says so). */
+static bool peer_range(struct mc_check_ctx *ctx, struct peer *p, long lo, long hi) {
+        json_object *facts = p->node ? p->node->facts : NULL;
+
+        if (facts && (mc_qemu_migration_range(facts, &lo, &hi) < 0 || lo <= 0 || hi > 65535 || lo > hi))
+                return false;
+        (void) ctx;
+        p->lo = (uint16_t) lo;
+        p->hi = (uint16_t) hi;
+        return true;
+}
+
+/* After the row: how to open what refuses, for the worst peer of each
+ * direction (INPUT, then OUTPUT), or what to look at. */
+static void hint_worst(struct mc_result *r, json_object *fw, const struct ruleset *s, struct peer *p, size_t n,
+                       const char *what, const char *missing) {
+        bool hinted = false;
+
+        for (int eg = 0; eg < 2; eg++) {
+                size_t worst = SIZE_MAX;
+
+                for (size_t i = 0; i < n; i++)
+                        if (p[i].egress == eg && (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st))
+                                worst = i;
+                if (worst == SIZE_MAX)
+                        continue;
+                if (p[worst].st == MC_FAIL || p[worst].capped) {
+                        uint16_t (*ranges)[2] = NULL;
+                        size_t nr = 0;
+                        bool policy;
+                        const char *table;
+                        unsigned before = refused_ranges(&p[worst].res, &ranges, &nr, &policy, &table);
+                        uint16_t lo = what ? p[worst].lo : (uint16_t) p[worst].port;
+                        uint16_t hi = what ? p[worst].hi : (uint16_t) p[worst].port;
+                        _cleanup_free_ char *list = dports_list((const uint16_t(*)[2]) ranges, nr, lo, hi);
+
+                        hint_open(r, fw, s, list, what ? "refuses them" : "refuses it", before, table, &p[worst]);
+                        free(ranges);
+                        hinted = true;
+                } else if (p[worst].st == MC_WARN) {
+                        if (what)
+                                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
+                                                  "an ACCEPT for %u:%u before it settles the question", p[worst].lo,
+                                               p[worst].hi);
+                        else
+                                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
+                                                  "an ACCEPT for %u/tcp before it settles the question", p[worst].port);
+                        hinted = true;
+                }
+        }
+        if (!hinted && missing)
+                mc_result_hint(r, "give every node's address (-n NAME=ADDRESS or an inventory) so that the rules can be "
+                                  "evaluated for its connections");
+}
+
 /* The libvirt port a peer's migration URI connects to: its own nova.conf
  * says how it connects, this node's when the peer has no facts. */
 /* The peer's port: its own transport, else (no nova there) this node's. */
+/* Egress: this node's own transport, the URI it connects to the peer with. */
 static void peer_port(struct mc_check_ctx *ctx, struct peer *p) {
         const struct transport_of *v = mc_check_scratch(ctx, transports_build, free);
         size_t k = p->node ? (size_t) (p->node - ctx->cluster->nodes) : SIZE_MAX;
         struct transport_of mine;
 
-        if (k < ctx->cluster->n_nodes && v[k].own) {
+        if (k < ctx->cluster->n_nodes && v[k].own && !p->egress) {
                 p->port = v[k].port;
                 p->scheme = v[k].scheme;
                 return;
@@ -871,7 +1014,7 @@ void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
         _cleanup_(ruleset_done) struct ruleset s = {};
         const char *dst = mc_node_address(ctx->cluster, ctx->node);
         struct peer *p;
-        size_t n, worst = SIZE_MAX;
+        size_t n;
         struct mc_result *r;
         bool any_port = false;
 
@@ -923,8 +1066,6 @@ void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
                                 p[i].text = x;
                         }
                 }
-                if (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st)
-                        worst = i;
         }
         if (!any_port && !missing) {
                 mc_report(ctx, MC_SKIP, "%s", p[0].text ?: "no peer to evaluate");
@@ -938,22 +1079,7 @@ void mc_check_firewall_libvirt_port(struct mc_check_ctx *ctx) {
                 return;
         }
         r = report_peers(ctx, &s, p, n, NULL, missing, caveat);
-        if (worst != SIZE_MAX && p[worst].st == MC_FAIL) {
-                uint16_t (*ranges)[2] = NULL;
-                size_t nr = 0;
-                bool policy;
-                const char *table;
-                unsigned before = refused_ranges(&p[worst].res, &ranges, &nr, &policy, &table);
-                _cleanup_free_ char *list = mc_strdup_printf("%u", p[worst].port);
-
-                hint_open(r, fw, &s, list, "refuses it", before, table, &p[worst]);
-                free(ranges);
-        } else if (worst != SIZE_MAX && p[worst].st == MC_WARN)
-                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
-                                  "an ACCEPT for %u/tcp before it settles the question", p[worst].port);
-        else if (missing)
-                mc_result_hint(r, "give every node's address (-n NAME=ADDRESS or an inventory) so that the rules can be "
-                                  "evaluated for its connections");
+        hint_worst(r, fw, &s, p, n, NULL, missing);
         peers_free(p, n);
 }
 
@@ -976,7 +1102,7 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
         _cleanup_(ruleset_done) struct ruleset s = {};
         const char *dst = mc_node_address(ctx->cluster, ctx->node);
         struct peer *p;
-        size_t n, worst = SIZE_MAX;
+        size_t n;
         struct mc_result *r;
         long lo, hi;
 
@@ -994,10 +1120,18 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                 return;
         }
         for (size_t i = 0; i < n; i++) {
+                if (!p[i].egress)
+                        p[i].lo = (uint16_t) lo, p[i].hi = (uint16_t) hi;
+                else if (!peer_range(ctx, &p[i], lo, hi)) {
+                        p[i].st = MC_SKIP;
+                        p[i].text = mc_strdup("its qemu.conf's migration port range is invalid (see its "
+                                              "qemu-migration-ports)");
+                        continue;
+                }
                 if (ipv6_peer(&p[i]))
                         continue;
                 _cleanup_free_ char *key = NULL;
-                size_t same = eval_memo_find(memo, &s, &p[i], (uint16_t) lo, (uint16_t) hi, &key);
+                size_t same = eval_memo_find(memo, &s, &p[i], p[i].lo, p[i].hi, &key);
 
                 if (same) {
                         /* p[i].res stays empty: only the worst peer's result is read
@@ -1009,21 +1143,22 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                         p[i].capped = p[same - 1].capped;
                         p[i].rep = same;
                 } else {
-                        if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &p[i].res)) {
+                        if (!eval_peer(&s, dst, &p[i], p[i].lo, p[i].hi, &p[i].res)) {
                                 p[i].st = MC_ERROR;
                                 p[i].text = mc_strdup("cannot be evaluated");
                                 continue;
                         }
                         unsigned open;
 
-                        p[i].st = range_status(&p[i].res, lo, hi, &open);
+                        p[i].st = range_status(&p[i].res, p[i].lo, p[i].hi, &open);
                         p[i].text = spans_text(&s, &p[i].res, true);
                         p[i].brief = spans_brief(&s, &p[i].res);
                         if (open) {
                                 char *b = mc_strdup_printf("%s: only %u ports open from the bottom of the range, so "
-                                                           "only %u migrations at once can come in (%u copying "
+                                                           "only %u migrations at once can %s (%u copying "
                                                            "disks; libvirt takes the lowest free ports)",
-                                                           p[i].brief ?: p[i].text, open, open, open / 2);
+                                                           p[i].brief ?: p[i].text, open, open,
+                                                           p[i].egress ? "go out" : "come in", open / 2);
                                 free(p[i].brief);
                                 p[i].brief = b;
                                 p[i].capped = true;
@@ -1031,26 +1166,9 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
                         if (key)  /* NULL: a refusal evaluated again, its key already kept */
                                 g_hash_table_insert(memo, TAKE_PTR(key), GSIZE_TO_POINTER(i + 1));
                 }
-                if (worst == SIZE_MAX || mc_status_worse(p[worst].st, p[i].st) != p[worst].st)
-                        worst = i;
         }
         r = report_peers(ctx, &s, p, n, "migration ports", missing, caveat);
-        if (worst != SIZE_MAX && (p[worst].st == MC_FAIL || p[worst].capped)) {
-                uint16_t (*ranges)[2] = NULL;
-                size_t nr = 0;
-                bool policy;
-                const char *table;
-                unsigned before = refused_ranges(&p[worst].res, &ranges, &nr, &policy, &table);
-                _cleanup_free_ char *list = dports_list((const uint16_t(*)[2]) ranges, nr, (uint16_t) lo, (uint16_t) hi);
-
-                hint_open(r, fw, &s, list, "refuses them", before, table, &p[worst]);
-                free(ranges);
-        } else if (worst != SIZE_MAX && p[worst].st == MC_WARN)
-                mc_result_hint(r, "check the rule named by hand: migcheck cannot tell whether it matches; "
-                                  "an ACCEPT for %ld:%ld before it settles the question", lo, hi);
-        else if (missing)
-                mc_result_hint(r, "give every node's address (-n NAME=ADDRESS or an inventory) so that the rules can be "
-                                  "evaluated for its connections");
+        hint_worst(r, fw, &s, p, n, "migration ports", missing);
         peers_free(p, n);
 }
 
@@ -1143,8 +1261,14 @@ void mc_check_firewall_persistent(struct mc_check_ctx *ctx) {
                         continue;  /* ip6tables: not collected */
                 if (p[i].port)
                         ranges[nr].lo = ranges[nr].hi = (uint16_t) p[i].port, nr++;
-                if (have_range)
-                        ranges[nr].lo = (uint16_t) lo, ranges[nr].hi = (uint16_t) hi, nr++;
+                /* Egress: the peer's range, as firewall-migration-ports evaluates it. */
+                if (have_range && !p[i].egress) {
+                        ranges[nr].lo = (uint16_t) lo, ranges[nr].hi = (uint16_t) hi;
+                        nr++;
+                } else if (have_range && peer_range(ctx, &p[i], lo, hi)) {
+                        ranges[nr].lo = p[i].lo, ranges[nr].hi = p[i].hi;
+                        nr++;
+                }
                 _cleanup_free_ char *peer_diffs = NULL, *name = peer_name(&p[i]);
 
                 for (size_t k = 0; k < nr; k++) {
@@ -1169,7 +1293,8 @@ void mc_check_firewall_persistent(struct mc_check_ctx *ctx) {
                 }
                 if (peer_diffs) {
                         char *old = diffs;
-                        diffs = mc_strdup_printf("%s%sfrom %s: %s", old ?: "", old ? "; " : "", name, peer_diffs);
+                        diffs = mc_strdup_printf("%s%s%s %s: %s", old ?: "", old ? "; " : "", p[i].egress ? "egress to" : "from",
+                                                 name, peer_diffs);
                         free(old);
                 }
         }
@@ -1287,16 +1412,22 @@ void mc_check_firewall_backend(struct mc_check_ctx *ctx) {
 
 /* ---- for the fixers ----------------------------------------------------- */
 
-static void gap_add(struct mc_fw_gap **g, size_t *n, uint16_t lo, uint16_t hi, unsigned before, const char *table) {
+static void gap_add(struct mc_fw_gap **g, size_t *n, const struct peer *p, uint16_t lo, uint16_t hi, unsigned before,
+                    const char *table) {
+        /* Egress: one ACCEPT per peer, to its address only. */
+        const char *to = p->egress ? p->addr : NULL;
+
         for (size_t i = 0; i < *n; i++)
-                if ((*g)[i].lo == lo && (*g)[i].hi == hi) {
+                if ((*g)[i].lo == lo && (*g)[i].hi == hi && (*g)[i].hook == hook_of(p) && streq_ptr((*g)[i].dst, to)) {
                         /* 0 is "after every rule": any number is earlier. */
                         unsigned b = (*g)[i].before;
                         (*g)[i].before = b == 0 ? before : before == 0 ? b : b < before ? b : before;
                         return;
                 }
         *g = mc_assert_alloc(reallocarray(*g, *n + 1, sizeof(**g)));
-        (*g)[(*n)++] = (struct mc_fw_gap) { .lo = lo, .hi = hi, .before = before, .table = table };
+        (*g)[(*n)++] = (struct mc_fw_gap) {
+                .lo = lo, .hi = hi, .before = before, .table = table, .hook = hook_of(p), .dst = to,
+        };
 }
 
 int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum mc_fw_ports ports, enum mc_fw_rules rules,
@@ -1310,8 +1441,8 @@ int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum m
         const char *dst = mc_node_address(c, n), *table;
         struct mc_fw_gap *g = NULL;
         size_t ng = 0, np = 0;
-        unsigned n_input = 0;
-        long lo = 0, hi = 0;
+        unsigned n_rules[_MC_FW_HOOK_MAX] = {};
+        long lo = 0, hi = 0, own_lo = 0, own_hi = 0;
         struct peer *p;
         int r;
 
@@ -1329,10 +1460,11 @@ int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum m
         }
         /* A literal: the table's own label goes with it. */
         table = streq(mc_fw_table_policy(s.t[0])->table, "nft") ? "nft" : s.saved ? "saved" : "legacy";
-        while (mc_fw_table_input_rule(s.t[0], n_input + 1))
-                n_input++;
+        for (size_t h = 0; h < _MC_FW_HOOK_MAX; h++)
+                while (mc_fw_table_hook_rule(s.t[0], h, n_rules[h] + 1))
+                        n_rules[h]++;
         if (ports == MC_FW_PORTS_MIGRATION &&
-            (mc_qemu_migration_range(n->facts, &lo, &hi) < 0 || lo <= 0 || hi > 65535 || lo > hi)) {
+            (mc_qemu_migration_range(n->facts, &own_lo, &own_hi) < 0 || own_lo <= 0 || own_hi > 65535 || own_lo > own_hi)) {
                 *ret_error = mc_strdup("qemu.conf's migration port range is invalid (see qemu-migration-ports)");
                 return -EINVAL;
         }
@@ -1347,7 +1479,12 @@ int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum m
                         if (p[i].port == 0)
                                 continue;
                         lo = hi = p[i].port;
-                }
+                } else if (!p[i].egress)
+                        lo = own_lo, hi = own_hi;
+                else if (peer_range(&ctx, &p[i], own_lo, own_hi))
+                        lo = p[i].lo, hi = p[i].hi;
+                else
+                        continue;  /* the peer's own range is invalid: its qemu-migration-ports */
                 if (!eval_peer(&s, dst, &p[i], (uint16_t) lo, (uint16_t) hi, &res)) {
                         *ret_error = mc_strdup("the rules cannot be evaluated");
                         peers_free(p, np);
@@ -1359,13 +1496,13 @@ int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum m
                                 const struct mc_fw_outcome *o = &res.spans[k].parts[j].o;
 
                                 if (o->verdict != MC_FW_ACCEPT)
-                                        gap_add(&g, &ng, (uint16_t) lo, (uint16_t) hi, o->before, table);
+                                        gap_add(&g, &ng, &p[i], (uint16_t) lo, (uint16_t) hi, o->before, table);
                         }
                 mc_fw_result_done(&res);
         }
         peers_free(p, np);
         for (size_t i = 0; i < ng; i++)
-                g[i].n_input = n_input;
+                g[i].n_rules = n_rules[g[i].hook];
         *ret = g;
         *ret_n = ng;
         return 0;

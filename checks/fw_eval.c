@@ -47,14 +47,14 @@ struct crule {
         size_t gi;              /* index over the whole table */
         bool proto_match;       /* -p allows TCP (after !) */
         struct addrs src, dst;
-        const char *in;
-        bool in_inv;
+        const char *in, *out;
+        bool in_inv, out_inv;
         bool frag_match;        /* -f allows a first fragment/unfragmented packet */
         bool has_d, has_s, has_e, e_inv;
         struct mc_ports d, s, e;  /* d, s with ! applied; e: multiport --ports, ! kept in e_inv */
         bool ct_match;          /* the state condition allows NEW */
         bool flags_match;       /* the TCP flags condition allows a SYN */
-        char *why_unknown, *why_in, *why_src, *why_dst, *why_src_name, *why_dst_name, *why_target;
+        char *why_unknown, *why_in, *why_out, *why_src, *why_dst, *why_src_name, *why_dst_name, *why_target;
         enum tkind kind;
         bool is_goto;
         int target_chain;
@@ -72,9 +72,18 @@ struct mc_fw_table {
         char *label;
         struct cchain *chains;
         size_t n_chains;
-        int input;
+        int hook[_MC_FW_HOOK_MAX];  /* the chains the kernel enters: INPUT, OUTPUT */
         size_t n_rules;
 };
+
+static const char *const hook_table[_MC_FW_HOOK_MAX] = {
+        [MC_FW_HOOK_INPUT] = "INPUT",
+        [MC_FW_HOOK_OUTPUT] = "OUTPUT",
+};
+
+const char *mc_fw_hook_to_string(enum mc_fw_hook h) {
+        return h < _MC_FW_HOOK_MAX ? hook_table[h] : NULL;
+}
 
 static const char *const verdict_table[_MC_FW_VERDICT_MAX] = {
         [MC_FW_ACCEPT] = "accept",
@@ -204,6 +213,8 @@ static void load_rule(json_object *o, struct crule *r) {
         load_addrs(o, "dst", "dst_inv", &r->dst);
         r->in = mc_json_str(o, "in");
         r->in_inv = mc_json_bool(o, "in_inv", false);
+        r->out = mc_json_str(o, "out");
+        r->out_inv = mc_json_bool(o, "out_inv", false);
         /* -f matches second and later fragments; a SYN is never one. */
         r->frag_match = !mc_json_bool(o, "frag", false) || mc_json_bool(o, "frag_inv", false);
 
@@ -262,6 +273,9 @@ static void load_rule(json_object *o, struct crule *r) {
         if (r->in)
                 r->why_in = mc_strdup_printf("%s-i %s: the interface the peer's packets arrive on is not known",
                                              r->in_inv ? "! " : "", r->in);
+        if (r->out)
+                r->why_out = mc_strdup_printf("%s-o %s: the interface of the route to the peer is not known",
+                                              r->out_inv ? "! " : "", r->out);
         if (r->src.set) {
                 r->why_src = mc_strdup_printf("%s-s %s: depends on the source address", r->src.inv ? "! " : "", r->src.text);
                 r->why_src_name = mc_strdup_printf("-s %s is a name, resolved when the rules were loaded", r->src.text);
@@ -293,6 +307,7 @@ static void free_rule(struct crule *r) {
         free(r->dst.c);
         free(r->why_unknown);
         free(r->why_in);
+        free(r->why_out);
         free(r->why_src);
         free(r->why_dst);
         free(r->why_src_name);
@@ -316,6 +331,10 @@ struct mc_fw_table *mc_fw_table_free(struct mc_fw_table *t) {
         return NULL;
 }
 
+static bool is_builtin(const char *chain) {
+        return streq(chain, "INPUT") || streq(chain, "OUTPUT") || streq(chain, "FORWARD");
+}
+
 static int find_chain(const struct mc_fw_table *t, const char *name) {
         for (size_t i = 0; i < t->n_chains; i++)
                 if (streq(t->chains[i].name, name))
@@ -334,7 +353,8 @@ int mc_fw_table_load(json_object *filter, const char *label, struct mc_fw_table 
         }
         t = mc_assert_alloc(calloc(1, sizeof(*t)));
         t->label = mc_strdup(label);
-        t->input = -1;
+        for (size_t h = 0; h < _MC_FW_HOOK_MAX; h++)
+                t->hook[h] = -1;
         json_object_object_foreach(chains, name, chain) {
                 json_object *rules = mc_json_get(chain, "rules");
                 const char *policy = mc_json_str(chain, "policy");
@@ -363,19 +383,22 @@ int mc_fw_table_load(json_object *filter, const char *label, struct mc_fw_table 
                         .table = t->label, .chain = name, .num = 0, .text = c->policy_text, .target = policy ?: "ACCEPT",
                 };
                 c->policy.kind = !policy || streq(policy, "ACCEPT") ? T_ACCEPT : streq(policy, "DROP") ? T_DROP : T_OTHER;
-                if (streq(name, "INPUT"))
-                        t->input = (int) (t->n_chains - 1);
+                for (size_t h = 0; h < _MC_FW_HOOK_MAX; h++)
+                        if (streq(name, hook_table[h]))
+                                t->hook[h] = (int) (t->n_chains - 1);
         }
-        if (t->input < 0) {
-                /* No INPUT in the facts: the kernel's built-in chain is empty and accepts. */
+        for (size_t h = 0; h < _MC_FW_HOOK_MAX; h++) {
+                if (t->hook[h] >= 0)
+                        continue;
+                /* Not in the facts: the kernel's built-in chain is empty and accepts. */
                 t->chains = mc_assert_alloc(reallocarray(t->chains, t->n_chains + 1, sizeof(*t->chains)));
                 struct cchain *c = &t->chains[t->n_chains];
-                *c = (struct cchain) { .name = "INPUT", .policy_text = mc_strdup("-P INPUT ACCEPT") };
+                *c = (struct cchain) { .name = hook_table[h], .policy_text = mc_strdup_printf("-P %s ACCEPT", hook_table[h]) };
                 c->policy.pub = (struct mc_fw_rule) {
-                        .table = t->label, .chain = "INPUT", .text = c->policy_text, .target = "ACCEPT",
+                        .table = t->label, .chain = hook_table[h], .text = c->policy_text, .target = "ACCEPT",
                 };
                 c->policy.kind = T_ACCEPT;
-                t->input = (int) t->n_chains++;
+                t->hook[h] = (int) t->n_chains++;
         }
         for (size_t i = 0; i < t->n_chains; i++)
                 for (size_t k = 0; k < t->chains[i].n; k++) {
@@ -386,7 +409,7 @@ int mc_fw_table_load(json_object *filter, const char *label, struct mc_fw_table 
                         r->target_chain = find_chain(t, r->pub.target);
                         /* A built-in chain cannot be a target; an unknown name is a
                          * target extension migcheck does not know (NFQUEUE, ...). */
-                        if (r->target_chain < 0 || r->target_chain == t->input) {
+                        if (r->target_chain < 0 || is_builtin(t->chains[r->target_chain].name)) {
                                 r->kind = T_OTHER;
                                 r->why_target = mc_strdup_printf("-j %s is not evaluated by migcheck", r->pub.target);
                         }
@@ -401,11 +424,19 @@ size_t mc_fw_table_n_rules(const struct mc_fw_table *t) {
 }
 
 const struct mc_fw_rule *mc_fw_table_policy(const struct mc_fw_table *t) {
-        return &t->chains[t->input].policy.pub;
+        return mc_fw_table_hook_policy(t, MC_FW_HOOK_INPUT);
+}
+
+const struct mc_fw_rule *mc_fw_table_hook_policy(const struct mc_fw_table *t, enum mc_fw_hook h) {
+        return &t->chains[t->hook[h]].policy.pub;
 }
 
 const struct mc_fw_rule *mc_fw_table_input_rule(const struct mc_fw_table *t, unsigned num) {
-        const struct cchain *c = &t->chains[t->input];
+        return mc_fw_table_hook_rule(t, MC_FW_HOOK_INPUT, num);
+}
+
+const struct mc_fw_rule *mc_fw_table_hook_rule(const struct mc_fw_table *t, enum mc_fw_hook h, unsigned num) {
+        const struct cchain *c = &t->chains[t->hook[h]];
 
         for (size_t i = 0; i < c->n; i++)
                 if (c->rules[i].pub.num == num)
@@ -423,21 +454,27 @@ bool mc_fw_table_open(const struct mc_fw_table *t) {
 }
 
 const char *mc_fw_rule_src(const struct mc_fw_rule *r, bool *ret_inv) {
-        const struct crule *c = (const struct crule *) r;
+        return mc_fw_rule_peer(r, MC_FW_HOOK_INPUT, ret_inv);
+}
 
-        if (r->num == 0 || !c->src.set)
+const char *mc_fw_rule_peer(const struct mc_fw_rule *r, enum mc_fw_hook h, bool *ret_inv) {
+        const struct crule *c = (const struct crule *) r;
+        const struct addrs *a = h == MC_FW_HOOK_OUTPUT ? &c->dst : &c->src;
+
+        if (r->num == 0 || !a->set)
                 return NULL;
         if (ret_inv)
-                *ret_inv = c->src.inv;
-        return c->src.text;
+                *ret_inv = a->inv;
+        return a->text;
 }
 
 /* ---- matching ----------------------------------------------------------- */
 
 struct qctx {
+        enum mc_fw_hook hook;
         bool have_src, have_dst;
         uint32_t src, dst;
-        const char *in;
+        const char *in, *out;  /* in INPUT the packet has no output interface, in OUTPUT no input one: "" */
 };
 
 static bool parse_host(const char *s, uint32_t *ret) {
@@ -467,30 +504,34 @@ static enum tri addr_match(const struct addrs *a, bool have, uint32_t addr, cons
         return m != a->inv ? YES : NO;
 }
 
-static enum tri iface_match(const struct crule *r, const char *in) {
-        const char *name = r->in;
+/* -i/-o as the kernel compares them (ifname_compare_aligned): "eth+"
+ * matches by prefix, and so "+" matches even the empty name a packet has
+ * on the side it does not cross (no -o in INPUT, no -i in OUTPUT). */
+static enum tri iface_match(const char *name, bool inv, const char *dev) {
         size_t n = strlen(name);
         bool wild = n > 0 && name[n - 1] == '+', m;
 
-        if (!in) {
-                /* A peer's packets never arrive on loopback. */
+        if (!dev) {
+                /* A peer's packets never cross loopback. */
                 if (streq(name, "lo"))
-                        return r->in_inv ? YES : NO;
+                        return inv ? YES : NO;
                 return MAYBE;
         }
-        m = wild ? strncmp(name, in, n - 1) == 0 : streq(name, in);
-        return m != r->in_inv ? YES : NO;
+        m = wild ? strncmp(name, dev, n - 1) == 0 : streq(name, dev);
+        return m != inv ? YES : NO;
 }
 
 /* Everything but the ports, which split boxes. Certain "no"s first: a rule
  * that cannot match is never "maybe". */
-static enum tri static_match(const struct crule *r, const struct qctx *q, bool ignore_src, const char **why) {
+/* ignore_peer: leave out the peer's address (the source in INPUT, the
+ * destination in OUTPUT). */
+static enum tri static_match(const struct crule *r, const struct qctx *q, bool ignore_peer, const char **why) {
         enum tri res = YES, t;
         const char *w = NULL;
 
         if (!r->proto_match || !r->frag_match || !r->ct_match || !r->flags_match)
                 return NO;
-        if (!ignore_src) {
+        if (!ignore_peer || q->hook != MC_FW_HOOK_INPUT) {
                 t = addr_match(&r->src, q->have_src, q->src, r->why_src, r->why_src_name, &w);
                 if (t == NO)
                         return NO;
@@ -499,7 +540,9 @@ static enum tri static_match(const struct crule *r, const struct qctx *q, bool i
                         *why = w;
                 }
         }
-        t = addr_match(&r->dst, q->have_dst, q->dst, r->why_dst, r->why_dst_name, &w);
+        t = ignore_peer && q->hook == MC_FW_HOOK_OUTPUT ? YES
+                                                         : addr_match(&r->dst, q->have_dst, q->dst, r->why_dst,
+                                                                      r->why_dst_name, &w);
         if (t == NO)
                 return NO;
         if (t == MAYBE && res == YES) {
@@ -507,12 +550,21 @@ static enum tri static_match(const struct crule *r, const struct qctx *q, bool i
                 *why = w;
         }
         if (r->in) {
-                t = iface_match(r, q->in);
+                t = iface_match(r->in, r->in_inv, q->in);
                 if (t == NO)
                         return NO;
                 if (t == MAYBE && res == YES) {
                         res = MAYBE;
                         *why = r->why_in;
+                }
+        }
+        if (r->out) {
+                t = iface_match(r->out, r->out_inv, q->out);
+                if (t == NO)
+                        return NO;
+                if (t == MAYBE && res == YES) {
+                        res = MAYBE;
+                        *why = r->why_out;
                 }
         }
         if (r->why_unknown && res == YES) {
@@ -626,7 +678,7 @@ struct task {
         unsigned rule;  /* index */
         int depth;
         struct frame frames[MAX_DEPTH];
-        const struct crule *entry;  /* the INPUT rule the walk left INPUT by; NULL in INPUT */
+        const struct crule *entry;  /* the rule the walk left the hook's chain by; NULL in it */
         struct pending acc, ref;    /* first "maybe" ACCEPT / DROP-or-REJECT passed */
         bool forced;                /* take the current rule as matching */
 };
@@ -643,6 +695,7 @@ struct outv {
 
 struct ev {
         const struct mc_fw_table *t;
+        int entry;  /* the hook's chain: INPUT or OUTPUT */
         struct qctx q;
         enum tri *stat;
         const char **why;
@@ -659,7 +712,7 @@ static void out_add(struct outv *o, const struct box *b, const struct mc_fw_outc
 }
 
 static bool in_entry_chain(const struct ev *ev, const struct task *t) {
-        return t->depth == 0 && t->chain == ev->t->input;
+        return t->depth == 0 && t->chain == ev->entry;
 }
 
 static unsigned before_of(const struct ev *ev, const struct task *t, const struct crule *r) {
@@ -699,7 +752,7 @@ static void emit(struct ev *ev, const struct task *t, enum mc_fw_verdict v, cons
 }
 
 static void emit_policy(struct ev *ev, const struct task *t, struct outv *out) {
-        const struct crule *p = &ev->t->chains[ev->t->input].policy;
+        const struct crule *p = &ev->t->chains[ev->entry].policy;
         enum mc_fw_verdict v = p->kind == T_ACCEPT ? MC_FW_ACCEPT : p->kind == T_DROP ? MC_FW_DROP : MC_FW_UNCERTAIN;
 
         emit(ev, t, v, p, true, v == MC_FW_UNCERTAIN ? "the policy is not ACCEPT or DROP" : NULL, out);
@@ -870,7 +923,7 @@ static void walk(struct ev *ev, const struct task *start, struct outv *out, unsi
                                         }
                                         t.frames[t.depth++] = (struct frame) { t.chain, t.rule + 1 };
                                 }
-                                if (t.chain == T->input && (t.depth == 1 || (r->is_goto && t.depth == 0)))
+                                if (t.chain == ev->entry && (t.depth == 1 || (r->is_goto && t.depth == 0)))
                                         t.entry = r;
                                 t.chain = r->target_chain;
                                 t.rule = 0;
@@ -981,8 +1034,8 @@ static void to_spans(const struct outv *o, uint16_t lo, uint16_t hi, struct mc_f
 
 static void eval_one(const struct mc_fw_table *t, const struct qctx *q, const struct box *b, struct outv *out,
                      bool *truncated) {
-        struct ev ev = { .t = t, .q = *q };
-        struct task start = { .b = *b, .chain = t->input };
+        struct ev ev = { .t = t, .entry = t->hook[q->hook], .q = *q };
+        struct task start = { .b = *b, .chain = ev.entry };
 
         ev.stat = mc_assert_alloc(calloc(t->n_rules ?: 1, sizeof(*ev.stat)));
         ev.why = mc_assert_alloc(calloc(t->n_rules ?: 1, sizeof(*ev.why)));
@@ -1005,8 +1058,8 @@ static size_t src_signature_len(const struct mc_fw_table *const *tables, size_t 
         return len;
 }
 
-static void src_signature(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *sig,
-                          size_t len) {
+static void src_signature(const struct mc_fw_table *const *tables, size_t n_tables, enum mc_fw_hook h, const char *src,
+                          char *sig, size_t len) {
         uint32_t a = 0;
         bool have = parse_host(src, &a);
         size_t k = 0;
@@ -1016,11 +1069,12 @@ static void src_signature(const struct mc_fw_table *const *tables, size_t n_tabl
                 for (size_t i = 0; i < tables[t]->n_chains; i++)
                         for (size_t j = 0; j < tables[t]->chains[i].n; j++) {
                                 const struct crule *r = &tables[t]->chains[i].rules[j];
+                                const struct addrs *x = h == MC_FW_HOOK_OUTPUT ? &r->dst : &r->src;
                                 const char *why;
 
-                                if (!r->src.set || k >= len)
+                                if (!x->set || k >= len)
                                         continue;
-                                sig[k++] = "01?"[addr_match(&r->src, have, a, NULL, NULL, &why)];
+                                sig[k++] = "01?"[addr_match(x, have, a, NULL, NULL, &why)];
                         }
                 if (k < len)
                         sig[k++] = '|';
@@ -1032,22 +1086,39 @@ char *mc_fw_src_signature(const struct mc_fw_table *const *tables, size_t n_tabl
         size_t len = src_signature_len(tables, n_tables);
         char *sig = mc_assert_alloc(malloc(len + 1));
 
-        src_signature(tables, n_tables, src, sig, len);
+        src_signature(tables, n_tables, MC_FW_HOOK_INPUT, src, sig, len);
         return sig;
 }
 
 bool mc_fw_src_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *buf,
                              size_t size) {
+        return mc_fw_peer_signature_buf(tables, n_tables, MC_FW_HOOK_INPUT, src, buf, size);
+}
+
+char *mc_fw_peer_signature(const struct mc_fw_table *const *tables, size_t n_tables, enum mc_fw_hook h, const char *addr) {
+        size_t len = src_signature_len(tables, n_tables);
+        char *sig = mc_assert_alloc(malloc(len + 1));
+
+        src_signature(tables, n_tables, h, addr, sig, len);
+        return sig;
+}
+
+bool mc_fw_peer_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, enum mc_fw_hook h,
+                              const char *addr, char *buf, size_t size) {
         size_t len = src_signature_len(tables, n_tables);
 
         if (len + 1 > size)
                 return false;
-        src_signature(tables, n_tables, src, buf, len);
+        src_signature(tables, n_tables, h, addr, buf, len);
         return true;
 }
 
 static void make_qctx(const struct mc_fw_query *q, struct qctx *ret) {
-        *ret = (struct qctx) { .in = q->in };
+        *ret = (struct qctx) { .hook = q->hook };
+        if (q->hook == MC_FW_HOOK_OUTPUT)
+                ret->in = "", ret->out = q->out;
+        else
+                ret->in = q->in, ret->out = "";
         ret->have_src = parse_host(q->src, &ret->src);
         ret->have_dst = parse_host(q->dst, &ret->dst);
 }
@@ -1059,7 +1130,7 @@ int mc_fw_eval(const struct mc_fw_table *const *tables, size_t n_tables, const s
         struct outv acc = {};
         struct mc_fw_result res = {};
 
-        if (n_tables == 0 || q->dport_lo > q->dport_hi)
+        if (n_tables == 0 || q->dport_lo > q->dport_hi || q->hook >= _MC_FW_HOOK_MAX)
                 return -EINVAL;
         if (b.slo == 0 && b.shi == 0) {
                 b.slo = MC_FW_SPORT_MIN;
@@ -1124,10 +1195,11 @@ size_t mc_fw_missed_accepts(const struct mc_fw_table *t, const struct mc_fw_quer
                         if (r->kind != T_ACCEPT || static_match(r, &qc, true, &why) == NO ||
                             port_match(r, &b, &rest) == PM_NONE)
                                 continue;
-                        other = addr_match(&r->src, qc.have_src, qc.src, NULL, NULL, &w2) == NO;
+                        other = qc.hook == MC_FW_HOOK_OUTPUT ? addr_match(&r->dst, qc.have_dst, qc.dst, NULL, NULL, &w2) == NO
+                                                             : addr_match(&r->src, qc.have_src, qc.src, NULL, NULL, &w2) == NO;
                         after = d && d->pub.num > 0 &&
                                 ((streq(r->pub.chain, d->pub.chain) && r->pub.num > d->pub.num) ||
-                                 ((int) i == t->input && decided->before > 0 && r->pub.num > decided->before));
+                                 ((int) i == t->hook[qc.hook] && decided->before > 0 && r->pub.num > decided->before));
                         if (other || after)
                                 ret[n++] = (struct mc_fw_missed_accept) { &r->pub, other, after };
                 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* What the filter table does to a new TCP connection from a peer: the
- * INPUT chain walked the way netfilter walks it (first matching rule
- * wins, jumps into user chains, RETURN and falling off a user chain go
- * back to the caller, -g does not come back, the policy decides at the
- * end of INPUT), for a whole range of destination ports at once.
+/* What the filter table does to a new TCP connection from a peer (the
+ * INPUT chain) or to a peer (the OUTPUT chain): the chain walked the way
+ * netfilter walks it (first matching rule wins, jumps into user chains,
+ * RETURN and falling off a user chain go back to the caller, -g does not
+ * come back, the policy decides at the end of the hook's chain), for a
+ * whole range of destination ports at once.
  *
  * The packet is the first of the connection: conntrack state NEW, TCP
  * flags SYN, not a fragment, from the peer's address to this node's,
@@ -23,6 +24,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The chain the kernel walks for the packet: INPUT on the destination of
+ * a migration, OUTPUT on its source (the connection leaves there first). */
+enum mc_fw_hook {
+        MC_FW_HOOK_INPUT,
+        MC_FW_HOOK_OUTPUT,
+        _MC_FW_HOOK_MAX,
+};
+
+const char *mc_fw_hook_to_string(enum mc_fw_hook h);
 
 enum mc_fw_verdict {
         MC_FW_ACCEPT,
@@ -61,6 +72,9 @@ size_t mc_fw_table_n_rules(const struct mc_fw_table *t);
 const struct mc_fw_rule *mc_fw_table_policy(const struct mc_fw_table *t);
 /* INPUT rule num (1-based), NULL when there is none. */
 const struct mc_fw_rule *mc_fw_table_input_rule(const struct mc_fw_table *t, unsigned num);
+/* The same for the hook's chain (INPUT, OUTPUT). */
+const struct mc_fw_rule *mc_fw_table_hook_policy(const struct mc_fw_table *t, enum mc_fw_hook h);
+const struct mc_fw_rule *mc_fw_table_hook_rule(const struct mc_fw_table *t, enum mc_fw_hook h, unsigned num);
 /* No rule anywhere and every policy ACCEPT: the table lets everything in. */
 bool mc_fw_table_open(const struct mc_fw_table *t);
 
@@ -68,10 +82,15 @@ bool mc_fw_table_open(const struct mc_fw_table *t);
 #define MC_FW_SPORT_MIN 32768
 #define MC_FW_SPORT_MAX 60999
 
+/* INPUT (hook 0, the default): a connection from the peer (src) to this
+ * node (dst) arriving on in. OUTPUT: from this node (src, the address its
+ * route to the peer uses) to the peer (dst) leaving through out. */
 struct mc_fw_query {
-        const char *src;   /* the peer's IPv4 address; NULL: any address */
-        const char *dst;   /* this node's address; NULL: unknown */
-        const char *in;    /* the interface the peer's packets arrive on; NULL: unknown */
+        enum mc_fw_hook hook;
+        const char *src;   /* INPUT: the peer's IPv4 address, NULL: any; OUTPUT: this node's, NULL: unknown */
+        const char *dst;   /* INPUT: this node's address, NULL: unknown; OUTPUT: the peer's */
+        const char *in;    /* INPUT: the interface the peer's packets arrive on; NULL: unknown */
+        const char *out;   /* OUTPUT: the interface of the route to the peer; NULL: unknown */
         uint16_t dport_lo, dport_hi;
         uint16_t sport_lo, sport_hi;  /* both 0: MC_FW_SPORT_MIN..MAX */
 };
@@ -79,8 +98,8 @@ struct mc_fw_query {
 struct mc_fw_outcome {
         enum mc_fw_verdict verdict;
         const struct mc_fw_rule *rule;  /* deciding rule or policy; uncertain: the rule that could not be decided */
-        const struct mc_fw_rule *via;   /* the INPUT rule that led into the deciding rule's chain; NULL in INPUT */
-        unsigned before;                /* INPUT rule an ACCEPT must precede to win; 0: append (the policy decides) */
+        const struct mc_fw_rule *via;   /* the hook chain's rule that led into the deciding rule's chain; NULL in it */
+        unsigned before;                /* hook chain rule an ACCEPT must precede to win; 0: append (the policy decides) */
         const char *why;                /* uncertain: what could not be decided */
 };
 
@@ -121,6 +140,11 @@ char *mc_fw_src_signature(const struct mc_fw_table *const *tables, size_t n_tabl
 /* The same into buf; false (buf untouched) when it needs more than size bytes. */
 bool mc_fw_src_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, const char *src, char *buf,
                              size_t size);
+/* The same for the peer's address on either hook: the source in INPUT,
+ * the destination (-d) in OUTPUT. */
+char *mc_fw_peer_signature(const struct mc_fw_table *const *tables, size_t n_tables, enum mc_fw_hook h, const char *addr);
+bool mc_fw_peer_signature_buf(const struct mc_fw_table *const *tables, size_t n_tables, enum mc_fw_hook h,
+                              const char *addr, char *buf, size_t size);
 
 /* The part that matters most: a refusal over uncertainty over acceptance,
  * the widest source-port range among equals. */
@@ -132,10 +156,12 @@ bool mc_fw_outcome_equal(const struct mc_fw_outcome *a, const struct mc_fw_outco
  * explain a refusal ("an ACCEPT exists, but ..."). */
 struct mc_fw_missed_accept {
         const struct mc_fw_rule *rule;
-        bool other_source;  /* its -s excludes q->src */
+        bool other_source;  /* its -s excludes q->src (OUTPUT: its -d excludes q->dst) */
         bool after;         /* in the deciding rule's chain, after it */
 };
 size_t mc_fw_missed_accepts(const struct mc_fw_table *t, const struct mc_fw_query *q, uint16_t port,
                             const struct mc_fw_outcome *decided, struct mc_fw_missed_accept *ret, size_t max);
 /* The source addresses of a rule ("10.1.0.0/24", "! 10.1.0.0/24"), for messages. */
 const char *mc_fw_rule_src(const struct mc_fw_rule *r, bool *ret_inv);
+/* The peer's side of a rule: -s in INPUT, -d in OUTPUT. */
+const char *mc_fw_rule_peer(const struct mc_fw_rule *r, enum mc_fw_hook h, bool *ret_inv);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Fixers for firewall-libvirt-port, firewall-migration-ports and
  * firewall-persistent: ACCEPT rules for new TCP connections to the
- * libvirt port and to qemu.conf's migration range, placed where the
- * checks' evaluator says they win (mc_firewall_gaps).
+ * libvirt port and to qemu.conf's migration range, in INPUT for the
+ * peers' connections to this node and in OUTPUT for this node's to each
+ * peer, placed where the checks' evaluator says they win
+ * (mc_firewall_gaps).
  *
  * Where they go depends on who owns the rules:
  *   - the legacy table (libiptc): inserted live, in one commit, and into
@@ -19,7 +21,10 @@
  * for an incoming migration, and a rule that named the peers would have
  * to change with every node added. An operator who wants them narrower
  * writes their own rules before running fix: the checks then pass and
- * nothing is added. */
+ * nothing is added. The OUTPUT rules name the peer (-d ADDR/32): an
+ * OUTPUT that refuses these ports is a choice about where this node may
+ * connect, and a migration needs only its peers.
+ */
 #include <string.h>
 
 #include "checks.h"
@@ -39,11 +44,16 @@ static bool facts_live(json_object *facts) {
         return mc_json_bool(mc_json_get(facts, "collection"), "live", false);
 }
 
+static const char *chain_of(const struct mc_fw_gap *g) {
+        return mc_fw_hook_to_string(g->hook);
+}
+
 static struct mc_ipt_accept accept_of(const struct mc_fw_gap *g, enum mc_fw_ports ports) {
         return (struct mc_ipt_accept) {
-                .chain = (char *) "INPUT",
+                .chain = (char *) chain_of(g),
+                .dst = (char *) g->dst,
                 .before = g->before,
-                .n_rules = g->n_input,
+                .n_rules = g->n_rules,
                 .dport_lo = g->lo,
                 .dport_hi = g->hi,
                 .comment = (char *) comment_of(ports),
@@ -55,7 +65,7 @@ static char *rule_line(const struct mc_fw_gap *g, enum mc_fw_ports ports) {
         struct mc_ipt_accept a = accept_of(g, ports);
         _cleanup_free_ char *spec = mc_ipt_accept_spec(&a);
 
-        return mc_strdup_printf("-A INPUT %s", spec);
+        return mc_strdup_printf("-A %s %s", chain_of(g), spec);
 }
 
 /* The command that opens g where a tool other than libiptc owns the live
@@ -63,6 +73,20 @@ static char *rule_line(const struct mc_fw_gap *g, enum mc_fw_ports ports) {
 static char *command_of(const char *owner, const struct mc_fw_gap *g, enum mc_fw_ports ports) {
         _cleanup_free_ char *range = g->lo == g->hi ? mc_strdup_printf("%u", g->lo) : NULL;
 
+        if (g->hook == MC_FW_HOOK_OUTPUT && !streq(owner, "iptables-nft")) {
+                /* Zones and "ufw allow" open what comes in; what goes out is
+                 * a direct rule (firewalld) or "allow out" (ufw). */
+                struct mc_ipt_accept a = accept_of(g, ports);
+                _cleanup_free_ char *spec = mc_ipt_accept_spec(&a);
+
+                if (streq(owner, "firewalld"))
+                        return mc_strdup_printf("firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 %s && "
+                                                "firewall-cmd --reload",
+                                                spec);
+                if (!range)
+                        range = mc_strdup_printf("%u:%u", g->lo, g->hi);
+                return mc_strdup_printf("ufw allow out proto tcp to %s port %s", g->dst ?: "any", range);
+        }
         if (streq(owner, "firewalld")) {
                 /* --permanent then --reload: the runtime gets it from the
                  * permanent configuration, and it survives a restart. The
@@ -81,8 +105,8 @@ static char *command_of(const char *owner, const struct mc_fw_gap *g, enum mc_fw
         _cleanup_free_ char *spec = mc_ipt_accept_spec(&a);
 
         if (g->before)
-                return mc_strdup_printf("iptables-nft -I INPUT %u %s", g->before, spec);
-        return mc_strdup_printf("iptables-nft -A INPUT %s", spec);
+                return mc_strdup_printf("iptables-nft -I %s %u %s", chain_of(g), g->before, spec);
+        return mc_strdup_printf("iptables-nft -A %s %s", chain_of(g), spec);
 }
 
 static char *join_commands(char **cmds) {
@@ -134,7 +158,7 @@ static void plan_saved(struct mc_fix_ctx *ctx, enum mc_fw_ports ports, const str
 
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *line = rule_line(&g[i], ports);
-                mc_plan_ipt_insert(ctx, path, "INPUT", g[i].before, line);
+                mc_plan_ipt_insert(ctx, path, chain_of(&g[i]), g[i].before, line);
         }
 }
 

@@ -86,12 +86,14 @@ void mc_plan_live_accept(struct mc_fix_ctx *ctx, const struct mc_ipt_accept *a) 
 
         for (size_t i = 0; i < p->n_live; i++)
                 if (streq(p->live[i].chain, a->chain) && streq(p->live[i].comment, a->comment) &&
+                    streq_ptr(p->live[i].dst, a->dst) &&
                     p->live[i].dport_lo == a->dport_lo && p->live[i].dport_hi == a->dport_hi)
                         goto out;
         p->live = mc_assert_alloc(reallocarray(p->live, p->n_live + 1, sizeof(*p->live)));
         p->live[p->n_live] = *a;
         p->live[p->n_live].chain = mc_strdup(a->chain);
         p->live[p->n_live].comment = mc_strdup(a->comment);
+        p->live[p->n_live].dst = a->dst ? mc_strdup(a->dst) : NULL;
         p->n_live++;
 out:
         strv_add_unique(&p->fixed_checks, ctx->check->id);
@@ -173,6 +175,7 @@ void mc_plan_done(struct mc_plan *plan) {
         for (size_t i = 0; i < plan->n_live; i++) {
                 free(plan->live[i].chain);
                 free(plan->live[i].comment);
+                free(plan->live[i].dst);
         }
         free(plan->live);
         strv_free(plan->commands);

@@ -422,10 +422,9 @@ static void decode(const char *chain, const struct ipt_entry *e, struct xtc_hand
                 add(&t, "%s -i %s", r->in_inv ? " !" : "", r->in);
         }
         if (ip->outiface[0]) {
-                _cleanup_free_ char *o = iface_text(ip->outiface);
-
-                add(&t, "%s -o %s", (ip->invflags & IPT_INV_VIA_OUT) ? " !" : "", o);
-                mc_ipt_rule_add_unknown(r, "-o");
+                r->out = iface_text(ip->outiface);
+                r->out_inv = ip->invflags & IPT_INV_VIA_OUT;
+                add(&t, "%s -o %s", r->out_inv ? " !" : "", r->out);
         }
         if (ip->proto || (ip->invflags & XT_INV_PROTO)) {
                 r->proto = proto_name(ip->proto);
@@ -484,6 +483,9 @@ int mc_ipt_read_legacy(json_object **ret_filter, char **ret_error) {
 char *mc_ipt_accept_spec(const struct mc_ipt_accept *a) {
         struct text t = {};
 
+        /* iptables-save's order: the address before the protocol. */
+        if (a->dst)
+                add(&t, "-d %s/32 ", a->dst);
         add(&t, "-p tcp -m tcp");
         add_range(&t, "dport", (const uint16_t[2]) { a->dport_lo, a->dport_hi }, false);
         add(&t, " -m comment --comment");
@@ -544,6 +546,8 @@ static struct ipt_entry *accept_entry(const struct mc_ipt_accept *a) {
         struct xt_standard_target *t;
 
         e->ip.proto = IPPROTO_TCP;  /* the tcp match requires it */
+        if (a->dst && inet_pton(AF_INET, a->dst, &e->ip.dst) == 1)
+                e->ip.dmsk.s_addr = 0xffffffffu;
         e->target_offset = (uint16_t) (head + tcp_size + comment_size);
         e->next_offset = (uint16_t) (head + tcp_size + comment_size + target_size);
 

@@ -19,10 +19,11 @@ int mc_ipt_read_legacy(json_object **ret_filter, char **ret_error);
 
 /* The one kind of rule migcheck's fixers add: an ACCEPT for new TCP
  * connections to a destination port range, from any source on any
- * interface, with a comment that names migcheck (so that an operator
+ * interface (in OUTPUT: to one peer's address), with a comment that names migcheck (so that an operator
  * reading iptables-save knows where it came from). */
 struct mc_ipt_accept {
-        char *chain;          /* "INPUT" */
+        char *chain;          /* "INPUT", "OUTPUT" */
+        char *dst;            /* an IPv4 address: the only destination accepted (-d ADDR/32); NULL: any */
         unsigned before;      /* the rule (1-based) it goes before; 0: after the last */
         unsigned n_rules;     /* the chain's rules when the plan was made */
         uint16_t dport_lo, dport_hi;

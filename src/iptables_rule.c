@@ -281,6 +281,7 @@ void mc_ipt_rule_done(struct mc_ipt_rule *r) {
         free(r->src);
         free(r->dst);
         free(r->in);
+        free(r->out);
         free(r->target);
         free(r->reject_with);
         free(r->comment);
@@ -331,6 +332,11 @@ json_object *mc_ipt_rule_to_json(const struct mc_ipt_rule *r, int num) {
         json_object_object_add(o, "dst_inv", json_object_new_boolean(r->dst_inv));
         json_object_object_add(o, "in", str_or_null(r->in));
         json_object_object_add(o, "in_inv", json_object_new_boolean(r->in_inv));
+        if (r->out) {
+                /* Only when set: facts without it read as before. */
+                json_object_object_add(o, "out", json_object_new_string(r->out));
+                json_object_object_add(o, "out_inv", json_object_new_boolean(r->out_inv));
+        }
         if (r->frag) {
                 json_object_object_add(o, "frag", json_object_new_boolean(true));
                 json_object_object_add(o, "frag_inv", json_object_new_boolean(r->frag_inv));

@@ -85,6 +85,8 @@ struct mc_ipt_rule {
         bool src_inv, dst_inv;
         char *in;          /* "eth0", "eth+"; NULL: any */
         bool in_inv;
+        char *out;         /* -o, the same way (OUTPUT, FORWARD) */
+        bool out_inv;
         bool frag, frag_inv;  /* -f: non-first fragments only */
         struct mc_port_match dports, sports, ports;  /* ports: multiport --ports, either side */
         bool ct_set, ct_inv;

@@ -239,8 +239,8 @@ static void rule_from_node(xmlNode *rule, struct mc_ipt_rule *r) {
                         set_str(&r->in, take_old_not(TAKE_PTR(value), &inv));
                         r->in_inv = inv;
                 } else if (streq(label, "out-interface")) {
-                        /* Not valid in INPUT; iptables refuses it there and in the chains it calls. */
-                        mc_ipt_rule_add_unknown(r, "-o");
+                        set_str(&r->out, take_old_not(TAKE_PTR(value), &inv));
+                        r->out_inv = inv;
                 } else if (streq(label, "fragment")) {
                         r->frag = true;
                         r->frag_inv = inv;
