@@ -20,6 +20,7 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx);
 void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx);
 void mc_check_instances_path_consistent(struct mc_check_ctx *ctx);
 void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx);
+void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx);
 void mc_check_version_skew(struct mc_check_ctx *ctx);
 void mc_check_libvirt_host_uuid(struct mc_check_ctx *ctx);
 void mc_check_libvirtd_auth(struct mc_check_ctx *ctx);
@@ -45,6 +46,11 @@ bool mc_uuid_is_firmware_default(const char *uuid);
  * domain capabilities, mode custom), and in *ret_n how many nodes that
  * is; NULL when a node's models are unknown or none is common. */
 const char *mc_cpu_baseline_model(const struct mc_cluster *c, size_t *ret_n);
+
+/* The distinct values the nodes hand out for migration
+ * (live_migration_inbound_addr, else migration_host): what the coordinator
+ * asks every node to resolve and reach (collect --migration-target). */
+char **mc_migration_targets(const struct mc_cluster *c);
 
 /* Valid, more than one port, clear of 22, 16509 and 16514. */
 bool mc_qemu_range_usable(long lo, long hi);

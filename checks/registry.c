@@ -183,6 +183,15 @@ const struct mc_check mc_checks[] = {
                 .fix = mc_fix_libvirtd_startup,
         },
         {
+                .id = "migration-address-resolvable",
+                .title = "the address this node tells sources to connect to (migration_host, live_migration_inbound_addr) resolves to it and is reached from every peer",
+                .scope = MC_SCOPE_CLUSTER,
+                .needs = MC_NEED_HOSTS | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_NET | MC_NEED_PROBE,
+                .run = mc_check_migration_address_resolvable,
+                .doc = "When nova.conf sets live_migration_inbound_addr, the source opens its libvirt connection to that address and, unless tunnelled, sends the stream there; otherwise qemu.conf's migration_host is the host libvirt hands the source (\"tcp:HOST:PORT\"). migration_address is only where this node's QEMU binds: a numeric one must be what the sources resolve. Every peer resolves the value as it would (its /etc/hosts as glibc reads it, else its NSS answer, asked live by `collect --migration-target`) and, live, connects to it; a peer that cannot resolve it (\"Unable to resolve address\"), resolves it to another host or loopback, or cannot reach it fails the row, named. Offline, a peer whose /etc/hosts lacks the name cannot be evaluated: an ERROR, never a PASS.",
+                .fix_note = "which name or address the peers should use is the operator's choice; the hint names the peers and the address",
+        },
+        {
                 .id = "mtu-consistent",
                 .title = "the interfaces that carry migration traffic have the same MTU on every node",
                 .scope = MC_SCOPE_CLUSTER,
@@ -260,7 +269,9 @@ const struct mc_check mc_checks[] = {
                 .doc = "nova connects to the destination's libvirtd with qemu+SCHEME://DEST/system (tcp 16509, tls "
                        "16514, ssh 22). A URI without %s sends every migration to one host; a port that differs from "
                        "libvirtd's tcp_port/tls_port is refused; live_migration_uri is deprecated from Ocata. The fix writes %s for "
-                       "the host, makes the URI's port the one this node's libvirt serves, removes a loopback "
+                       "the host; when the URI names no port (the peers connect to the scheme's default), sets tcp_port/tls_port "
+                       "back to the port every node's URI uses, and declines naming the node whose URI disagrees; a URI that "
+                       "names a port is made to use the one this node's libvirt serves; it removes a loopback "
                        "live_migration_inbound_addr, and moves a plain qemu+SCHEME://%s/system to "
                        "live_migration_scheme; which transport to use is left to the operator.",
                 .fix = mc_fix_nova_migration_uri,

@@ -308,6 +308,35 @@ static char *uri_with_authority(const char *uri, const char *authority) {
         return mc_strdup_printf("%.*s%s%s", (int) (start - uri), uri, authority, end);
 }
 
+/* tcp_port (tls_port) of this node's libvirtd set to the port every
+ * node's migration URI connects to, when the cluster agrees on one: the
+ * peers are the sources that connect here with their own URIs. */
+static int fix_listen_port(struct mc_fix_ctx *ctx, const struct mc_transport *t, const struct mc_libvirt_mode *m) {
+        const char *key = t->scheme == MC_SCHEME_TLS ? "tls_port" : "tcp_port";
+        _cleanup_free_ char *restart = NULL;
+        char port[16];
+
+        for (size_t i = 0; ctx->cluster && i < ctx->cluster->n_nodes; i++) {
+                const struct mc_node *n = &ctx->cluster->nodes[i];
+                struct mc_transport p;
+
+                if (!n->facts || n == ctx->node)
+                        continue;
+                mc_migration_transport(n->facts, &p);
+                if (p.scheme != t->scheme || p.port != t->port)
+                        return mc_plan_unfixable(ctx->plan, ctx->check->id,
+                                                 "the cluster's migration URIs disagree: this node's connects over %s to "
+                                                 "port %u, %s's over %s to port %u; make the URIs agree first, then %s "
+                                                 "follows them",
+                                                 t->scheme_name, t->port, n->name, p.scheme_name, p.port, key);
+        }
+        snprintf(port, sizeof(port), "%u", t->port);
+        mc_plan_set_virt_string(ctx, m->daemon_conf, key, port);
+        restart = mc_restart_command(ctx->facts, m->daemon);
+        mc_plan_restart(ctx, restart);
+        return 0;
+}
+
 int mc_fix_nova_migration_uri(struct mc_fix_ctx *ctx) {
         enum mc_nova_release rel = mc_nova_release_of(ctx->facts);
         const char *summary = ctx->result->summary;
@@ -342,12 +371,18 @@ int mc_fix_nova_migration_uri(struct mc_fix_ctx *ctx) {
                 _cleanup_free_ char *host = NULL, *u = NULL;
                 const char *start = strstr(t.uri, "://");
 
+                mc_libvirt_mode(ctx->facts, &m);
+                /* A URI without a port: the peers connect to the scheme's
+                 * default, so this node's libvirtd goes back to the port the
+                 * cluster's URIs use (socket units ignore tcp_port). */
+                if (!t.port_explicit && !m.socket_activated)
+                        return fix_listen_port(ctx, &t, &m);
                 if (!t.has_source || !streq(t.source.key, "live_migration_uri") || !start)
                         return mc_plan_unfixable(ctx->plan, ctx->check->id,
-                                                 "live_migration_scheme has no port: set tcp_port in libvirtd.conf back to "
-                                                 "%u, or name the port in live_migration_uri",
-                                                 dflt);
-                mc_libvirt_mode(ctx->facts, &m);
+                                                 "live_migration_scheme has no port and %s listens where its socket unit "
+                                                 "says: set ListenStream= back to %u, or name the port in "
+                                                 "live_migration_uri",
+                                                 m.daemon, dflt);
                 if (!m.socket_activated &&
                     mc_facts_setting(ctx->facts, m.daemon_conf, NULL, t.scheme == MC_SCHEME_TLS ? "tls_port" : "tcp_port", &s) >= 0)
                         port = (unsigned) strtoul(s.value, NULL, 10);

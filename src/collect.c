@@ -74,6 +74,7 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 .live = streq(fs->root, "/"),
                 .facts = facts,
                 .peers = o->peers,
+                .targets = o->targets,
         };
 
         /* Cheap and always useful: who the node is and what runs on it. */
@@ -98,6 +99,8 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 mc_collect_net(&c);
         if ((o->needs & MC_NEED_PROBE) && c.live)
                 mc_collect_probes(&c);
+        if (o->targets && o->targets[0] && c.live)
+                mc_collect_migration_targets(&c);
         if (o->needs & MC_NEED_FIREWALL)
                 mc_collect_firewall(&c);
         /* Schema 2 does not echo the peers: every node would carry the whole

@@ -13,6 +13,7 @@ struct mc_collect_opts {
         unsigned needs;            /* MC_NEED_* of the checks to run */
         const char *nova_release;  /* override, e.g. "icehouse" */
         char *const *peers;        /* the other nodes: "NAME" or "NAME=ADDRESS" */
+        char *const *targets;      /* names the other nodes hand out for migration (--migration-target) */
 };
 
 /* Collect one node's facts. Fails only when nothing could be collected
@@ -26,6 +27,7 @@ struct mc_collector {
         bool live;     /* this machine, running: processes and sockets are visible */
         json_object *facts;
         char *const *peers;
+        char *const *targets;
 };
 
 void mc_collect_os(struct mc_collector *c);
@@ -47,6 +49,11 @@ void mc_collect_hosts(struct mc_collector *c);
 void mc_collect_mounts(struct mc_collector *c);
 void mc_collect_net(struct mc_collector *c);
 void mc_collect_probes(struct mc_collector *c);
+/* migration_targets: each --migration-target resolved and connected to (live only). */
+void mc_collect_migration_targets(struct mc_collector *c);
+/* Bounded connects from src/collect_probes.c, for other collectors. */
+void mc_probe_addresses(const char *const *addresses, size_t n, unsigned port, int *ret_err, unsigned *ret_ms);
+const char *mc_probe_result(int err);
 void mc_collect_firewall(struct mc_collector *c);
 
 /* How nova.conf and each file nova reads with it is parsed (path: nova.conf's). */

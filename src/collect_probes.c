@@ -207,3 +207,26 @@ void mc_collect_probes(struct mc_collector *c) {
         }
         mc_peer_targets_free(t, n);
 }
+
+/* Connects to addresses[i]:port, all at once and bounded like the peers'
+ * (collect_targets.c: the names the destinations hand out). ret_err[i] is
+ * 0 or an errno (ETIMEDOUT at the deadline), ret_ms[i] how long it took. */
+void mc_probe_addresses(const char *const *addresses, size_t n, unsigned port, int *ret_err, unsigned *ret_ms) {
+        _cleanup_free_ struct mc_peer_target *t = mc_assert_alloc(calloc(n + 1, sizeof(*t)));
+        _cleanup_free_ struct probe *p = mc_assert_alloc(calloc(n + 1, sizeof(*p)));
+
+        for (size_t i = 0; i < n; i++) {
+                t[i].address = (char *) addresses[i];
+                p[i] = (struct probe) { .target = &t[i], .fd = -1 };
+        }
+        for (size_t i = 0; i < n; i += MC_PROBE_BATCH)
+                run_round(p + i, n - i < MC_PROBE_BATCH ? n - i : MC_PROBE_BATCH, port);
+        for (size_t i = 0; i < n; i++) {
+                ret_err[i] = p[i].err;
+                ret_ms[i] = (unsigned) ((p[i].end - p[i].start) / 1000u);
+        }
+}
+
+const char *mc_probe_result(int err) {
+        return result_of(err);
+}

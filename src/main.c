@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "checks.h"
 #include "cluster.h"
 #include "collect.h"
 #include "fanout.h"
@@ -44,6 +45,7 @@ struct args {
         unsigned jobs;
         unsigned timeout_ms;
         char **peers;
+        char **targets;
         const char *peers_from;
         bool save_failed;
         const char *node_name;
@@ -124,6 +126,10 @@ static void help(void) {
                "      --peers-from FILE\n"
                "                    the same, one NAME[=ADDR] per line ('-': standard input;\n"
                "                    the coordinator's way past 16 KiB of peers)\n"
+               "      --migration-target NAME\n"
+               "                    collect: resolve NAME and connect to it as a migration source\n"
+               "                    would (a peer's migration_host or live_migration_inbound_addr;\n"
+               "                    the coordinator passes them)\n"
                "\n"
                "options:\n"
                "  -r, --root DIR    read the node's files under DIR as if it were its root file\n"
@@ -201,6 +207,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 ARG_TIMEOUT,
                 ARG_PEER,
                 ARG_PEERS_FROM,
+                ARG_MIGRATION_TARGET,
                 ARG_DRY_RUN,
                 ARG_INCLUDE_WARNINGS,
                 ARG_NO_BACKUP,
@@ -232,6 +239,7 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 { "peer", required_argument, NULL, ARG_PEER },
                 { "peers-from", required_argument, NULL, ARG_PEERS_FROM },
+                { "migration-target", required_argument, NULL, ARG_MIGRATION_TARGET },
                 { "dry-run", no_argument, NULL, ARG_DRY_RUN },
                 { "include-warnings", no_argument, NULL, ARG_INCLUDE_WARNINGS },
                 { "no-backup", no_argument, NULL, ARG_NO_BACKUP },
@@ -316,12 +324,14 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 case ARG_PEERS_FROM:
                         a->peers_from = optarg;
                         break;
-                case ARG_PEER: {
-                        size_t n = mc_strv_length(a->peers);
+                case ARG_PEER:
+                case ARG_MIGRATION_TARGET: {
+                        char ***l = c == ARG_PEER ? &a->peers : &a->targets;
+                        size_t n = mc_strv_length(*l);
 
-                        a->peers = mc_assert_alloc(reallocarray(a->peers, n + 2, sizeof(char *)));
-                        a->peers[n] = mc_strdup(optarg);
-                        a->peers[n + 1] = NULL;
+                        *l = mc_assert_alloc(reallocarray(*l, n + 2, sizeof(char *)));
+                        (*l)[n] = mc_strdup(optarg);
+                        (*l)[n + 1] = NULL;
                         break;
                 }
                 case 'r':
@@ -403,6 +413,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
         if ((a->peers || a->peers_from) && !streq(a->verb, "collect") && !streq(a->verb, "fix"))
                 return usage_error("--peer and --peers-from go with collect and fix (the coordinator passes them to "
                                    "each node)");
+        if (a->targets && !streq(a->verb, "collect"))
+                return usage_error("--migration-target goes with collect (the coordinator passes it to each node)");
         if (a->peers_from && streq(a->peers_from, "-") && a->cluster_facts && streq(a->cluster_facts, "-"))
                 return usage_error("--peers-from - and --cluster-facts - cannot both read standard input");
         if ((a->node_name || a->cluster_facts) && !streq(a->verb, "fix"))
@@ -431,6 +443,7 @@ static int verb_collect(const struct args *a) {
                 .needs = mc_checks_needs(a->only, a->skip),
                 .nova_release = a->nova_release,
                 .peers = a->peers,
+                .targets = a->targets,
         };
         _cleanup_json_ json_object *facts = NULL;
         _cleanup_free_ char *err = NULL;
@@ -463,6 +476,50 @@ static int verb_collect(const struct args *a) {
 
 static void progress(size_t done, size_t total, void *userdata) {
         fprintf(stderr, "\rmigcheck: %zu/%zu nodes collected%s", done, total, done == total ? "\n" : "");
+}
+
+/* A second round, only when some node hands out a migration_host or
+ * live_migration_inbound_addr and migration-address-resolvable runs: the
+ * names are known once every node is collected, and each node must
+ * resolve and reach them itself (collect --migration-target). Its answers
+ * join the node's facts as migration_targets; a node that fails this round
+ * keeps its facts without them (the check then says it was not asked). */
+static void ask_migration_targets(const struct args *a, struct mc_cluster *c, const struct mc_fanout_opts *fo) {
+        static char *const only[] = { (char *) "migration-address-resolvable", NULL };
+        _cleanup_strv_free_ char **names = NULL, **args = NULL;
+        struct mc_cluster again = {};
+        struct mc_fanout_opts fo2 = *fo;
+        size_t n;
+
+        if (!mc_check_selected(mc_check_find(only[0]), a->only, a->skip))
+                return;
+        names = mc_migration_targets(c);
+        n = mc_strv_length(names);
+        if (n == 0)
+                return;
+        args = mc_assert_alloc(calloc(2 * n + 1, sizeof(char *)));
+        for (size_t i = 0; i < n; i++) {
+                args[2 * i] = mc_strdup("--migration-target");
+                args[2 * i + 1] = mc_strdup(names[i]);
+        }
+        for (size_t i = 0; i < c->n_nodes; i++)
+                if (c->nodes[i].facts)
+                        mc_cluster_add(&again, c->nodes[i].name)->address = mc_strdup(c->nodes[i].address);
+        fo2.verb_args = args;
+        fo2.only = only;
+        fo2.skip = NULL;
+        fo2.progress = NULL;
+        if (mc_fanout_collect(&again, &fo2) >= 0)
+                for (size_t i = 0, j = 0; i < c->n_nodes && j < again.n_nodes; i++) {
+                        json_object *t;
+
+                        if (!c->nodes[i].facts)
+                                continue;
+                        t = mc_json_get(again.nodes[j++].facts, "migration_targets");
+                        if (t)
+                                json_object_object_add(c->nodes[i].facts, "migration_targets", json_object_get(t));
+                }
+        mc_cluster_done(&again);
 }
 
 /* Fill the cluster: this machine, one tree, saved facts, or remote nodes. */
@@ -510,6 +567,7 @@ static int collect_cluster(struct args *a, struct mc_cluster *c) {
                         fprintf(stderr, "migcheck: cannot collect: %s\n", strerror(-r));
                         return MC_EXIT_ERROR;
                 }
+                ask_migration_targets(a, c, &fo);
         } else {
                 json_object *facts = NULL;
                 struct mc_node *n;
@@ -985,6 +1043,7 @@ out:
         strv_free(a.only);
         strv_free(a.skip);
         strv_free(a.peers);
+        strv_free(a.targets);
         mc_inventory_done(&a.inv);
         return r;
 }

@@ -378,6 +378,71 @@ static void test_migration_uri_fixes(void **state) {
                            "[libvirt]\nlive_migration_scheme = tcp\n");
 }
 
+/* Item 5 of issue 11: tcp_port changed on one node, nova's URI without a
+ * port (Debian's live_migration_scheme = tcp): every peer connects to
+ * 16509, so libvirtd goes back there, through libvirt's grammar (the
+ * comment after the value stays). A peer whose URI says another port
+ * leaves the choice to the operator. */
+static void test_listen_port_back_to_cluster(void **state) {
+        struct t *t = *state;
+        _cleanup_json_ json_object *cluster = NULL;
+
+        fixture_debian12_zed(t->root);
+        tree_write(t->root, "/proc/1/comm", "init\n");
+        tree_write(t->root, "/etc/default/libvirtd", "LIBVIRTD_ARGS=\"--listen\"\n");
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf",
+                   "listen_tls = 0\nlisten_tcp = 1\ntcp_port = \"16510\"   # moved off the default\nauth_tcp = \"none\"\n");
+        assert_int_equal(fix(t, "nova-migration-uri", true, false), 0);
+        assert_string_equal(t->o.diff,
+                            "--- a/etc/libvirt/libvirtd.conf\n"
+                            "+++ b/etc/libvirt/libvirtd.conf\n"
+                            "@@ -1,4 +1,4 @@\n"
+                            " listen_tls = 0\n"
+                            " listen_tcp = 1\n"
+                            "-tcp_port = \"16510\"   # moved off the default\n"
+                            "+tcp_port = \"16509\"   # moved off the default\n"
+                            " auth_tcp = \"none\"\n");
+        assert_string_equal(t->o.plan.restart[0], "service libvirtd restart");
+        assert_int_equal(fix(t, "nova-migration-uri", false, false), 0);
+        assert_string_equal(status_of(t, "nova-migration-uri"), "fixed");
+
+        /* Two peers: one connects to 16509, the other names 16510 in its URI. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\ntcp_port = \"16510\"\nauth_tcp = \"none\"\n");
+        {
+                /* node-b collected from its own tree, as the coordinator's document carries it. */
+                char *peer = tree_new();
+                const struct mc_collect_opts pco = { .root = peer, .needs = MC_NEED_ALL };
+                _cleanup_free_ char *err = NULL;
+                json_object *pf = NULL, *arr = json_object_new_array();
+
+                fixture_debian12_zed(peer);
+                tree_write(peer, "/etc/nova/nova.conf", "[libvirt]\nlive_migration_uri = qemu+tcp://%s:16510/system\n");
+                assert_int_equal(mc_collect(&pco, &pf, &err), 0);
+                json_object_object_add(pf, "node_name", json_object_new_string("node-b"));
+                json_object_array_add(arr, pf);
+                cluster = json_object_new_object();
+                json_object_object_add(cluster, "schema_version", json_object_new_int(2));
+                json_object_object_add(cluster, "cluster", arr);
+                tree_free(peer);
+        }
+        assert_non_null(cluster);
+        {
+                _cleanup_strv_free_ char **ids = mc_split("nova-migration-uri", ",");
+                const struct mc_collect_opts co = { .root = t->root, .needs = mc_checks_needs(ids, NULL) };
+                const struct mc_fix_opts fo = { .backup = true };
+                const struct mc_fix_request req = { .collect = &co, .only = ids, .opts = &fo, .dry_run = true,
+                                                    .node_name = "node-a", .cluster_facts = cluster };
+
+                reset(t);
+                assert_int_equal(mc_fix_run(&req, &t->c, &t->rs, &t->o), 0);
+        }
+        assert_true(mc_plan_empty(&t->o.plan));
+        assert_int_equal(t->o.plan.n_unfixable, 1);
+        assert_string_equal(t->o.plan.unfixable[0].reason,
+                            "the cluster's migration URIs disagree: this node's connects over tcp to port 16509, node-b's "
+                            "over tcp to port 16510; make the URIs agree first, then tcp_port follows them");
+}
+
 static void test_migration_uri_unfixable(void **state) {
         struct t *t = *state;
 
@@ -436,6 +501,7 @@ int main(void) {
                 T(test_instances_dir_created),
                 T(test_migration_uri_fixes),
                 T(test_migration_uri_unfixable),
+                T(test_listen_port_back_to_cluster),
                 cmocka_unit_test(test_unified_diff),
                 cmocka_unit_test(test_merge_recheck),
         };
