@@ -193,11 +193,18 @@ const struct mc_check mc_checks[] = {
         },
         {
                 .id = "mtu-consistent",
-                .title = "the interfaces that carry migration traffic have the same MTU on every node",
+                .title = "the path to every peer carries frames of the migration interfaces' MTU",
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_NET,
                 .run = mc_check_mtu_consistent,
-                .doc = "A guest's network card MTU must be available on the destination ('Target network card MTU X does not match source Y'), and a path MTU mismatch stalls the migration stream.",
+                .doc = "Each node probes the path to every peer with don't-fragment ICMP echoes from its route's "
+                       "interface MTU down (net.pmtu, 1 s for all peers). FAIL: the path silently drops frames of the "
+                       "size both ends send (jumbo hosts behind a 1500 switch port: the migration stream stalls and "
+                       "fails). WARN: the interface MTUs differ but the path carries the smaller one (TCP's MSS "
+                       "takes care of it), a router reports a smaller path MTU, or the MTUs differ and the path could "
+                       "not be measured (offline facts, ICMP filtered). PASS: equal MTUs, saying whether the path "
+                       "was measured. A guest's network card MTU must also be available on the destination ('Target "
+                       "network card MTU X does not match source Y').",
                 .fix_note = "interface MTUs are set by the network configuration, which migcheck does not edit",
         },
         {

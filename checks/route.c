@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "clauses.h"
 #include "peers.h"
+#include "pmtu.h"
 #include "util.h"
 
 /* Peers listed in a summary before "and N more": the evidence has them all. */
@@ -237,6 +238,98 @@ static struct node_mtu node_mtu_of(const struct mc_node *n) {
         return m;
 }
 
+/* What the path to one peer carries, against the frames both ends send. */
+enum path_kind {
+        P_CARRIES,     /* a don't-fragment echo of the endpoints' MTU was answered */
+        P_SMALLER,     /* the kernel knows a smaller path MTU: a router said so, TCP adapts */
+        P_BLACKHOLE,   /* answers up to a size below the endpoints' MTU, silence above */
+        P_UNMEASURED,  /* no facts, no answer at all, or the search did not get that far */
+        P_INVALID,     /* the facts are not what the collector writes */
+};
+
+struct path {
+        enum path_kind kind;
+        struct mc_pmtu m;
+        int64_t need;  /* the frames both ends send: the smaller MTU */
+        char *why;     /* P_UNMEASURED, P_INVALID */
+};
+
+static struct path path_to(const struct mc_cluster *c, json_object *pmtu, const struct mc_node *p, int64_t self,
+                           int64_t peer) {
+        json_object *e = route_of(c, pmtu, p);
+        _cleanup_free_ char *where = mc_strdup_printf("net.pmtu.%s", p->name), *err = NULL;
+        struct path x = { .kind = P_UNMEASURED, .need = peer > 0 && peer < self ? peer : self, .m.size = -1 };
+
+        if (pmtu && !json_object_is_type(pmtu, json_type_object)) {
+                x.kind = P_INVALID;
+                x.why = mc_strdup("'net.pmtu' is not an object");
+                return x;
+        }
+        if (!pmtu) {
+                x.why = mc_strdup("no probe facts: collected offline or by a migcheck without the path-MTU probe");
+                return x;
+        }
+        if (!e) {
+                x.why = mc_strdup_printf("not probed (%s was not passed to this node as a peer)", p->name);
+                return x;
+        }
+        if (mc_pmtu_read(e, where, &x.m, &err) < 0) {
+                x.kind = P_INVALID;
+                x.why = TAKE_PTR(err);
+                return x;
+        }
+        /* The probe starts at this node's route MTU, which may be below its
+         * peer_links MTU (a route's mtu): that is what it sends, too. */
+        if (x.m.size > 0 && x.m.size < x.need)
+                x.need = x.m.size;
+        switch (x.m.result) {
+        case MC_PMTU_REACHED:
+                x.kind = P_CARRIES;
+                break;
+        case MC_PMTU_PARTIAL:
+                if (x.m.largest >= x.need)
+                        x.kind = P_CARRIES;
+                else if (x.m.lost > 0 && x.m.lost <= x.need)
+                        x.kind = P_BLACKHOLE;
+                else
+                        x.why = mc_strdup_printf("answers up to %" PRId64 " bytes; the search ended before %" PRId64,
+                                                 x.m.largest, x.need);
+                break;
+        case MC_PMTU_EMSGSIZE:
+                x.kind = x.m.largest >= x.need || x.m.path_mtu >= x.need ? P_CARRIES : P_SMALLER;
+                break;
+        case MC_PMTU_NO_ANSWER:
+                x.why = mc_strdup_printf("no answer to an ICMP echo of any size within %" PRId64 " ms (ICMP filtered, "
+                                         "or the peer is down)", x.m.deadline_ms);
+                break;
+        case MC_PMTU_ERROR:
+        case MC_PMTU_NOT_PROBED:
+        case _MC_PMTU_RESULT_MAX:
+                x.why = mc_strdup_printf("%s: %s", x.m.result == MC_PMTU_ERROR ? "the probe failed" : "not probed",
+                                         x.m.error ?: "no reason given");
+                break;
+        }
+        return x;
+}
+
+static char *path_evidence(const struct mc_node *p, const struct path *x) {
+        const struct mc_pmtu *m = &x->m;
+        _cleanup_free_ char *largest = NULL, *lost = NULL, *kernel = NULL;
+
+        if (x->kind == P_INVALID || m->size < 0)
+                return mc_strdup_printf("%s: %s", p->name, x->why);
+        if (m->largest > 0)
+                largest = mc_strdup_printf(", largest answered %" PRId64, m->largest);
+        if (m->lost > 0)
+                lost = mc_strdup_printf(", none at %" PRId64, m->lost);
+        if (m->path_mtu > 0)
+                kernel = mc_strdup_printf(", the kernel's path mtu %" PRId64, m->path_mtu);
+        return mc_strdup_printf("%s (%s): don't-fragment echo from %" PRId64 " bytes on %s: %s%s%s%s%s%s (%s, %" PRId64 " ms)",
+                                p->name, m->address ?: "?", m->size, m->dev ?: "?", mc_pmtu_result_to_string(m->result),
+                                largest ?: "", lost ?: "", kernel ?: "", m->error ? ": " : "", m->error ?: "",
+                                m->method ?: "?", m->ms);
+}
+
 void mc_check_mtu_consistent(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         const char *why = net_missing(ctx->facts);
@@ -247,6 +340,11 @@ void mc_check_mtu_consistent(struct mc_check_ctx *ctx) {
         _cleanup_free_ size_t *counts = NULL;
         _cleanup_free_ char *groups = NULL, *unknown = NULL;
         size_t n_values = 0, n_unknown = 0;
+        json_object *pmtu = mc_json_path(ctx->facts, "net", "pmtu", NULL);
+        _cleanup_free_ struct path *paths = NULL;
+        struct mc_clauses fail = {}, warn = {}, unmeasured = {}, measured = {};
+        enum mc_status st = MC_PASS;
+        int64_t most_mtu;
         struct mc_result *r;
 
         if (why) {
@@ -300,24 +398,120 @@ void mc_check_mtu_consistent(struct mc_check_ctx *ctx) {
                 groups = g;
         }
 
-        if (n_values > 1) {
+        {
                 size_t most = 0;
 
                 for (size_t k = 1; k < n_values; k++)
                         if (counts[k] > counts[most])
                                 most = k;
-                r = mc_report(ctx, MC_FAIL, "the migration interfaces' MTU differs across nodes: %s; this node %" PRId64
-                              " on %s", groups, self.mtu, self.dev ?: "?");
-                mc_result_hint(r, "set one MTU on the interfaces that carry migration traffic on every node (most "
-                                  "have %" PRId64 ": 'ip link set DEV mtu %" PRId64 "', and the same in the distro's "
-                                  "network configuration and on the switches between them)", values[most], values[most]);
-        } else if (self.mixed) {
-                r = mc_report(ctx, MC_WARN, "this node reaches its peers through interfaces of different MTUs (%" PRId64
-                              " on %s for most)", self.mtu, self.dev ?: "?");
-                mc_result_hint(r, "use one network, with one MTU, for migration traffic to every peer");
-        } else
-                r = mc_report(ctx, MC_PASS, "mtu %" PRId64 " on %s, as on every peer%s", self.mtu, self.dev ?: "?",
-                              n_unknown ? " whose network is known" : "");
+                most_mtu = n_values ? values[most] : self.mtu;
+        }
+
+        /* Each peer's path, as this node (the source) sends to it. */
+        paths = mc_assert_alloc(calloc(c->n_nodes, sizeof(*paths)));
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                const struct mc_node *p = &c->nodes[i];
+                struct path *x = &paths[i];
+                bool differs;
+
+                if (p == ctx->node)
+                        continue;
+                *x = path_to(c, pmtu, p, self.mtu, all[i].mtu);
+                differs = all[i].mtu >= 0 && all[i].mtu != self.mtu;
+                switch (x->kind) {
+                case P_BLACKHOLE:
+                        st = mc_status_worse(st, MC_FAIL);
+                        mc_clause_add(&fail, "the path to %s drops don't-fragment frames over %" PRId64 " bytes without an "
+                                      "icmp error (none answered at %" PRId64 "), below the %" PRId64 " both ends send",
+                                      p->name, x->m.largest, x->m.lost, x->need);
+                        break;
+                case P_INVALID:
+                        st = mc_status_worse(st, MC_ERROR);
+                        mc_clause_add(&warn, "the probe facts for %s are not valid: %s", p->name, x->why);
+                        break;
+                case P_SMALLER:
+                        st = mc_status_worse(st, MC_WARN);
+                        mc_clause_add(&warn, "the path to %s has mtu %" PRId64 ", below the %" PRId64 " both ends send "
+                                      "(a router reports it; tcp adapts)", p->name, x->m.path_mtu, x->need);
+                        break;
+                case P_UNMEASURED:
+                        if (differs) {
+                                st = mc_status_worse(st, MC_WARN);
+                                mc_clause_add(&warn, "%s has mtu %" PRId64 ", this node %" PRId64 ", and the path could "
+                                              "not be measured: %s", p->name, all[i].mtu, self.mtu, x->why);
+                        } else
+                                mc_clause_add(&unmeasured, "%s (%s)", p->name, x->why);
+                        break;
+                case P_CARRIES:
+                        if (differs) {
+                                st = mc_status_worse(st, MC_WARN);
+                                mc_clause_add(&warn, "%s has mtu %" PRId64 ", this node %" PRId64 ": the path carries "
+                                              "%" PRId64 " bytes (measured), so tcp's mss takes the smaller", p->name,
+                                              all[i].mtu, self.mtu, x->m.largest >= x->need ? x->need : x->m.path_mtu);
+                        } else
+                                mc_clause_add(&measured, "%s", p->name);
+                        break;
+                }
+        }
+        if (self.mixed)
+                st = mc_status_worse(st, MC_WARN);
+
+        {
+                _cleanup_free_ char *f = mc_clauses_text(&fail), *w = mc_clauses_text(&warn),
+                                    *u = mc_clauses_text(&unmeasured), *m = mc_clauses_text(&measured);
+
+                if (st == MC_FAIL)
+                        r = mc_report(ctx, st, "%s%s%s", f, warn.n ? "; " : "", warn.n ? w : "");
+                else if (warn.n)
+                        r = mc_report(ctx, st, "%s", w);
+                else if (st == MC_WARN)
+                        r = mc_report(ctx, st, "this node reaches its peers through interfaces of different MTUs (%" PRId64
+                                      " on %s for most)", self.mtu, self.dev ?: "?");
+                else
+                        r = mc_report(ctx, MC_PASS, "mtu %" PRId64 " on %s, as on every peer%s%s%s%s%s%s", self.mtu,
+                                      self.dev ?: "?", n_unknown ? " whose network is known" : "",
+                                      measured.n ? "; the path carries it to " : "", measured.n ? m : "",
+                                      measured.n ? " (measured)" : "", unmeasured.n ? "; the path was not measured to " : "",
+                                      unmeasured.n ? u : "");
+        }
+        switch (st) {
+        case MC_FAIL:
+                for (size_t i = 0; i < c->n_nodes; i++)
+                        if (paths[i].kind == P_BLACKHOLE) {
+                                mc_result_hint(r, "a switch port, router or tunnel between this node and %s has an MTU of "
+                                                  "%" PRId64 " and drops larger frames without icmp 'fragmentation needed' "
+                                                  "(or a firewall drops that icmp): the migration stream stalls; raise "
+                                                  "its MTU to %" PRId64 ", or set the nodes' migration interfaces to %" PRId64
+                                                  " ('ip link set %s mtu %" PRId64 "' and in the network configuration)",
+                                               c->nodes[i].name, paths[i].m.largest, paths[i].need, paths[i].m.largest,
+                                               self.dev ?: "DEV", paths[i].m.largest);
+                                break;
+                        }
+                break;
+        case MC_ERROR:
+                mc_result_hint(r, "collect this node's facts again with 'migcheck collect --peer ...' (the facts were "
+                                  "changed or damaged)");
+                break;
+        case MC_WARN:
+                if (self.mixed && !warn.n)
+                        mc_result_hint(r, "use one network, with one MTU, for migration traffic to every peer");
+                else
+                        mc_result_hint(r, "migration works across a measured path (tcp's mss follows the smaller MTU); "
+                                          "for one MTU everywhere set %" PRId64 " ('ip link set DEV mtu %" PRId64 "', "
+                                          "and the same in the distro's network configuration and on the switches); "
+                                          "a path that was not measured needs ICMP echo allowed between the nodes and "
+                                          "a live run as root ('migcheck -n ...')", most_mtu, most_mtu);
+                break;
+        default:
+                break;
+        }
+        mc_clauses_done(&fail);
+        mc_clauses_done(&warn);
+        mc_clauses_done(&unmeasured);
+        mc_clauses_done(&measured);
+
+        if (n_values > 1)
+                mc_result_evidence(r, "net.peer_links", 0, "interface MTUs: %s", groups);
         /* This node, and the nodes that differ from it. */
         for (size_t i = 0; i < c->n_nodes; i++)
                 if (all[i].mtu >= 0 && (&c->nodes[i] == ctx->node || all[i].mtu != self.mtu))
@@ -325,4 +519,15 @@ void mc_check_mtu_consistent(struct mc_check_ctx *ctx) {
                                            all[i].dev ?: "?", all[i].mixed ? " (other interfaces differ)" : "");
         if (unknown)
                 mc_result_evidence(r, "net.peer_links", 0, "unknown (no live network facts): %s", unknown);
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                _cleanup_free_ char *ev = NULL;
+
+                if (&c->nodes[i] == ctx->node)
+                        continue;
+                if (pmtu) {
+                        ev = path_evidence(&c->nodes[i], &paths[i]);
+                        mc_result_evidence(r, "net.pmtu", 0, "%s", ev);
+                }
+                free(paths[i].why);
+        }
 }

@@ -97,6 +97,9 @@ int mc_collect(const struct mc_collect_opts *o, json_object **ret, char **ret_er
                 mc_collect_mounts(&c);
         if ((o->needs & MC_NEED_NET) && c.live)
                 mc_collect_net(&c);
+        /* After the routes: it probes on each route's interface at its MTU. */
+        if ((o->needs & MC_NEED_NET) && c.live)
+                mc_collect_pmtu(&c);
         if ((o->needs & MC_NEED_PROBE) && c.live)
                 mc_collect_probes(&c);
         if (o->targets && o->targets[0] && c.live)

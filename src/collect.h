@@ -48,6 +48,8 @@ void mc_collect_libvirt_api(struct mc_collector *c);
 void mc_collect_hosts(struct mc_collector *c);
 void mc_collect_mounts(struct mc_collector *c);
 void mc_collect_net(struct mc_collector *c);
+/* net.pmtu (src/collect_pmtu.c): reads net.routes. */
+void mc_collect_pmtu(struct mc_collector *c);
 void mc_collect_probes(struct mc_collector *c);
 /* migration_targets: each --migration-target resolved and connected to (live only). */
 void mc_collect_migration_targets(struct mc_collector *c);

@@ -195,20 +195,28 @@ static void test_peers_found_by_address(void **state) {
 
 /* --- mtu-consistent ------------------------------------------------------- */
 
-static void test_mtu_same_passes(void **state) {
+/* net.pmtu entries as src/collect_pmtu.c writes them (shapes from a run of
+ * tests/net/pmtu-test: jumbo nodes behind a 1500 bridge port). */
+#define PMTU(addr, size, result, extra)                                                                                 \
+        "{'address': '" addr "', 'dev': 'eth0', 'size': " #size ", 'method': 'icmp-raw', 'result': '" result "'"     \
+        extra ", 'ms': 753, 'rounds': 4, 'deadline_ms': 1000}"
+#define NODE_PMTU(mtu, peer, entry) "{" LIVE ", 'net': {" LINKS(mtu) ", " PEER_LINKS(mtu) ", 'pmtu': {'" peer "': " entry "}}}"
+
+static void test_mtu_same_unmeasured_passes(void **state) {
         struct mc_cluster c = {};
         struct mc_results rs = {};
 
         add(&c, "a", "{" LIVE ", 'net': {" LINKS(9000) ", " PEER_LINKS(9000) "}}");
         add(&c, "b", "{" LIVE ", 'net': {" LINKS(9000) ", " PEER_LINKS(9000) "}}");
         run_cluster_check(&c, "mtu-consistent", &rs);
-        assert_row(row_of(&rs, "a"), MC_PASS, "mtu 9000 on eth0, as on every peer");
+        assert_row(row_of(&rs, "a"), MC_PASS, "mtu 9000 on eth0, as on every peer; the path was not measured to b (no "
+                                              "probe facts: collected offline or by a migcheck without the path-MTU probe)");
         assert_row(row_of(&rs, "b"), MC_PASS, "mtu 9000 on eth0");
         mc_results_done(&rs);
         mc_cluster_done(&c);
 }
 
-static void test_mtu_differs_fails(void **state) {
+static void test_mtu_differs_unmeasured_warns(void **state) {
         struct mc_cluster c = {};
         struct mc_results rs = {};
 
@@ -217,14 +225,140 @@ static void test_mtu_differs_fails(void **state) {
         add(&c, "c", "{" LIVE ", 'net': {" LINKS(1400) ", " PEER_LINKS(1400) "}}");
         add(&c, "d", "{" OFFLINE "}");
         run_cluster_check(&c, "mtu-consistent", &rs);
-        assert_row(row_of(&rs, "a"), MC_FAIL, "1500 on a (eth0), b (eth0); 1400 on c (eth0); this node 1500 on eth0");
-        assert_row(row_of(&rs, "c"), MC_FAIL, "this node 1400 on eth0");
+        assert_row(row_of(&rs, "a"), MC_WARN, "c has mtu 1400, this node 1500, and the path could not be measured: no probe facts");
+        assert_row(row_of(&rs, "c"), MC_WARN, "a has mtu 1500, this node 1400, and the path could not be measured");
+        assert_evidence(row_of(&rs, "a"), "net.peer_links", 0, "interface MTUs: 1500 on a (eth0), b (eth0); 1400 on c (eth0)");
         assert_evidence(row_of(&rs, "a"), "net.peer_links", 0, "c: mtu 1400 on eth0");
         assert_evidence(row_of(&rs, "a"), "net.peer_links", 0, "unknown (no live network facts): d");
-        assert_hint_has(row_of(&rs, "c"), "most have 1500");
+        assert_hint_has(row_of(&rs, "c"), "set 1500");
+        assert_hint_has(row_of(&rs, "c"), "ICMP echo allowed");
         assert_row(row_of(&rs, "d"), MC_SKIP, "network facts are collected live only");
         mc_results_done(&rs);
         mc_cluster_done(&c);
+}
+
+static void test_mtu_blackhole_fails(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        add(&c, "a", NODE_PMTU(9000, "b", PMTU("10.97.0.2", 9000, "partial", ", 'largest': 1500, 'lost': 1501")));
+        add(&c, "b", NODE_PMTU(9000, "a", PMTU("10.97.0.1", 9000, "reached", ", 'largest': 9000")));
+        run_cluster_check(&c, "mtu-consistent", &rs);
+        assert_row(row_of(&rs, "a"), MC_FAIL, "the path to b drops don't-fragment frames over 1500 bytes without an icmp "
+                                              "error (none answered at 1501), below the 9000 both ends send");
+        assert_evidence(row_of(&rs, "a"), "net.pmtu", 0, "b (10.97.0.2): don't-fragment echo from 9000 bytes on eth0: "
+                                                         "partial, largest answered 1500, none at 1501 (icmp-raw, 753 ms)");
+        assert_hint_has(row_of(&rs, "a"), "has an MTU of 1500 and drops larger frames");
+        /* The way back carries 9000: each row is its own node's paths. */
+        assert_row(row_of(&rs, "b"), MC_PASS, "mtu 9000 on eth0, as on every peer; the path carries it to a (measured)");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+/* The search may end before it narrowed down to one byte: a loss at or
+ * below the endpoints' MTU is still a blackhole, a gap around it is not known. */
+static void test_mtu_search_bounds(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        add(&c, "a", NODE_PMTU(9000, "b", PMTU("10.97.0.2", 9000, "partial", ", 'largest': 1500, 'lost': 4352")));
+        add(&c, "b", NODE_PMTU(9000, "a", PMTU("10.97.0.1", 9000, "partial", ", 'largest': 1500")));
+        run_cluster_check(&c, "mtu-consistent", &rs);
+        assert_row(row_of(&rs, "a"), MC_FAIL, "over 1500 bytes without an icmp error (none answered at 4352)");
+        assert_row(row_of(&rs, "b"), MC_PASS, "the path was not measured to a (answers up to 1500 bytes; the search "
+                                              "ended before 9000)");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+static void test_mtu_mismatch_carried_warns(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        /* veth (and many NICs) take 4 bytes over the MTU for a VLAN tag: 1504. */
+        add(&c, "a", NODE_PMTU(9000, "b", PMTU("10.97.0.2", 9000, "partial", ", 'largest': 1504, 'lost': 1505")));
+        add(&c, "b", NODE_PMTU(1500, "a", PMTU("10.97.0.1", 1500, "reached", ", 'largest': 1500")));
+        run_cluster_check(&c, "mtu-consistent", &rs);
+        assert_row(row_of(&rs, "a"), MC_WARN, "b has mtu 1500, this node 9000: the path carries 1500 bytes (measured), so "
+                                              "tcp's mss takes the smaller");
+        assert_row(row_of(&rs, "b"), MC_WARN, "a has mtu 9000, this node 1500: the path carries 1500 bytes (measured)");
+        assert_hint_has(row_of(&rs, "a"), "migration works across a measured path");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+static void test_mtu_no_answer(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        add(&c, "a", NODE_PMTU(9000, "b", PMTU("10.97.0.2", 9000, "no-answer", ", 'lost': 576")));
+        add(&c, "b", NODE_PMTU(1500, "a", PMTU("10.97.0.1", 1500, "no-answer", ", 'lost': 576")));
+        add(&c, "c", NODE_PMTU(9000, "a", PMTU("10.97.0.1", 9000, "no-answer", ", 'lost': 576")));
+        run_cluster_check(&c, "mtu-consistent", &rs);
+        assert_row(row_of(&rs, "a"), MC_WARN, "b has mtu 1500, this node 9000, and the path could not be measured: no "
+                                              "answer to an ICMP echo of any size within 1000 ms");
+        assert_evidence(row_of(&rs, "a"), "net.pmtu", 0, "b (10.97.0.2): don't-fragment echo from 9000 bytes on eth0: "
+                                                         "no-answer, none at 576 (icmp-raw, 753 ms)");
+        /* c has no facts for b: passed no --peer for it. */
+        assert_row(row_of(&rs, "c"), MC_WARN, "b has mtu 1500, this node 9000, and the path could not be measured: not "
+                                              "probed (b was not passed to this node as a peer)");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+static void test_mtu_emsgsize(void **state) {
+        struct mc_cluster c = {};
+        struct mc_results rs = {};
+
+        add(&c, "a", NODE_PMTU(1500, "b", PMTU("10.97.0.2", 1500, "emsgsize", ", 'largest': 1400, 'lost': 1401, 'path_mtu': 1400")));
+        add(&c, "b", NODE_PMTU(1500, "a", PMTU("10.97.0.1", 1500, "emsgsize", ", 'largest': 1500, 'path_mtu': 1500")));
+        run_cluster_check(&c, "mtu-consistent", &rs);
+        assert_row(row_of(&rs, "a"), MC_WARN, "the path to b has mtu 1400, below the 1500 both ends send (a router reports "
+                                              "it; tcp adapts)");
+        assert_row(row_of(&rs, "b"), MC_PASS, "the path carries it to a (measured)");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+}
+
+/* Facts are hostile: a size the probe could not have sent decides nothing. */
+static void test_mtu_invalid_probe_facts(void **state) {
+        static const struct {
+                const char *entry, *error;
+        } cases[] = {
+                { PMTU("10.97.0.2", 9000, "partial", ", 'largest': 12000"), "'net.pmtu.b.largest' is not an integer from 1 to size (9000)" },
+                { PMTU("10.97.0.2", 9000, "partial", ", 'largest': 1500, 'lost': 1500"), "'net.pmtu.b.lost' is not an integer above largest" },
+                { PMTU("10.97.0.2", 9000, "fine", ""), "'net.pmtu.b.result' is 'fine', not one of reached" },
+                { PMTU("10.97.0.2", 70000, "reached", ", 'largest': 70000"), "'net.pmtu.b.size' is not an integer from 68 to 65535" },
+                { PMTU("10.97.0.2", '9000', "reached", ", 'largest': 9000"), "'net.pmtu.b.size' is not an integer" },
+                { PMTU("10.97.0.2", 9000, "reached", ", 'largest': 1500"), "'net.pmtu.b' is 'reached' but 'largest' is not 'size'" },
+                { PMTU("10.97.0.2", 9000, "no-answer", ", 'largest': 1500"), "'net.pmtu.b' is 'no-answer' with 'largest'" },
+                { "'reached'", "'net.pmtu.b' is not an object" },
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct mc_cluster c = {};
+                struct mc_results rs = {};
+                _cleanup_free_ char *a = mc_strdup_printf(NODE_PMTU(9000, "b", "%s"), cases[i].entry);
+
+                add(&c, "a", a);
+                add(&c, "b", NODE_PMTU(9000, "a", PMTU("10.97.0.1", 9000, "reached", ", 'largest': 9000")));
+                run_cluster_check(&c, "mtu-consistent", &rs);
+                assert_row(row_of(&rs, "a"), MC_ERROR, cases[i].error);
+                assert_hint_has(row_of(&rs, "a"), "collect this node's facts again");
+                mc_results_done(&rs);
+                mc_cluster_done(&c);
+        }
+        {
+                struct mc_cluster c = {};
+                struct mc_results rs = {};
+
+                add(&c, "a", "{" LIVE ", 'net': {" LINKS(9000) ", " PEER_LINKS(9000) ", 'pmtu': []}}");
+                add(&c, "b", "{" LIVE ", 'net': {" LINKS(9000) ", " PEER_LINKS(9000) "}}");
+                run_cluster_check(&c, "mtu-consistent", &rs);
+                assert_row(row_of(&rs, "a"), MC_ERROR, "the probe facts for b are not valid: 'net.pmtu' is not an object");
+                mc_results_done(&rs);
+                mc_cluster_done(&c);
+        }
 }
 
 static void test_mtu_mixed_interfaces_warns(void **state) {
@@ -541,8 +675,14 @@ int main(void) {
                 cmocka_unit_test(test_route_local_and_unresolved),
                 cmocka_unit_test(test_route_net_error_and_single_node),
                 cmocka_unit_test(test_peers_found_by_address),
-                cmocka_unit_test(test_mtu_same_passes),
-                cmocka_unit_test(test_mtu_differs_fails),
+                cmocka_unit_test(test_mtu_same_unmeasured_passes),
+                cmocka_unit_test(test_mtu_differs_unmeasured_warns),
+                cmocka_unit_test(test_mtu_blackhole_fails),
+                cmocka_unit_test(test_mtu_search_bounds),
+                cmocka_unit_test(test_mtu_mismatch_carried_warns),
+                cmocka_unit_test(test_mtu_no_answer),
+                cmocka_unit_test(test_mtu_emsgsize),
+                cmocka_unit_test(test_mtu_invalid_probe_facts),
                 cmocka_unit_test(test_mtu_mixed_interfaces_warns),
                 cmocka_unit_test(test_dns_offline_skips),
                 cmocka_unit_test(test_dns_forward_and_reverse_pass),
