@@ -934,12 +934,11 @@ static char *missed_text(const struct ruleset *s, const struct peer *p, const ch
 /* The migration range an egress peer listens on: its own qemu.conf, this
  * node's when the peer has no facts (as peer_port does for the URI).
  * false when the peer's range is invalid (its qemu-migration-ports says so). */
-static bool peer_range(struct mc_check_ctx *ctx, struct peer *p, long lo, long hi) {
+static bool peer_range(struct peer *p, long lo, long hi) {
         json_object *facts = p->node ? p->node->facts : NULL;
 
         if (facts && (mc_qemu_migration_range(facts, &lo, &hi) < 0 || lo <= 0 || hi > 65535 || lo > hi))
                 return false;
-        (void) ctx;
         p->lo = (uint16_t) lo;
         p->hi = (uint16_t) hi;
         return true;
@@ -1122,7 +1121,7 @@ void mc_check_firewall_migration_ports(struct mc_check_ctx *ctx) {
         for (size_t i = 0; i < n; i++) {
                 if (!p[i].egress)
                         p[i].lo = (uint16_t) lo, p[i].hi = (uint16_t) hi;
-                else if (!peer_range(ctx, &p[i], lo, hi)) {
+                else if (!peer_range(&p[i], lo, hi)) {
                         p[i].st = MC_SKIP;
                         p[i].text = mc_strdup("its qemu.conf's migration port range is invalid (see its "
                                               "qemu-migration-ports)");
@@ -1265,7 +1264,7 @@ void mc_check_firewall_persistent(struct mc_check_ctx *ctx) {
                 if (have_range && !p[i].egress) {
                         ranges[nr].lo = (uint16_t) lo, ranges[nr].hi = (uint16_t) hi;
                         nr++;
-                } else if (have_range && peer_range(ctx, &p[i], lo, hi)) {
+                } else if (have_range && peer_range(&p[i], lo, hi)) {
                         ranges[nr].lo = p[i].lo, ranges[nr].hi = p[i].hi;
                         nr++;
                 }
@@ -1481,7 +1480,7 @@ int mc_firewall_gaps(const struct mc_cluster *c, const struct mc_node *n, enum m
                         lo = hi = p[i].port;
                 } else if (!p[i].egress)
                         lo = own_lo, hi = own_hi;
-                else if (peer_range(&ctx, &p[i], own_lo, own_hi))
+                else if (peer_range(&p[i], own_lo, own_hi))
                         lo = p[i].lo, hi = p[i].hi;
                 else
                         continue;  /* the peer's own range is invalid: its qemu-migration-ports */

@@ -44,20 +44,20 @@ const struct mc_check mc_checks[] = {
         },
         {
                 .id = "firewall-libvirt-port",
-                .title = "each peer may open a new TCP connection to this node's libvirt port",
+                .title = "each peer may open a new TCP connection to this node's libvirt port, and this node to each peer's",
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_libvirt_port,
-                .doc = "The INPUT chain is evaluated as netfilter would for a new TCP connection from every other node's address to the libvirt port of the migration URI (16509 tcp, 16514 tls, 22 ssh): first matching rule wins, jumps and returns followed, policy last. The deciding rule is named as iptables-save prints it. An ACCEPT after a REJECT, or for other sources only, fails. The fix inserts an ACCEPT for the port (any source, commented \"migcheck: libvirt migration\") where the evaluator says it wins: into the live legacy table through libiptc and into the saved rules file through the Iptables lens; for iptables-nft, firewalld and ufw it names the command, which `migcheck fix --apply-firewall-commands` runs.",
+                .doc = "The INPUT chain is evaluated as netfilter would for a new TCP connection from every other node's address to the libvirt port of the migration URI (16509 tcp, 16514 tls, 22 ssh): first matching rule wins, jumps and returns followed, policy last. The deciding rule is named as iptables-save prints it. An ACCEPT after a REJECT, or for other sources only, fails. The same connection leaves its source through the source's OUTPUT chain, which can refuse it just as well (\"No route to host\"): each node's OUTPUT is walked too, for a new connection from the address of its route to each peer (prefsrc, else the inventory's), through the route's interface (-o), to the port of this node's own migration URI on the peer; the row of the node whose rules decide names it (\"egress 16509/tcp to node-b (10.0.0.2): rejected ... by OUTPUT rule 3 (...)\"), with the same severity. The fix inserts an ACCEPT for the port (any source, commented \"migcheck: libvirt migration\"; in OUTPUT one per refused peer, -d PEER/32) where the evaluator says it wins: into the live legacy table through libiptc and into the saved rules file through the Iptables lens; for iptables-nft, firewalld (a direct rule for OUTPUT) and ufw (allow out) it names the command, which `migcheck fix --apply-firewall-commands` runs.",
                 .fix = mc_fix_firewall_libvirt_port,
         },
         {
                 .id = "firewall-migration-ports",
-                .title = "each peer may connect to every port of this node's QEMU migration range",
+                .title = "each peer may connect to every port of this node's QEMU migration range, and this node to every port of each peer's",
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU,
                 .run = mc_check_firewall_migration_ports,
-                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range should be open to every peer, since each concurrent migration takes the lowest free ports (two when disks are copied: the NBD server's and the stream's). A refused port among the lowest four breaks the first or the second migration at once: a failure; refused ports above them only cap how many can come in together: a warning. The sub-ranges accepted and refused are named with the deciding rule. The fix opens the whole range with one ACCEPT (commented \"migcheck: qemu migration ports\"), placed and applied as for firewall-libvirt-port.",
+                .doc = "The destination QEMU listens on a port of migration_port_min..max (qemu.conf, default 49152-49215); the whole range should be open to every peer, since each concurrent migration takes the lowest free ports (two when disks are copied: the NBD server's and the stream's). A refused port among the lowest four breaks the first or the second migration at once: a failure; refused ports above them only cap how many can come in together: a warning. The sub-ranges accepted and refused are named with the deciding rule. Each node's OUTPUT is walked as well for its connections to every port of each peer's own range (the peer's qemu.conf; this node's when the peer has no facts), with the same severity (\"egress 49152-49215/tcp to node-b (10.0.0.2): ...\"). The fix opens the whole range with one ACCEPT (commented \"migcheck: qemu migration ports\"; in OUTPUT one per refused peer, -d PEER/32), placed and applied as for firewall-libvirt-port.",
                 .fix = mc_fix_firewall_migration_ports,
         },
         {
@@ -66,7 +66,7 @@ const struct mc_check mc_checks[] = {
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_FIREWALL | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_LIBVIRTD,
                 .run = mc_check_firewall_persistent,
-                .doc = "A rule added by hand vanishes at the next boot unless /etc/sysconfig/iptables or /etc/iptables/rules.v4 holds it too: the saved rules are evaluated like the live ones and any verdict that differs is named. The fix adds to the saved file the ACCEPTs it lacks for the libvirt port and the migration range (through the Iptables lens, nothing else in the file changes); it never saves the whole live table over it.",
+                .doc = "A rule added by hand vanishes at the next boot unless /etc/sysconfig/iptables or /etc/iptables/rules.v4 holds it too: the saved rules are evaluated like the live ones, INPUT for the peers' connections and OUTPUT for this node's to each peer, and any verdict that differs is named. The fix adds to the saved file the ACCEPTs it lacks for the libvirt port and the migration range, in either chain (through the Iptables lens, nothing else in the file changes); it never saves the whole live table over it.",
                 .fix = mc_fix_firewall_persistent,
         },
         {

@@ -1045,6 +1045,17 @@ static void test_eval_output(void **state) {
         eval_done(&e);
 }
 
+/* The source with rules (its firewall members fw_extra) and a destination
+ * without; the source's row of check_id. */
+static const struct mc_result *run_source(struct t *t, const char *check_id, const char *rules, const char *fw_extra) {
+        mc_results_done(&t->rs);
+        mc_cluster_done(&t->c);
+        node_live(&t->c, "src", SRC, rules, fw_extra);
+        node_live(&t->c, "dst", DST, NULL, NULL);
+        run_cluster_check(&t->c, check_id, &t->rs);
+        return row_of(&t->rs, "src");
+}
+
 /* The issue's case: the source's OUTPUT rejects the migration range. The
  * row of the source (whose rules decide) fails, naming the rule as
  * iptables-save prints it; the destination's row passes. */
@@ -1052,10 +1063,7 @@ static void test_egress_reject(void **state) {
         struct t *t = *state;
         const struct mc_result *r;
 
-        node_live(&t->c, "src", SRC, EGRESS_LEGACY, NULL);
-        node_live(&t->c, "dst", DST, NULL, NULL);
-        run_cluster_check(&t->c, "firewall-migration-ports", &t->rs);
-        r = row_of(&t->rs, "src");
+        r = run_source(t, "firewall-migration-ports", EGRESS_LEGACY, NULL);
         assert_row(r, MC_FAIL, "egress 49152-49215/tcp to dst (10.99.0.2): 49152-49215 rejected with "
                                "icmp-port-unreachable ('Connection refused') by OUTPUT rule 4 (-A OUTPUT -p tcp -m tcp "
                                "--dport 49152:49215 -j REJECT --reject-with icmp-port-unreachable)");
@@ -1086,10 +1094,7 @@ static void test_egress_interface(void **state) {
         _cleanup_free_ char *eth1 = mc_strdup_printf(nft, "eth1"), *eth0 = mc_strdup_printf(nft, "eth0");
         const struct mc_result *r;
 
-        node_live(&t->c, "src", SRC, EGRESS_NFT, eth1);
-        node_live(&t->c, "dst", DST, NULL, NULL);
-        run_cluster_check(&t->c, "firewall-migration-ports", &t->rs);
-        r = row_of(&t->rs, "src");
+        r = run_source(t, "firewall-migration-ports", EGRESS_NFT, eth1);
         /* The lowest ports go out: migrations work, fewer at once (as for INPUT). */
         assert_row(r, MC_WARN, "egress 49152-49215/tcp to dst (10.99.0.2): 49200-49215 rejected with tcp-reset "
                                "('Connection refused') by EGRESS rule 2 (-A EGRESS -p tcp -m tcp --dport 49200:49215 -j "
@@ -1097,14 +1102,9 @@ static void test_egress_interface(void **state) {
         assert_has(r->summary, "only 48 migrations at once can go out");
         assert_has(r->hint, "iptables-nft -I OUTPUT 3 -d 10.99.0.2/32 -p tcp -m multiport --dports 49200:49215 -j ACCEPT");
 
-        mc_results_done(&t->rs);
-        mc_cluster_done(&t->c);
-        node_live(&t->c, "src", SRC, EGRESS_NFT, eth0);
-        node_live(&t->c, "dst", DST, NULL, NULL);
-        run_cluster_check(&t->c, "firewall-migration-ports", &t->rs);
-        assert_row(row_of(&t->rs, "src"), MC_PASS, "migration ports from dst (10.99.0.2): 49152-49215 accepted by the "
-                                                  "INPUT policy ACCEPT");
-        assert_evidence(row_of(&t->rs, "src"), "iptables-nft-save", 0,
+        r = run_source(t, "firewall-migration-ports", EGRESS_NFT, eth0);
+        assert_row(r, MC_PASS, "migration ports from dst (10.99.0.2): 49152-49215 accepted by the INPUT policy ACCEPT");
+        assert_evidence(r, "iptables-nft-save", 0,
                         "egress 49152-49215/tcp to dst (10.99.0.2): 49152-49215 accepted by OUTPUT rule 4");
 }
 

@@ -681,6 +681,65 @@ static void test_accept_order(void **state) {
         assert_int_equal(order[4], 4);
 }
 
+/* The source's OUTPUT refuses: the plan for the source inserts one ACCEPT
+ * per refused peer into OUTPUT, naming the peer, before the REJECT; the
+ * commands for iptables-nft, firewalld and ufw say the same. Rules as
+ * iptables-legacy-save v1.8.9 prints them. */
+static void test_live_egress(void **state) {
+        struct t *t = *state;
+        const char *rules = HEAD "-A OUTPUT -o lo -j ACCEPT\n"
+                                 "-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+                                 "-A OUTPUT -p tcp -m multiport --dports 16509,49152:49215 -j REJECT --reject-with "
+                                 "icmp-host-prohibited\n"
+                                 "COMMIT\n";
+        const struct mc_fix_opts fo = { .backup = true, .apply_firewall_commands = true };
+        static const char *const managers[][2] = {
+                { "{\"backend\": \"nft\", \"source\": \"iptables-nft-save\"}",
+                  "iptables-nft -I OUTPUT 3 -d 10.99.0.2/32 -p tcp -m tcp --dport 16509 -m comment --comment "
+                  "\"migcheck: libvirt migration\" -j ACCEPT" },
+                { "{\"managed_by\": \"firewalld\", \"firewalld_backend\": \"iptables\"}",
+                  "firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -d 10.99.0.2/32 -p tcp -m tcp "
+                  "--dport 16509 -m comment --comment \"migcheck: libvirt migration\" -j ACCEPT && firewall-cmd --reload" },
+                { "{\"managed_by\": \"ufw\"}", "ufw allow out proto tcp to 10.99.0.2 port 16509" },
+        };
+        struct mc_render empty = {};
+        _cleanup_free_ char *diff = NULL;
+
+        reset(t);
+        node_live(&t->c, "src", SRC, rules, NULL);
+        node_live(&t->c, "dst", DST, NULL, NULL);
+        node_live(&t->c, "src2", SRC2, NULL, NULL);
+        run_cluster_check(&t->c, "firewall-libvirt-port", &t->rs);
+        assert_row(row_of(&t->rs, "src"), MC_FAIL, "egress 16509/tcp to dst (10.99.0.2), src2 (10.99.0.3): rejected");
+        mc_fix_plan_node(&t->c, &t->c.nodes[0], &t->rs, &fo, &t->plan);
+        assert_int_equal(t->plan.n_unfixable, 0);
+        assert_int_equal(t->plan.n_live, 2);
+        for (size_t i = 0; i < 2; i++) {
+                assert_string_equal(t->plan.live[i].chain, "OUTPUT");
+                assert_string_equal(t->plan.live[i].dst, i == 0 ? DST : SRC2);
+                assert_int_equal(t->plan.live[i].before, 3);
+                assert_int_equal(t->plan.live[i].n_rules, 3);
+        }
+        /* In the order they are made: the same position in reverse, so that dst's ends up first. */
+        diff = mc_fix_diff(&empty, &t->plan);
+        assert_string_equal(diff, "live: iptables -I OUTPUT 3 -d 10.99.0.3/32 -p tcp -m tcp --dport 16509 -m comment "
+                                  "--comment \"migcheck: libvirt migration\" -j ACCEPT   (legacy filter table, through "
+                                  "libiptc)\n"
+                                  "live: iptables -I OUTPUT 3 -d 10.99.0.2/32 -p tcp -m tcp --dport 16509 -m comment "
+                                  "--comment \"migcheck: libvirt migration\" -j ACCEPT   (legacy filter table, through "
+                                  "libiptc)\n");
+
+        for (size_t m = 0; m < ELEMENTSOF(managers); m++) {
+                reset(t);
+                node_live(&t->c, "src", SRC, rules, managers[m][0]);
+                node_live(&t->c, "dst", DST, NULL, NULL);
+                run_cluster_check(&t->c, "firewall-libvirt-port", &t->rs);
+                mc_fix_plan_node(&t->c, &t->c.nodes[0], &t->rs, &fo, &t->plan);
+                assert_int_equal(mc_strv_length(t->plan.commands), 1);
+                assert_string_equal(t->plan.commands[0], managers[m][1]);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -703,6 +762,7 @@ int main(void) {
                 T(test_live_both_backends_not_fixed),
                 T(test_persistent_saved_only),
                 cmocka_unit_test(test_accept_order),
+                T(test_live_egress),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
