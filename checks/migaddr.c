@@ -30,6 +30,7 @@
 
 #include "checks.h"
 #include "nova_options.h"
+#include "nova_rules.h"
 #include "peers.h"
 #include "util.h"
 
@@ -74,6 +75,33 @@ static const char *const verdict_text[_V_MAX] = {
         [V_UNREACHED] = "cannot reach it",
 };
 
+static bool oslo_true(const char *v) {
+        return g_ascii_strcasecmp(v, "true") == 0 || streq(v, "1") || g_ascii_strcasecmp(v, "on") == 0 ||
+               g_ascii_strcasecmp(v, "yes") == 0;
+}
+
+/* Whether source f tunnels the stream through its libvirt connection: then
+ * the destination's libvirt starts QEMU on a stream, not on a URI, and
+ * migration_host is never handed out (qemuMigrationDstPrepareTunnel).
+ * Before Mitaka the flags say it (Juno to Liberty's default has
+ * VIR_MIGRATE_TUNNELLED); Mitaka's live_migration_tunnelled, when set,
+ * adds or removes it (nova 621594fc41); from Newton the option alone,
+ * default False. */
+static bool source_tunnels(json_object *f) {
+        enum mc_nova_release rel = mc_nova_release_of(f);
+        struct mc_setting s;
+
+        if (rel == MC_NOVA_UNKNOWN || rel >= MC_NOVA_NEWTON)
+                return mc_nova_opt_get(f, rel, &mc_nova_live_migration_tunnelled, &s) >= 0 && oslo_true(s.value);
+        /* Mitaka: the option, when set, overrides the flags. */
+        if (rel == MC_NOVA_MITAKA && mc_nova_opt_get(f, rel, &mc_nova_live_migration_tunnelled, &s) >= 0)
+                return oslo_true(s.value);
+        _cleanup_strv_free_ char **flags = mc_nova_flag_items(
+                mc_nova_opt_get(f, rel, &mc_nova_live_migration_flag, &s) >= 0 ? s.value
+                                                                                : mc_nova_flags_default(rel, false));
+        return mc_strv_contains(flags, "VIR_MIGRATE_TUNNELLED");
+}
+
 /* One peer's answer for the name. */
 struct answer {
         const char *addrs[16];
@@ -85,7 +113,9 @@ struct answer {
 };
 
 static void from_hosts(json_object *entries, const char *name, struct answer *a) {
-        for (size_t e = 0; entries && e < json_object_array_length(entries); e++) {
+        if (!entries || !json_object_is_type(entries, json_type_array))
+                return;
+        for (size_t e = 0; e < json_object_array_length(entries); e++) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = mc_json_get(en, "names");
                 const char *addr = mc_json_str(en, "address");
 
@@ -205,7 +235,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
         struct target t;
         struct mc_result *r;
         g_autoptr(GString) buf = g_string_new(NULL);
-        size_t evaluated = 0, no_facts = 0, probed = 0, fails = 0;
+        size_t evaluated = 0, no_facts = 0, probed = 0, fails = 0, tunnelled = 0;
         bool known;
         GPtrArray *ev = g_ptr_array_new_with_free_func(free);
 
@@ -227,6 +257,10 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         continue;
                 if (!s->facts) {
                         no_facts++;
+                        continue;
+                }
+                if (!t.libvirt && source_tunnels(s->facts)) {
+                        tunnelled++;
                         continue;
                 }
                 resolve_on(s->facts, t.s.value, &a);
@@ -314,10 +348,12 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                                t.s.value, t.s.value);
         } else if (evaluated == 0) {
                 r = mc_report(ctx, MC_SKIP, "no peer to resolve '%s' (%s)%s", t.s.value, t.from,
-                              no_facts ? ": the peers have no facts" : "");
+                              tunnelled ? ": every peer tunnels the migration through libvirt, which never hands it out"
+                              : no_facts ? ": the peers have no facts"
+                                         : "");
                 mc_evidence_setting(r, &t.s);
         } else {
-                r = mc_report(ctx, MC_PASS, "%zu peer%s resolve '%s' (%s) to %s%s%s", evaluated, evaluated == 1 ? "" : "s",
+                r = mc_report(ctx, MC_PASS, "%zu peer%s '%s' (%s) to %s%s%s", evaluated, evaluated == 1 ? " resolves" : "s resolve",
                               t.s.value, t.from,
                               t.bind ? "migration_address " : known ? "this node's address" : "an address (this node's "
                                                                                                "addresses are unknown)",
@@ -329,6 +365,10 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                 if (no_facts)
                         mc_result_evidence(r, "cluster", 0, "%zu peer%s without facts not judged", no_facts,
                                            no_facts == 1 ? "" : "s");
+                if (tunnelled)
+                        mc_result_evidence(r, "cluster", 0, "%zu peer%s the migration: %s not used by %s",
+                                           tunnelled, tunnelled == 1 ? " tunnels" : "s tunnel", t.from,
+                                           tunnelled == 1 ? "it" : "them");
         }
         for (size_t i = 0; i < _V_MAX; i++)
                 if (g[i].peers)
@@ -343,7 +383,12 @@ char **mc_migration_targets(const struct mc_cluster *c) {
                 struct target t;
                 bool seen = false;
 
-                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t))
+                /* Bounded as the node side is (collect_targets.c): names
+                 * past 255 bytes cannot resolve, and 256 of them keep the
+                 * node's command line short. */
+                if (v->len >= 256)
+                        break;
+                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t) || strlen(t.s.value) > 255)
                         continue;
                 for (size_t i = 0; i < v->len && !seen; i++)
                         seen = streq(v->pdata[i], t.s.value);

@@ -228,12 +228,29 @@ static void test_inbound_addr(void **state) {
         assert_evidence(r, "/etc/nova/nova.conf", 15, "live_migration_inbound_addr = 10.0.0.2");
 }
 
+/* A source that tunnels never meets migration_host (libvirt streams the
+ * migration over its own connection): node-c tunnels with nova's
+ * live_migration_tunnelled, so only node-a is judged. */
+static void test_tunnelled_source(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        tree_write(t->roots[2], "/etc/nova/nova.conf", NOVA_CONF_DEBIAN("live_migration_tunnelled = True\n"));
+        cluster(t, QEMU_CONF_DEBIAN("migration_host = \"node-b-mig\"\n"), NULL, HOSTS_DEBIAN("10.0.0.2 node-b-mig\n"),
+                HOSTS_DEBIAN(""));
+        run(t);
+        r = row_of(&t->rs, "node-b");
+        assert_row(r, MC_PASS, "1 peer resolves 'node-b-mig' (migration_host in qemu.conf) to this node's address");
+        assert_evidence(r, "cluster", 0, "1 peer tunnels the migration: migration_host in qemu.conf not used by it");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_invalid_host_live, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bind_address, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_inbound_addr, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_tunnelled_source, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
