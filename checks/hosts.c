@@ -1082,12 +1082,29 @@ void mc_check_hosts_consistent(struct mc_check_ctx *ctx) {
         row_made(ctx, x, entries, resolve);
 }
 
+/* hosts-loopback-hostname by direction. What breaks a migration is a
+ * SOURCE resolving a PEER's name to loopback: its libvirt (or QEMU) then
+ * connects to itself. A node's OWN name on loopback (Debian's installer
+ * writes "127.0.1.1 FQDN HOST") does not: the destination hands out the
+ * name from virGetHostname() (src/util/virutil.c, virGetHostnameImpl: the
+ * canonical name, or the short name when that starts with "localhost"),
+ * or migration_host, and each source resolves it with its own files.
+ * What the destination refuses is a name starting with "localhost":
+ * qemuMigrationDstPrepareDirect() (src/qemu/qemu_migration.c, libvirt
+ * commit 00c0a94ab5f1; the same test since libvirt 0.7) takes
+ * migration_host, else virGetHostname() (src/util/virutil.c, commit
+ * c96b3f5b5db6), and fails the incoming migration with "hostname on
+ * destination resolved to localhost, but migration requires an FQDN" when
+ * STRPREFIX(hostname, "localhost"). Only when the source passes no URI:
+ * nova does pass one with live_migration_inbound_addr (target_connect_addr),
+ * and then that address is what sources connect to. */
 void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
         struct hosts_index *x;
         json_object *entries, *resolve;
         struct findings f = {};
         struct mc_result *r;
-        size_t n_lines = 0;
+        size_t n_lines = 0, j = (size_t) (ctx->node - ctx->cluster->nodes), n_peer = 0;
+        const struct hnode *self;
         char first_hint[1024] = "";
 
         if (!hosts_ready(ctx))
@@ -1095,10 +1112,29 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
         size_t suspects = 0;
 
         x = index_get(ctx);
+        self = &x->n[j];
         entries = entries_of(ctx->facts);
         resolve = resolve_of(ctx->facts);
-        if (row_shared(ctx, x, entries, resolve))
+        /* Only a passing row is shared (row_made): with loopback lines the
+         * verdict depends on whose name it is, so it is this node's own. */
+        if (!self->target_localhost && row_shared(ctx, x, entries, resolve))
                 return;
+
+        if (self->target_localhost) {
+                bool nova = mc_startswith(self->target_from, "live_migration_inbound_addr");
+
+                FINDING(&f, MC_FAIL, "cluster", 0, mc_strdup_printf("%s: %s is '%s'", ctx->node->name, self->target_from,
+                                                                    self->target),
+                        nova ? mc_strdup_printf("this node's live_migration_inbound_addr '%s' makes every source "
+                                                "connect to itself", self->target)
+                             : mc_strdup_printf("this node's name for migration is '%s': libvirt refuses every incoming "
+                                                "migration (\"hostname on destination resolved to localhost, but "
+                                                "migration requires an FQDN\")", self->target),
+                        NULL);
+                snprintf(first_hint, sizeof(first_hint),
+                         "give this node a hostname that is not 'localhost...' ('hostnamectl set-hostname FQDN', and "
+                         "restart libvirtd), or set migration_host in qemu.conf to a name its peers resolve to it");
+        }
 
         /* NSS on a live node: the cluster's names answered first with
          * loopback (nss-myhostname does that on a node without an address
@@ -1120,7 +1156,7 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = NULL;
                 const char *addr = NULL;
                 entry_get(en, &addr, &names);
-                _cleanup_free_ char *bad = NULL;
+                _cleanup_free_ char *bad = NULL, *own = NULL;
                 const struct hnode *owner = NULL;
 
                 n_lines++;
@@ -1131,6 +1167,7 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                 for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *name = mc_json_str(json_object_array_get_idx(names, i), NULL);
                         struct hname *h = name ? name_lookup(x, name) : NULL;
+                        char **list;
 
                         if (!h)
                                 continue;
@@ -1140,16 +1177,23 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                         }
                         if (!addr_loopback(addr))
                                 continue;
-                        char *n = mc_strdup_printf("%s%s%s", bad ?: "", bad ? " " : "", name);
-                        free(bad);
-                        bad = n;
-                        owner = owner ?: &x->n[h->owner];
+                        list = h->owner == j ? &own : &bad;
+                        char *n = mc_strdup_printf("%s%s%s", *list ?: "", *list ? " " : "", name);
+                        free(*list);
+                        *list = n;
+                        if (h->owner != j)
+                                owner = owner ?: &x->n[h->owner];
                 }
+                unsigned line = (unsigned) mc_json_int(en, "line", 0);
+                if (own)
+                        FINDING(&f, MC_WARN, HOSTS, line, entry_text(en),
+                                mc_strdup_printf("line %u maps this node's own name%s %s to loopback %s", line,
+                                                 strchr(own, ' ') ? "s" : "", own, addr), NULL);
                 if (!bad)
                         continue;
-                unsigned line = (unsigned) mc_json_int(en, "line", 0);
+                n_peer++;
                 FINDING(&f, MC_FAIL, HOSTS, line, entry_text(en),
-                            mc_strdup_printf("line %u maps %s to loopback %s", line, bad, addr), NULL);
+                            mc_strdup_printf("line %u maps %s (%s) to loopback %s", line, bad, owner->node->name, addr), NULL);
                 if (!first_hint[0]) {
                         index_agree(x);
                         snprintf(first_hint, sizeof(first_hint),
@@ -1167,8 +1211,16 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                         if (!h || h->seen != x->gen || !first || !addr_loopback(first))
                                 continue;
                         h->seen = 0;  /* a name asked twice (two spellings) is one finding */
+                        if (h->owner == j) {
+                                FINDING(&f, MC_WARN, "nss", 0, mc_strdup_printf("getaddrinfo(\"%s\"): %s first", key, first),
+                                        mc_strdup_printf("this node's own name '%s' resolves to loopback %s through NSS",
+                                                         key, first), NULL);
+                                continue;
+                        }
+                        n_peer++;
                         FINDING(&f, MC_FAIL, "nss", 0, mc_strdup_printf("getaddrinfo(\"%s\"): %s first", key, first),
-                                    mc_strdup_printf("'%s' resolves to loopback %s through NSS", key, first), NULL);
+                                    mc_strdup_printf("'%s' (%s) resolves to loopback %s through NSS", key,
+                                                     x->n[h->owner].node->name, first), NULL);
                         if (!first_hint[0]) {
                                 index_agree(x);
                                 snprintf(first_hint, sizeof(first_hint),
@@ -1179,12 +1231,23 @@ void mc_check_hosts_loopback_hostname(struct mc_check_ctx *ctx) {
                 }
         }
 
-        if (f.n_fail) {
-                r = findings_report(ctx, &f, "a node name maps to loopback, so migration traffic for it stays on the "
-                                             "node (libvirt: \"hostname on destination resolved to localhost\")");
-                mc_result_hint(r, "%s", first_hint);
+        if (f.n_fail || f.n_warn) {
+                r = findings_report(ctx, &f, n_peer ? "a peer's name maps to loopback here, so a migration from this node "
+                                                      "to it connects to this node itself"
+                                             : f.n_fail ? "libvirt refuses this node as a migration destination"
+                                                        : "this node's own name maps to loopback; a migration to it "
+                                                          "still works, since each source resolves the name (or "
+                                                          "migration_host) with its own files");
+                if (first_hint[0])
+                        mc_result_hint(r, "%s", first_hint);
+                else {
+                        index_agree(x);
+                        mc_result_hint(r, "debian's installer writes this line; migration does not need it changed, "
+                                          "but services on this node that resolve their own name get loopback: map "
+                                          "the name to the node's migration address ('%s NAME') if they must not",
+                                       self->agreed ?: "ADDRESS");
+                }
                 findings_done(&f);
-                row_made(ctx, x, entries, resolve);
                 return;
         }
         mc_report(ctx, MC_PASS, "no name of the cluster's %zu node%s maps to loopback (%zu " HOSTS " lines%s)",
@@ -1244,7 +1307,7 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
         struct findings f = {};
         struct mc_result *r;
         size_t j, checked = 0, unknown = 0;
-        bool single;
+        bool single, own_loop = false;
         struct lhr_scan *sc, *mine = NULL;
 
         if (!hosts_ready(ctx))
@@ -1318,8 +1381,12 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                         continue;
                 }
                 if (sc->seen[k]) {
+                        /* Its own name (a cluster of one): sources resolve it
+                         * with their files, see hosts-loopback-hostname. */
+                        if (sc->loop[k] && k == j)
+                                own_loop = true;
                         if (sc->loop[k])
-                                FINDING(&f, MC_FAIL, HOSTS, (unsigned) sc->line[k],
+                                FINDING(&f, k == j ? MC_WARN : MC_FAIL, HOSTS, (unsigned) sc->line[k],
                                             mc_strdup_printf("%s (%s: %s)", sc->addr[k], hn->node->name, hn->target_from),
                                             mc_strdup_printf("'%s' (%s) resolves to loopback %s on line %d", hn->target,
                                                              hn->node->name, sc->addr[k], sc->line[k]), NULL);
@@ -1342,12 +1409,13 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                                                              "'%s' service '%ld': %s\"",
                                                              hn->target, hn->node->name, hn->target, hn->port,
                                                              err ?: "no address"), NULL);
-                        else if (addr_loopback(first))
-                                FINDING(&f, MC_FAIL, "nss", 0,
+                        else if (addr_loopback(first)) {
+                                own_loop |= k == j;
+                                FINDING(&f, k == j ? MC_WARN : MC_FAIL, "nss", 0,
                                             mc_strdup_printf("getaddrinfo(\"%s\"): %s first", hn->target, first),
                                             mc_strdup_printf("'%s' (%s) resolves to loopback %s through NSS", hn->target,
                                                              hn->node->name, first), NULL);
-                        else if (hn->target_is_name && hn->agreed && !answer_has(hn->nss, hn->agreed))
+                        } else if (hn->target_is_name && hn->agreed && !answer_has(hn->nss, hn->agreed))
                                 FINDING(&f, MC_FAIL, "nss", 0,
                                             mc_strdup_printf("getaddrinfo(\"%s\"): %s", hn->target, first),
                                             mc_strdup_printf("'%s' (%s) resolves to %s through NSS, not to its address %s",
@@ -1368,6 +1436,9 @@ void mc_check_libvirt_hostname_resolvable(struct mc_check_ctx *ctx) {
                                       : mc_strdup_printf("cannot reach %zu of %zu peer%s by the name %s libvirt hands out",
                                                          f.n_fail, checked, checked == 1 ? "" : "s",
                                                          checked == 1 ? "its" : "their");
+                else if (single && own_loop)
+                        lead = mc_strdup("its own libvirt name resolves to loopback here, which a migration to it "
+                                         "survives if its peers resolve the name (check it with them: migcheck -n ...)");
                 else if (single)
                         lead = mc_strdup_printf("its own libvirt name is not in " HOSTS " and %s",
                                                 resolve ? "NSS was not asked for it"

@@ -380,29 +380,116 @@ static void test_fqdn_vs_short(void **state) {
 
 /* --- hosts-loopback-hostname -------------------------------------------- */
 
-static void test_loopback_debian_line(void **state) {
+/* A file of tests/hosts/ (real shapes: Debian's installer, cloud-init),
+ * with the cluster's lines an administrator appends. */
+static char *corpus(const char *name, const char *append) {
+        _cleanup_free_ char *path = mc_strdup_printf("%s/%s", MC_TEST_HOSTS_DIR, name), *text = NULL;
+
+        assert_int_equal(mc_read_file(path, 1 << 20, &text, NULL), 0);
+        return mc_strdup_printf("%s%s", text, append ?: "");
+}
+
+#define CLUSTER_LINES "\n# the cluster\n10.0.0.2 compute2.example.com compute2\n10.0.0.3 compute3.example.com compute3\n"
+
+/* Debian's installer puts the node's own name on 127.0.1.1: a migration TO
+ * it works (each source resolves the name with its own files), so a
+ * warning with the reason, not a failure. */
+static void test_loopback_own_name_debian(void **state) {
         struct t *t = *state;
+        _cleanup_free_ char *debian = corpus("debian12-installer", CLUSTER_LINES);
         const struct mc_result *r;
 
-        add_three(t,
-                  "127.0.0.1\tlocalhost\n127.0.1.1\tcompute1.example.com\tcompute1\n\n"
-                  "10.0.0.2 compute2.example.com compute2\n10.0.0.3 compute3.example.com compute3\n",
-                  HOSTS_OK, HOSTS_OK);
+        add_three(t, debian, HOSTS_OK, HOSTS_OK);
         run(t, "hosts-loopback-hostname");
         r = row_of(&t->rs, "compute1");
-        assert_row(r, MC_FAIL, "line 2 maps compute1.example.com compute1 to loopback 127.0.1.1");
+        assert_row(r, MC_WARN, "this node's own name maps to loopback; a migration to it still works, since each "
+                               "source resolves the name (or migration_host) with its own files: line 2 maps this "
+                               "node's own names compute1.example.com compute1 to loopback 127.0.1.1");
         assert_evidence(r, "/etc/hosts", 2, "127.0.1.1 compute1.example.com compute1");
-        assert_hint(r, "remove 'compute1.example.com compute1' from line 2");
-        assert_hint(r, "'10.0.0.1 compute1.example.com compute1'");
-        assert_row(row_of(&t->rs, "compute2"), MC_PASS, NULL);
+        assert_hint(r, "debian's installer writes this line");
+        assert_hint(r, "'10.0.0.1 NAME'");
+        assert_row(row_of(&t->rs, "compute2"), MC_PASS, "no name of the cluster's 3 nodes maps to loopback");
+        /* The peers resolve compute1 to its address: no failure anywhere. */
+        run(t, "libvirt-hostname-resolvable");
+        assert_row(row_of(&t->rs, "compute2"), MC_PASS, "resolves the libvirt names of 2 peers");
         /* Loopback lines are no vote and no conflict for hosts-consistent:
          * compute1's own names are still present there. */
         run(t, "hosts-consistent");
         assert_row(row_of(&t->rs, "compute1"), MC_PASS, NULL);
 }
 
-/* A cluster of one still judges itself: its own hostname on 127.0.1.1 is
- * what libvirt hands out, and what a destination must never resolve. */
+/* The same Debian file copied to another node: there compute1's name is a
+ * PEER's on loopback, and a migration from compute2 to compute1 would
+ * connect to compute2 itself. */
+static void test_loopback_peer_name_fails(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *debian = corpus("debian12-installer", CLUSTER_LINES);
+        const struct mc_result *r;
+
+        add_three(t, debian, debian, HOSTS_OK);
+        run(t, "hosts-loopback-hostname");
+        r = row_of(&t->rs, "compute2");
+        assert_row(r, MC_FAIL, "a peer's name maps to loopback here, so a migration from this node to it connects to "
+                               "this node itself: line 2 maps compute1.example.com compute1 (compute1) to loopback "
+                               "127.0.1.1");
+        assert_evidence(r, "/etc/hosts", 2, "127.0.1.1 compute1.example.com compute1");
+        assert_hint(r, "remove 'compute1.example.com compute1' from line 2 of /etc/hosts and map them to the node's "
+                       "migration address instead: '10.0.0.1 compute1.example.com compute1'");
+        /* On compute1 the very same line is its own name. */
+        assert_row(row_of(&t->rs, "compute1"), MC_WARN, "line 2 maps this node's own names");
+        assert_row(row_of(&t->rs, "compute3"), MC_PASS, NULL);
+        run(t, "libvirt-hostname-resolvable");
+        assert_row(row_of(&t->rs, "compute2"), MC_FAIL, "'compute1' (compute1) resolves to loopback 127.0.1.1 on line 2");
+        assert_row(row_of(&t->rs, "compute3"), MC_PASS, NULL);
+}
+
+/* cloud-init's Red Hat template maps the hostname to 127.0.0.1 and ::1. */
+static void test_loopback_own_name_cloud_init(void **state) {
+        struct t *t = *state;
+        _cleanup_free_ char *redhat = corpus("cloud-init-redhat", NULL);
+        const struct mc_result *r;
+
+        add_node(t, &(struct node_spec) { .name = "compute-1", .hosts = redhat });
+        add_node(t, &(struct node_spec) {
+                .name = "compute-2", .hosts = HOSTS_HEAD "10.0.0.1 compute-1.novalocal compute-1\n"
+                                                         "10.0.0.2 compute-2.novalocal compute-2\n",
+        });
+        run(t, "hosts-loopback-hostname");
+        r = row_of(&t->rs, "compute-1");
+        assert_row(r, MC_WARN, "line 9 maps this node's own names compute-1.novalocal compute-1 to loopback 127.0.0.1; "
+                               "line 14 maps this node's own names compute-1.novalocal compute-1 to loopback ::1");
+        assert_evidence(r, "/etc/hosts", 14, "::1 compute-1.novalocal compute-1");
+        assert_row(row_of(&t->rs, "compute-2"), MC_PASS, NULL);
+}
+
+/* A hostname starting with "localhost" is refused by the destination's
+ * libvirt (qemuMigrationDstPrepareDirect), wherever it resolves; a
+ * migration_host in qemu.conf takes its place. */
+static void test_localhost_hostname_fails(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        add_node(t, &(struct node_spec) { .name = "compute1", .hosts = HOSTS_OK });
+        add_node(t, &(struct node_spec) { .name = "compute2", .hostname = "localhost.localdomain", .hosts = HOSTS_OK });
+        add_node(t, &(struct node_spec) {
+                .name = "compute3", .hostname = "localhost", .hosts = HOSTS_OK,
+                .qemu = "# set by the deployment\nmigration_host = \"compute3.example.com\"   # peers resolve this\n",
+        });
+        run(t, "hosts-loopback-hostname");
+        r = row_of(&t->rs, "compute2");
+        assert_row(r, MC_FAIL, "libvirt refuses this node as a migration destination: this node's name for migration is "
+                               "'localhost.localdomain': libvirt refuses every incoming migration (\"hostname on "
+                               "destination resolved to localhost, but migration requires an FQDN\")");
+        assert_evidence(r, "cluster", 0, "compute2: node.hostname, as libvirt would report it");
+        assert_hint(r, "hostnamectl set-hostname");
+        assert_row(row_of(&t->rs, "compute3"), MC_PASS, "no name of the cluster's 3 nodes maps to loopback");
+        assert_row(row_of(&t->rs, "compute1"), MC_PASS, NULL);
+        run(t, "libvirt-hostname-resolvable");
+        assert_row(row_of(&t->rs, "compute1"), MC_FAIL, "compute2 names itself 'localhost.localdomain'");
+}
+
+/* A cluster of one: its own name on 127.0.1.1 is a warning (its peers are
+ * not known here, and they resolve the name with their own files). */
 static void test_single_node(void **state) {
         struct t *t = *state;
         const struct mc_result *r;
@@ -411,11 +498,13 @@ static void test_single_node(void **state) {
                 .name = "compute1", .hosts = "127.0.0.1 localhost\n127.0.1.1 compute1\n",
         });
         run(t, "hosts-loopback-hostname");
-        assert_row(row_of(&t->rs, "compute1"), MC_FAIL, "line 2 maps compute1 to loopback");
-        assert_hint(row_of(&t->rs, "compute1"), "ADDRESS compute1");
+        assert_row(row_of(&t->rs, "compute1"), MC_WARN, "line 2 maps this node's own name compute1 to loopback");
+        assert_hint(row_of(&t->rs, "compute1"), "'ADDRESS NAME'");
         run(t, "libvirt-hostname-resolvable");
         r = row_of(&t->rs, "compute1");
-        assert_row(r, MC_FAIL, "'compute1' (compute1) resolves to loopback 127.0.1.1 on line 2");
+        assert_row(r, MC_WARN, "its own libvirt name resolves to loopback here, which a migration to it survives if its "
+                               "peers resolve the name (check it with them: migcheck -n ...): 'compute1' (compute1) "
+                               "resolves to loopback 127.0.1.1 on line 2");
         run(t, "hosts-consistent");
         assert_row(row_of(&t->rs, "compute1"), MC_PASS, "1 name of 1 node resolves");
         run(t, "instances-path-consistent");
@@ -492,11 +581,32 @@ static void test_nss_wrong_and_loopback(void **state) {
         assert_row(row_of(&t->rs, "compute1"), MC_FAIL, "resolves to 10.0.0.200 through NSS, the cluster's address for "
                                                         "compute2 is 10.0.0.2");
         run(t, "hosts-loopback-hostname");
+        /* Its own name: NSS on compute2 answers loopback first for it. */
         r = row_of(&t->rs, "compute2");
-        assert_row(r, MC_FAIL, "'compute2' resolves to loopback 127.0.0.2 through NSS");
-        assert_hint(r, "add '10.0.0.2 compute2' to /etc/hosts");
+        assert_row(r, MC_WARN, "this node's own name 'compute2' resolves to loopback 127.0.0.2 through NSS");
         run(t, "libvirt-hostname-resolvable");
         assert_row(row_of(&t->rs, "compute1"), MC_FAIL, "through NSS, not to its address 10.0.0.2");
+}
+
+/* A peer's name answered with loopback by NSS on the source. */
+static void test_nss_peer_loopback_fails(void **state) {
+        struct t *t = *state;
+        const struct mc_result *r;
+
+        cluster_add_json(&t->c, "compute1",
+                         LIVE_NODE("compute1", ENTRY("10.0.0.1", "\"compute1.example.com\", \"compute1\"", 1),
+                                   "\"compute2\": { \"addresses\": [ \"127.0.1.1\" ] }"));
+        cluster_add_json(&t->c, "compute2",
+                         LIVE_NODE("compute2", ENTRY("10.0.0.2", "\"compute2.example.com\", \"compute2\"", 1),
+                                   "\"compute1\": { \"addresses\": [ \"10.0.0.1\" ] }"));
+        t->c.nodes[1].address = mc_strdup("10.0.0.2");
+        run(t, "hosts-loopback-hostname");
+        r = row_of(&t->rs, "compute1");
+        assert_row(r, MC_FAIL, "a peer's name maps to loopback here, so a migration from this node to it connects to "
+                               "this node itself: 'compute2' (compute2) resolves to loopback 127.0.1.1 through NSS");
+        assert_evidence(r, "nss", 0, "getaddrinfo(\"compute2\"): 127.0.1.1 first");
+        assert_hint(r, "add '10.0.0.2 compute2' to /etc/hosts");
+        assert_row(row_of(&t->rs, "compute2"), MC_PASS, NULL);
 }
 
 /* --- instances-path-consistent ------------------------------------------ */
@@ -959,10 +1069,14 @@ int main(void) {
                 T(test_peer_missing_offline),
                 T(test_conflicting_address),
                 T(test_fqdn_vs_short),
-                T(test_loopback_debian_line),
+                T(test_loopback_own_name_debian),
+                T(test_loopback_peer_name_fails),
+                T(test_loopback_own_name_cloud_init),
+                T(test_localhost_hostname_fails),
                 T(test_single_node),
                 T(test_libvirt_hostname_not_resolvable),
                 T(test_nss_wrong_and_loopback),
+                T(test_nss_peer_loopback_fails),
                 T(test_instances_path_differs),
                 T(test_mixed_shared_local),
                 T(test_same_nfs_export),
