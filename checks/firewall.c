@@ -511,13 +511,18 @@ static size_t eval_memo_find(GHashTable *memo, const struct ruleset *s, const st
         const struct mc_fw_table *const *t = (const struct mc_fw_table *const *) s->t;
         const uint16_t num[4] = { p->sport_lo, p->sport_hi, lo, hi };
         _cleanup_free_ char *heap = NULL, *big = NULL, *eg = NULL;
-        char sig[256], buf[512];
+        char sig[256], buf[512], ebuf[128];
         const char *key = buf, *in = p->in ?: "";
         size_t at;
 
-        /* Egress: the interface and this node's source address decide too. */
-        if (p->egress)
-                in = eg = mc_strdup_printf(">%s>%s", p->out ?: "", p->src ?: "");
+        /* Egress: the interface and this node's source address decide too
+         * (on the stack as well: one per peer of every node). */
+        if (p->egress) {
+                int k = snprintf(ebuf, sizeof(ebuf), ">%s>%s", p->out ?: "", p->src ?: "");
+
+                in = k >= 0 && (size_t) k < sizeof(ebuf) ? ebuf
+                                                        : (eg = mc_strdup_printf(">%s>%s", p->out ?: "", p->src ?: ""));
+        }
         /* Built and looked up on the stack: only a miss keeps a copy (one
          * per distinct key, where a row has hundreds of peers). */
         if (!mc_fw_peer_signature_buf(t, s->n, hook_of(p), p->addr, sig, sizeof(sig)))
