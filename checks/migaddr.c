@@ -38,6 +38,8 @@
 #define HOSTS "/etc/hosts"
 /* Peers named in a summary; the rest are counted. */
 #define MAX_NAMED 8
+/* Evidence lines per row; the rest are counted (rows stay lines). */
+#define MAX_EVIDENCE 16
 
 struct target {
         struct mc_setting s;
@@ -112,31 +114,94 @@ struct answer {
         bool asked;        /* some source answered (or refused) */
 };
 
-static void from_hosts(json_object *entries, const char *name, struct answer *a) {
-        if (!entries || !json_object_is_type(entries, json_type_array))
-                return;
+static char **targets_of(const struct mc_cluster *c, size_t max);
+
+/* Per run (mc_check_scratch): for each distinct /etc/hosts entries array
+ * (nodes with equal files share one, docs/architecture.md "Scale"), the
+ * entries that name each target, in file order; built at the first look,
+ * so that n destinations times n sources do not rescan every file. */
+struct run_index {
+        GHashTable *targets;  /* lower-cased target -> itself */
+        GHashTable *lists;    /* entries array -> GHashTable(lower-cased name -> GPtrArray of entries) */
+        bool *tunnels;        /* per node: source_tunnels(), read once */
+};
+
+static void *index_new(const struct mc_cluster *c) {
+        struct run_index *x = mc_assert_alloc(calloc(1, sizeof(*x)));
+        _cleanup_strv_free_ char **names = targets_of(c, SIZE_MAX);
+
+        x->targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        x->lists = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+        x->tunnels = mc_assert_alloc(calloc(c->n_nodes + 1, sizeof(*x->tunnels)));
+        for (size_t k = 0; k < c->n_nodes; k++)
+                x->tunnels[k] = c->nodes[k].facts && source_tunnels(c->nodes[k].facts);
+        for (char **n = names; n && *n; n++) {
+                char *lc = g_ascii_strdown(*n, -1);
+                g_hash_table_replace(x->targets, lc, lc);
+        }
+        return x;
+}
+
+static void index_free(void *p) {
+        struct run_index *x = p;
+
+        g_hash_table_unref(x->targets);
+        g_hash_table_unref(x->lists);
+        free(x->tunnels);
+        free(x);
+}
+
+static GHashTable *list_index(struct run_index *x, json_object *entries) {
+        GHashTable *h = g_hash_table_lookup(x->lists, entries);
+
+        if (h)
+                return h;
+        h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
         for (size_t e = 0; e < json_object_array_length(entries); e++) {
                 json_object *en = json_object_array_get_idx(entries, e), *names = mc_json_get(en, "names");
-                const char *addr = mc_json_str(en, "address");
 
-                if (!addr || !names || !json_object_is_type(names, json_type_array))
+                if (!mc_json_str(en, "address") || !names || !json_object_is_type(names, json_type_array))
                         continue;
                 for (size_t i = 0; i < json_object_array_length(names); i++) {
                         const char *n = mc_json_str(json_object_array_get_idx(names, i), NULL);
+                        g_autofree char *lc = n ? g_ascii_strdown(n, -1) : NULL;
+                        const char *key = lc ? g_hash_table_lookup(x->targets, lc) : NULL;
+                        GPtrArray *a;
 
-                        /* glibc: whole names, ASCII case-insensitive. */
-                        if (!n || g_ascii_strcasecmp(n, name) != 0)
+                        /* glibc: whole names, ASCII case-insensitive; a line
+                         * naming it twice answers once. */
+                        if (!key)
                                 continue;
-                        if (!a->asked)
-                                a->line = (unsigned) mc_json_int(en, "line", 0);
-                        a->asked = true;
-                        if (a->n < ELEMENTSOF(a->addrs))
-                                a->addrs[a->n++] = addr;
-                        break;
+                        a = g_hash_table_lookup(h, key);
+                        if (!a) {
+                                a = g_ptr_array_new();
+                                g_hash_table_insert(h, (char *) key, a);
+                        }
+                        if (a->len == 0 || a->pdata[a->len - 1] != en)
+                                g_ptr_array_add(a, en);
                 }
         }
-        if (a->asked)
+        g_hash_table_insert(x->lists, entries, h);
+        return h;
+}
+
+static void from_hosts(struct run_index *x, json_object *entries, const char *name, struct answer *a) {
+        g_autofree char *lc = g_ascii_strdown(name, -1);
+        GPtrArray *hits;
+
+        if (!entries || !json_object_is_type(entries, json_type_array))
+                return;
+        hits = g_hash_table_lookup(list_index(x, entries), lc);
+        for (guint i = 0; hits && i < hits->len; i++) {
+                if (i == 0)
+                        a->line = (unsigned) mc_json_int(hits->pdata[i], "line", 0);
+                if (a->n < ELEMENTSOF(a->addrs))
+                        a->addrs[a->n++] = mc_json_str(hits->pdata[i], "address");
+        }
+        if (hits && hits->len > 0) {
+                a->asked = true;
                 a->how = HOSTS;
+        }
 }
 
 static void from_nss(json_object *entry, struct answer *a) {
@@ -160,7 +225,7 @@ static json_object *target_facts(json_object *f, const char *name) {
         return t && json_object_is_type(t, json_type_object) ? t : NULL;
 }
 
-static void resolve_on(json_object *f, const char *name, struct answer *a) {
+static void resolve_on(struct run_index *x, json_object *f, const char *name, struct answer *a) {
         json_object *e;
 
         *a = (struct answer) {};
@@ -170,7 +235,7 @@ static void resolve_on(json_object *f, const char *name, struct answer *a) {
                 a->asked = true;
                 return;
         }
-        from_hosts(mc_json_path(f, "hosts", "entries", NULL), name, a);
+        from_hosts(x, mc_json_path(f, "hosts", "entries", NULL), name, a);
         if (a->asked)
                 return;
         if ((e = target_facts(f, name)) || (e = mc_json_path(f, "resolve", name, NULL)))
@@ -189,6 +254,13 @@ static bool dest_addrs_known(const struct mc_cluster *c, const struct mc_node *d
         json_object *a = mc_json_path(d->facts, "net", "addresses", NULL);
 
         return t->bind || mc_node_address(c, d) || (a && json_object_is_type(a, json_type_array));
+}
+
+static void evidence_done(struct mc_result *r, GPtrArray *ev, size_t more) {
+        for (size_t i = 0; i < ev->len; i++)
+                mc_result_evidence(r, "cluster", 0, "%s", (const char *) ev->pdata[i]);
+        if (more)
+                mc_result_evidence(r, "cluster", 0, "and %zu more peer%s", more, more == 1 ? "" : "s");
 }
 
 struct group {
@@ -228,6 +300,14 @@ static const char *probe_failure(json_object *probe, bool libvirt, bool *ret_pro
         return res;
 }
 
+#define EVIDENCE(text)                                  \
+        do {                                            \
+                if (ev->len < MAX_EVIDENCE)             \
+                        g_ptr_array_add(ev, (text));    \
+                else                                    \
+                        ev_more++;                      \
+        } while (0)
+
 void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
         const struct mc_cluster *c = ctx->cluster;
         const struct mc_node *d = ctx->node;
@@ -236,8 +316,10 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
         struct mc_result *r;
         g_autoptr(GString) buf = g_string_new(NULL);
         size_t evaluated = 0, no_facts = 0, probed = 0, fails = 0, tunnelled = 0;
+        struct run_index *x;
         bool known;
         GPtrArray *ev = g_ptr_array_new_with_free_func(free);
+        size_t ev_more = 0;
 
         if (!find_target(ctx->facts, &t)) {
                 mc_report(ctx, MC_SKIP, "neither live_migration_inbound_addr (nova.conf) nor migration_host (qemu.conf) is "
@@ -246,6 +328,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                 return;
         }
         known = dest_addrs_known(c, d, &t);
+        x = mc_check_scratch(ctx, index_new, index_free);
         for (size_t k = 0; k < c->n_nodes; k++) {
                 const struct mc_node *s = &c->nodes[k];
                 struct answer a;
@@ -259,14 +342,14 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         no_facts++;
                         continue;
                 }
-                if (!t.libvirt && source_tunnels(s->facts)) {
+                if (!t.libvirt && x->tunnels[k]) {
                         tunnelled++;
                         continue;
                 }
-                resolve_on(s->facts, t.s.value, &a);
+                resolve_on(x, s->facts, t.s.value, &a);
                 if (!a.asked) {
                         group_add(&g[V_UNKNOWN], s->name);
-                        g_ptr_array_add(ev, mc_strdup_printf("%s: '%s' is not in " HOSTS " and %s", s->name, t.s.value,
+                        EVIDENCE(mc_strdup_printf("%s: '%s' is not in " HOSTS " and %s", s->name, t.s.value,
                                                              mc_json_get(s->facts, "resolve")
                                                                      ? "NSS was not asked for it (collect --migration-target)"
                                                                      : "offline facts cannot tell whether DNS answers for it"));
@@ -275,7 +358,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                 evaluated++;
                 if (a.n == 0) {
                         v = V_UNRESOLVED;
-                        g_ptr_array_add(ev, mc_strdup_printf("%s: getaddrinfo(\"%s\"): %s (\"Unable to resolve address "
+                        EVIDENCE(mc_strdup_printf("%s: getaddrinfo(\"%s\"): %s (\"Unable to resolve address "
                                                              "'%s'\")", s->name, t.s.value, a.error, t.s.value));
                 } else {
                         bool mine = false, loop = false;
@@ -289,7 +372,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         }
                         if ((known && !mine) || (!known && loop)) {
                                 v = loop && !mine ? V_LOOPBACK : V_ELSEWHERE;
-                                g_ptr_array_add(ev, mc_strdup_printf("%s: '%s' -> %s (%s%s), not %s%s", s->name, t.s.value,
+                                EVIDENCE(mc_strdup_printf("%s: '%s' -> %s (%s%s), not %s%s", s->name, t.s.value,
                                                                      addr_list(buf, &a), a.how,
                                                                      at,
                                                                      t.bind ? "migration_address " : "",
@@ -303,7 +386,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                         probed += was_probed;
                         if (fail) {
                                 v = V_UNREACHED;
-                                g_ptr_array_add(ev, mc_strdup_printf("%s: connect to %s port %" PRId64 ": %s", s->name,
+                                EVIDENCE(mc_strdup_printf("%s: connect to %s port %" PRId64 ": %s", s->name,
                                                                      mc_json_str(probe, "address") ?: "?",
                                                                      mc_json_int(probe, "port", 0),
                                                                      mc_json_str(probe, "error") ?: fail));
@@ -327,8 +410,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                 r = mc_report(ctx, MC_FAIL, "migrations to this node fail from %zu of %zu peer%s: %s (%s is '%s')", fails,
                               evaluated, evaluated == 1 ? "" : "s", why->str, t.from, t.s.value);
                 mc_evidence_setting(r, &t.s);
-                for (size_t i = 0; i < ev->len; i++)
-                        mc_result_evidence(r, "cluster", 0, "%s", (const char *) ev->pdata[i]);
+                evidence_done(r, ev, ev_more);
                 mc_result_hint(r, "make '%s' resolve on %s to %s (an '%s %s' line in " HOSTS " or a DNS record) and "
                                   "reachable from them, or set %s to an address every peer reaches",
                                t.s.value, who->str, t.bind ?: mc_node_address(c, d) ?: "this node's migration address",
@@ -341,8 +423,7 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
                               g[V_UNKNOWN].n, g[V_UNKNOWN].n + evaluated, g[V_UNKNOWN].n + evaluated == 1 ? "" : "s",
                               t.s.value, t.from, who);
                 mc_evidence_setting(r, &t.s);
-                for (size_t i = 0; i < ev->len; i++)
-                        mc_result_evidence(r, "cluster", 0, "%s", (const char *) ev->pdata[i]);
+                evidence_done(r, ev, ev_more);
                 mc_result_hint(r, "check the nodes live (migcheck check -n/-i: each peer resolves and probes '%s'), or "
                                   "map '%s' in " HOSTS " on every node",
                                t.s.value, t.s.value);
@@ -376,25 +457,32 @@ void mc_check_migration_address_resolvable(struct mc_check_ctx *ctx) {
         g_ptr_array_free(ev, true);
 }
 
-char **mc_migration_targets(const struct mc_cluster *c) {
+/* The distinct values the nodes hand out, at most max of them. */
+static char **targets_of(const struct mc_cluster *c, size_t max) {
         g_autoptr(GPtrArray) v = g_ptr_array_new();
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
-        for (size_t k = 0; k < c->n_nodes; k++) {
+        for (size_t k = 0; k < c->n_nodes && v->len < max; k++) {
                 struct target t;
-                bool seen = false;
 
-                /* Bounded as the node side is (collect_targets.c): names
-                 * past 255 bytes cannot resolve, and 256 of them keep the
-                 * node's command line short. */
-                if (v->len >= 256)
-                        break;
-                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t) || strlen(t.s.value) > 255)
+                if (!c->nodes[k].facts || !find_target(c->nodes[k].facts, &t) || !g_hash_table_add(seen, (char *) t.s.value))
                         continue;
-                for (size_t i = 0; i < v->len && !seen; i++)
-                        seen = streq(v->pdata[i], t.s.value);
-                if (!seen)
-                        g_ptr_array_add(v, mc_strdup(t.s.value));
+                g_ptr_array_add(v, mc_strdup(t.s.value));
         }
         g_ptr_array_add(v, NULL);
         return (char **) g_ptr_array_free(g_steal_pointer(&v), false);
+}
+
+char **mc_migration_targets(const struct mc_cluster *c) {
+        /* Bounded as the node side is (collect_targets.c): 256 names keep
+         * a node's command line short; a name past 255 bytes cannot
+         * resolve (the check says it was not asked). */
+        _cleanup_strv_free_ char **all = targets_of(c, SIZE_MAX);
+        char **v = mc_assert_alloc(calloc(257, sizeof(char *)));
+        size_t n = 0;
+
+        for (char **p = all; *p && n < 256; p++)
+                if (strlen(*p) <= 255)
+                        v[n++] = mc_strdup(*p);
+        return v;
 }

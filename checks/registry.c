@@ -186,7 +186,9 @@ const struct mc_check mc_checks[] = {
                 .id = "migration-address-resolvable",
                 .title = "the address this node tells sources to connect to (migration_host, live_migration_inbound_addr) resolves to it and is reached from every peer",
                 .scope = MC_SCOPE_CLUSTER,
-                .needs = MC_NEED_HOSTS | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_NET | MC_NEED_PROBE,
+                /* Not PROBE: the names are probed by collect --migration-target,
+                 * and the coordinator's second round then skips the peers' probes. */
+                .needs = MC_NEED_HOSTS | MC_NEED_QEMU | MC_NEED_NOVA | MC_NEED_NET,
                 .run = mc_check_migration_address_resolvable,
                 .doc = "When nova.conf sets live_migration_inbound_addr, the source opens its libvirt connection to that address and, unless tunnelled, sends the stream there; otherwise qemu.conf's migration_host is the host libvirt hands the source (\"tcp:HOST:PORT\"). migration_address is only where this node's QEMU binds: a numeric one must be what the sources resolve. A source that tunnels (live_migration_tunnelled; before Mitaka VIR_MIGRATE_TUNNELLED in its flags) never meets migration_host and is not judged for it. Every peer resolves the value as it would (its /etc/hosts as glibc reads it, else its NSS answer, asked live by `collect --migration-target`) and, live, connects to it; a peer that cannot resolve it (\"Unable to resolve address\"), resolves it to another host or loopback, or cannot reach it fails the row, named. Offline, a peer whose /etc/hosts lacks the name cannot be evaluated: an ERROR, never a PASS.",
                 .fix_note = "which name or address the peers should use is the operator's choice; the hint names the peers and the address",
