@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "peers.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
 #include "sasl.h"
@@ -38,9 +39,6 @@ static unsigned port_number(const char *v) {
         return *end || n == 0 || n > 65535 ? 0 : (unsigned) n;
 }
 
-static bool is_loopback(const char *addr) {
-        return mc_startswith(addr, "127.") || streq(addr, "::1") || streq(addr, "localhost");
-}
 
 /* What the running system does, against what the files promise. Returns
  * true when it reported. */
@@ -171,7 +169,7 @@ void mc_check_libvirtd_listen(struct mc_check_ctx *ctx) {
                         evidence_transport(r, &t);
                         mc_result_hint(r, "set %s = 1 in %s and restart %s", key, m.daemon_conf, m.daemon);
                 } else if (mc_facts_setting(ctx->facts, m.daemon_conf, NULL, "listen_addr", &addr) >= 0 &&
-                           is_loopback(addr.value)) {
+                           mc_host_is_loopback(addr.value)) {
                         r = mc_results_add(&tmp, "", "", MC_FAIL,
                                            "%s listens on loopback only (listen_addr = %s): peers connecting to this "
                                            "node's address for tcp/%u are refused (%s)",

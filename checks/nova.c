@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "checks.h"
+#include "peers.h"
 #include "libvirt_mode.h"
 #include "nova_options.h"
 #include "nova_rules.h"
@@ -424,7 +425,7 @@ static void eval_migration_uri(struct mc_check_ctx *ctx, enum mc_nova_release re
                 return;
         }
         if (mc_nova_opt_get(ctx->facts, rel, &mc_nova_live_migration_inbound_addr, &s) >= 0 &&
-            (mc_startswith(s.value, "127.") || streq(s.value, "::1") || streq(s.value, "localhost"))) {
+            mc_host_is_loopback(s.value)) {
                 r = mc_report(ctx, MC_FAIL, "live_migration_inbound_addr %s makes sources connect to themselves", s.value);
                 mc_evidence_setting(r, &s);
                 mc_result_hint(r, "set live_migration_inbound_addr to this node's migration address, or remove it");
@@ -697,8 +698,7 @@ void mc_check_nova_config_drive(struct mc_check_ctx *ctx) {
 
 /* An address QEMU on any node can bind: the wildcards and loopback. */
 static bool bindable_anywhere(const char *a) {
-        return streq(a, "0.0.0.0") || streq(a, "::") || streq(a, "[::]") || mc_startswith(a, "127.") ||
-               streq(a, "::1") || streq(a, "localhost");
+        return streq(a, "0.0.0.0") || streq(a, "::") || streq(a, "[::]") || mc_host_is_loopback(a);
 }
 
 /* _check_graphics_addresses_can_live_migrate's LOCAL_ADDRS, compared

@@ -26,6 +26,45 @@ bool mc_address_is_loopback(const char *s) {
         return false;
 }
 
+/* s without the brackets of "[::1]", in buf; s itself otherwise. */
+static const char *strip_brackets(const char *s, char *buf, size_t size) {
+        size_t n = s ? strlen(s) : 0;
+
+        if (n < 2 || s[0] != '[' || s[n - 1] != ']' || n - 2 >= size)
+                return s;
+        memcpy(buf, s + 1, n - 2);
+        buf[n - 2] = '\0';
+        return buf;
+}
+
+bool mc_libvirt_is_localhost(const char *s) {
+        char buf[INET6_ADDRSTRLEN + 1];
+        struct in6_addr a6;
+        struct in_addr a4;
+
+        s = strip_brackets(s, buf, sizeof(buf));
+        if (!s)
+                return false;
+        if (mc_startswith(s, "localhost"))
+                return true;
+        /* getaddrinfo(AI_NUMERICHOST) takes inet_aton's forms ("127.1") too. */
+        if (inet_aton(s, &a4) == 1 && !strchr(s, ':'))
+                return ntohl(a4.s_addr) == INADDR_LOOPBACK;
+        return inet_pton(AF_INET6, s, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+bool mc_host_is_loopback(const char *s) {
+        char buf[INET6_ADDRSTRLEN + 1];
+        struct in_addr a4;
+
+        s = strip_brackets(s, buf, sizeof(buf));
+        if (!s)
+                return false;
+        if (mc_libvirt_is_localhost(s) || mc_address_is_loopback(s) || strncasecmp(s, "localhost", 9) == 0)
+                return true;
+        return inet_aton(s, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
 static const char *addr_of(json_object *e) {
         return json_object_is_type(e, json_type_string) ? json_object_get_string(e) : mc_json_str(e, "address");
 }

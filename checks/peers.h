@@ -39,6 +39,19 @@ bool mc_host_name_matches(const char *a, const char *b);
 bool mc_address_is_numeric(const char *s);
 bool mc_address_is_loopback(const char *s);
 
+/* libvirt's "address of the local machine" for qemu.conf's migration_host
+ * and migration_address: a name starting with "localhost" (case as
+ * written), or numerically 127.0.0.1 or ::1 (virSocketAddrIsNumericLocalhost),
+ * IPv6 brackets stripped first (src/qemu/qemu_conf.c at commit 49f326edc0f9,
+ * virQEMUDriverConfigLoadNetworkEntry). With one, the QEMU driver refuses
+ * to load. */
+bool mc_libvirt_is_localhost(const char *s);
+/* A host whose connections stay on the machine: libvirt's test above, any
+ * 127/8, ::1 or IPv4-mapped loopback address, or a name starting with
+ * "localhost" in any case (localhost6, localhost.localdomain: glibc's files
+ * backend compares names without case). */
+bool mc_host_is_loopback(const char *s);
+
 /* Status order for a row that sums up several peers: PASS < WARN < ERROR
  * < FAIL, so that a definite failure is never hidden behind an ERROR. */
 enum mc_status mc_status_worse(enum mc_status a, enum mc_status b);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "peers.h"
 #include "util.h"
 
 #define QEMU_CONF "/etc/libvirt/qemu.conf"
@@ -39,9 +40,6 @@ bool mc_qemu_range_usable(long lo, long hi) {
                !(lo <= 22 && 22 <= hi);
 }
 
-static bool local_only(const char *a) {
-        return mc_startswith(a, "127.") || streq(a, "::1") || streq(a, "localhost") || mc_startswith(a, "localhost.");
-}
 
 void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
         struct mc_setting smin, smax, s;
@@ -83,7 +81,7 @@ void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
                 mc_result_hint(r, "move the range away from 22, 16509 and 16514, e.g. %d-%d", PORT_MIN_DEFAULT, PORT_MAX_DEFAULT);
                 return;
         }
-        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_address", &s) >= 0 && local_only(s.value)) {
+        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_address", &s) >= 0 && mc_host_is_loopback(s.value)) {
                 r = mc_report(ctx, MC_FAIL, "migration_address %s is a loopback address: libvirt refuses it ('migration_address "
                                             "must not be the address of the local machine') or listens where no peer can reach",
                               s.value);
@@ -91,8 +89,13 @@ void mc_check_qemu_migration_ports(struct mc_check_ctx *ctx) {
                 mc_result_hint(r, "remove migration_address (default: all addresses) or set this node's migration address");
                 return;
         }
-        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_host", &s) >= 0 && local_only(s.value)) {
-                r = mc_report(ctx, MC_FAIL, "migration_host %s tells the source to connect to itself", s.value);
+        if (mc_facts_setting(ctx->facts, QEMU_CONF, NULL, "migration_host", &s) >= 0 && mc_host_is_loopback(s.value)) {
+                if (mc_libvirt_is_localhost(s.value))
+                        r = mc_report(ctx, MC_FAIL, "migration_host %s: libvirt's QEMU driver refuses to load ('migration_host "
+                                                    "must not be the address of the local machine: %s'), and would tell "
+                                                    "sources to connect to themselves", s.value, s.value);
+                else
+                        r = mc_report(ctx, MC_FAIL, "migration_host %s tells the source to connect to itself", s.value);
                 mc_evidence_setting(r, &s);
                 mc_result_hint(r, "remove migration_host (default: the hostname) or set a name the peers resolve to this node");
                 return;

@@ -89,11 +89,18 @@ const struct mc_check mc_checks[] = {
         },
         {
                 .id = "hosts-loopback-hostname",
-                .title = "no node maps a node name to a loopback address",
+                .title = "no node resolves a peer's name to loopback, and no node's migration name is 'localhost'",
                 .scope = MC_SCOPE_CLUSTER,
                 .needs = MC_NEED_HOSTS,
                 .run = mc_check_hosts_loopback_hostname,
-                .doc = "Debian and Ubuntu write \"127.0.1.1 HOSTNAME\" into /etc/hosts. A node name that resolves to loopback sends migration traffic to the source itself (\"hostname on destination resolved to localhost, but migration requires an FQDN\").",
+                .doc = "Judged by direction. FAIL: this node resolves a peer's name to loopback (/etc/hosts or NSS), "
+                       "so a migration from here to that peer connects to this node itself; or this node's name for "
+                       "migration (migration_host, else libvirt's hostname) starts with 'localhost', which libvirt "
+                       "refuses on the destination (\"hostname on destination resolved to localhost, but migration "
+                       "requires an FQDN\"). WARN: the node maps its own name to loopback, as Debian's installer "
+                       "writes \"127.0.1.1 FQDN HOSTNAME\": a migration to it still works, since each source "
+                       "resolves the name with its own files (the fix, with --include-warnings, maps it to the "
+                       "node's address).",
                 .fix = mc_fix_hosts_loopback_hostname,
         },
         {

@@ -36,7 +36,7 @@
 #define MC_PMTU_FIRST_ROUND_MS 300u
 #define MC_PMTU_ROUND_MS 150u
 #define MC_PMTU_TRIES 3u
-#define MC_PMTU_BATCH 256u
+#define MC_PMTU_BATCH 512u
 #define MAX_CANDS 16u
 
 /* Sizes tried in the first round besides the interface's: the MTUs

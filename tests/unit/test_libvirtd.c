@@ -173,6 +173,12 @@ static void test_listen_addr_loopback(void **state) {
         run_check(t->root, "libvirtd-listen", NULL, &t->rs);
         assert_row(one_row(&t->rs), MC_FAIL, "loopback only");
         assert_evidence(one_row(&t->rs), "/etc/libvirt/libvirtd.conf", 2, "listen_addr");
+        mc_results_done(&t->rs);
+        t->rs = (struct mc_results) {};
+        /* RHEL's /etc/hosts names ::1 localhost6: loopback as well. */
+        tree_write(t->root, "/etc/libvirt/libvirtd.conf", "listen_tcp = 1\nlisten_addr = \"localhost6\"  # ipv6 only\n");
+        run_check(t->root, "libvirtd-listen", NULL, &t->rs);
+        assert_row(one_row(&t->rs), MC_FAIL, "listens on loopback only (listen_addr = localhost6)");
 }
 
 static void test_tls_scheme_needs_listen_tls(void **state) {
@@ -436,7 +442,17 @@ static void test_qemu_ports(void **state) {
                 { "migration_port_min = 49152\nmigration_port_max = 49152\n", MC_FAIL, "second concurrent" },
                 { "migration_port_min = 16000\nmigration_port_max = 17000\n", MC_FAIL, "libvirtd or sshd" },
                 { "migration_address = \"127.0.0.1\"\n", MC_FAIL, "loopback" },
-                { "migration_host = \"localhost\"\n", MC_FAIL, "connect to itself" },
+                /* libvirt's own test (qemu_conf.c): the QEMU driver does not load. */
+                { "migration_host = \"localhost\"\n", MC_FAIL, "libvirt's QEMU driver refuses to load ('migration_host "
+                                                        "must not be the address of the local machine: localhost')" },
+                { "migration_host = \"localhost.localdomain\"   # set by the installer\n", MC_FAIL, "refuses to load" },
+                { "migration_host = \"[::1]\"\n", MC_FAIL, "refuses to load" },
+                { "migration_host = \"127.1\"\n", MC_FAIL, "refuses to load" },
+                /* libvirt loads these, and sources then connect to themselves. */
+                { "migration_host = \"127.0.1.1\"\n", MC_FAIL, "migration_host 127.0.1.1 tells the source to connect to itself" },
+                { "migration_host = \"LOCALHOST\"\n", MC_FAIL, "tells the source to connect to itself" },
+                { "migration_address = \"localhost6\"\n", MC_FAIL, "loopback" },
+                { "migration_host = \"compute1.example.com\"\n", MC_PASS, "49152-49215" },
         };
         struct t *t = *state;
 

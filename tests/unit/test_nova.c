@@ -237,6 +237,18 @@ static void test_migration_uri(void **state) {
         assert_row(r, MC_WARN, "deprecated");
         r = check_conf(*state, "[libvirt]\nlive_migration_scheme = rdma\n", "nova-migration-uri", "pike");
         assert_row(r, MC_FAIL, "no transport");
+        /* Every spelling of loopback: the source connects to itself. */
+        r = check_conf(*state, "[libvirt]\nlive_migration_inbound_addr = localhost.localdomain\n", "nova-migration-uri", "zed");
+        assert_row(r, MC_FAIL, "live_migration_inbound_addr localhost.localdomain makes sources connect to themselves");
+        r = check_conf(*state, "[libvirt]\nlive_migration_inbound_addr = 127.0.1.1\n", "nova-migration-uri", "zed");
+        assert_row(r, MC_FAIL, "makes sources connect to themselves");
+        r = check_conf(*state, "[libvirt]\nlive_migration_inbound_addr = ::ffff:127.0.0.1\n", "nova-migration-uri", "zed");
+        assert_row(r, MC_FAIL, "makes sources connect to themselves");
+        r = check_conf(*state, "[libvirt]\nlive_migration_inbound_addr = localhost-compute2.example.com\n",
+                       "nova-migration-uri", "zed");
+        assert_row(r, MC_FAIL, "makes sources connect to themselves");
+        r = check_conf(*state, "[libvirt]\nlive_migration_inbound_addr = compute2.example.com\n", "nova-migration-uri", "zed");
+        assert_row(r, MC_PASS, NULL);
 }
 
 static void test_instances_path(void **state) {
