@@ -6,8 +6,10 @@
  *   connected        PASS
  *   refused          nothing listens: libvirtd without --listen / socket unit
  *   no-route         with a route: REJECT --reject-with icmp-host-prohibited on
- *                    the peer ("unable to connect to server at 'PEER:16509': No
- *                    route to host"); without one: the route (route-peer)
+ *                    the peer, or in this node's OUTPUT (the same errno: named
+ *                    unless this node's OUTPUT is known to be empty) ("unable to
+ *                    connect to server at 'PEER:16509': No route to host");
+ *                    without one: the route (route-peer)
  *   net-unreachable  no route from this node (route-peer)
  *   timeout          a DROP: libvirt's blocking connect waits ~130 s, the
  *                    migration hangs for minutes before failing */
@@ -22,6 +24,20 @@
 
 
 
+
+/* Whether this node's own OUTPUT can refuse a connect: a REJECT there
+ * answers the source's connect with the same 'No route to host' as one in
+ * the peer's INPUT, so the probe alone cannot tell where it was. */
+static bool output_filters(json_object *facts) {
+        json_object *out = mc_json_path(facts, "firewall", "filter", "chains", "OUTPUT", NULL);
+        json_object *rules = mc_json_get(out, "rules");
+        const char *policy = mc_json_str(out, "policy");
+
+        if (!out)
+                return true;    /* not collected: either place */
+        return (policy && !streq(policy, "ACCEPT")) ||
+               (rules && json_object_is_type(rules, json_type_array) && json_object_array_length(rules) > 0);
+}
 
 static int probe_cmp(const void *a, const void *b) {
         const char *x = mc_json_str(*(json_object *const *) a, "peer"), *y = mc_json_str(*(json_object *const *) b, "peer");
@@ -111,7 +127,7 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
         _cleanup_free_ json_object **sorted = NULL;
         struct mc_clauses bad = {}, good = {};
         enum mc_status st = MC_PASS;
-        bool seen[_C_MAX] = {};
+        bool seen[_C_MAX] = {}, own_output = false;
         const char *example[_C_MAX] = {};
         int64_t example_port[_C_MAX] = {};
         struct mc_result *r;
@@ -194,8 +210,10 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                                          "down (see route-peer)", p->name, port, detail ?: "?");
                         } else {
                                 cause = C_REJECT;
-                                mc_clause_add(&bad, "a REJECT --reject-with icmp-host-prohibited on %s: %s:%" PRId64
-                                         " answers 'No route to host'%s%s%s", p->name, p->name, port,
+                                own_output |= output_filters(ctx->facts);
+                                mc_clause_add(&bad, "a REJECT --reject-with icmp-host-prohibited on %s%s: %s:%" PRId64
+                                         " answers 'No route to host'%s%s%s", p->name,
+                                         output_filters(ctx->facts) ? " or in this node's OUTPUT chain" : "", p->name, port,
                                          route == R_UNKNOWN ? " (or no route: routes not collected)" : " although a route exists",
                                          route == R_GATEWAY ? ", through gateway " : "", route == R_GATEWAY ? detail : "");
                         }
@@ -252,8 +270,10 @@ void mc_check_reach_libvirt_port(struct mc_check_ctx *ctx) {
                                   "and libvirtd-startup rows of that node", example_port[C_REFUSED], example[C_REFUSED]);
         if (seen[C_REJECT])
                 mc_result_hint(r, "on %s, accept tcp/%" PRId64 " from this node before the REJECT in INPUT, e.g. 'iptables "
-                                  "-I INPUT -p tcp --dport %" PRId64 " -j ACCEPT' (see firewall-libvirt-port on %s)",
-                               example[C_REJECT], example_port[C_REJECT], example_port[C_REJECT], example[C_REJECT]);
+                                  "-I INPUT -p tcp --dport %" PRId64 " -j ACCEPT'%s (see firewall-libvirt-port on %s%s)",
+                               example[C_REJECT], example_port[C_REJECT], example_port[C_REJECT],
+                               own_output ? ", or on this node before the REJECT in OUTPUT" : "", example[C_REJECT],
+                               own_output ? " and on this node" : "");
         if (seen[C_DROP])
                 mc_result_hint(r, "on %s, accept tcp/%" PRId64 " from this node before the DROP (see firewall-libvirt-port "
                                   "on %s); a firewall between the nodes may drop it too",

@@ -537,10 +537,25 @@ static void test_reach_reject_with_route_fails(void **state) {
                      " 'net': {" LINKS(1500) ", 'routes': {'b': " DIRECT("10.98.0.2", "10.98.0.1", 1500) "}}}");
         add(&c, "b", "{" LIVE "}");
         run_cluster_check(&c, "reach-libvirt-port", &rs);
+        /* a's own rules were not collected: its OUTPUT may be the REJECT. */
+        assert_row(row_of(&rs, "a"), MC_FAIL,
+                   "a REJECT --reject-with icmp-host-prohibited on b or in this node's OUTPUT chain: b:16509 answers "
+                   "'No route to host' although a route exists");
+        assert_evidence(row_of(&rs, "a"), "connect(2)", 0, "'No route to host', errno 113");
+        assert_hint_has(row_of(&rs, "a"), "or on this node before the REJECT in OUTPUT");
+        mc_results_done(&rs);
+        mc_cluster_done(&c);
+
+        /* a's OUTPUT is empty with policy ACCEPT: the REJECT is b's. */
+        add(&c, "a", "{" LIVE ", 'probes': [" PROBE("b", "10.98.0.2", "no-route", "No route to host", 113, 1) "],"
+                     " 'firewall': {'filter': {'chains': {'OUTPUT': {'policy': 'ACCEPT', 'rules': []}}}},"
+                     " 'net': {" LINKS(1500) ", 'routes': {'b': " DIRECT("10.98.0.2", "10.98.0.1", 1500) "}}}");
+        add(&c, "b", "{" LIVE "}");
+        run_cluster_check(&c, "reach-libvirt-port", &rs);
         assert_row(row_of(&rs, "a"), MC_FAIL,
                    "a REJECT --reject-with icmp-host-prohibited on b: b:16509 answers 'No route to host' although a route exists");
-        assert_evidence(row_of(&rs, "a"), "connect(2)", 0, "'No route to host', errno 113");
-        assert_hint_has(row_of(&rs, "a"), "before the REJECT");
+        assert_hint_has(row_of(&rs, "a"), "before the REJECT in INPUT, e.g. 'iptables -I INPUT -p tcp --dport 16509 -j "
+                                          "ACCEPT' (see firewall-libvirt-port on b)");
         mc_results_done(&rs);
         mc_cluster_done(&c);
 }
