@@ -42,11 +42,9 @@ _Noreturn static void child_main(const char *uri, int fd) {
         _exit(127);
 }
 
+/* Signed: deadlines are compared by subtraction. */
 static int64_t now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        return (int64_t) mc_now_ms();
 }
 
 /* Reap pid, waiting until deadline; then SIGKILL it. Returns its wait status,

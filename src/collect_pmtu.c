@@ -60,13 +60,6 @@ struct pmtu {
         uint64_t start, end;
 };
 
-static uint64_t now_us(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
-
 static uint16_t inet_csum(const uint8_t *b, size_t len) {
         uint32_t s = 0;
 
@@ -257,7 +250,7 @@ static void run_batch(struct pmtu *p, size_t n) {
         _cleanup_free_ struct pollfd *pfd = mc_assert_alloc(calloc(n + 1, sizeof(*pfd)));
         _cleanup_free_ size_t *idx = mc_assert_alloc(calloc(n + 1, sizeof(*idx)));
         _cleanup_free_ uint8_t *buf = mc_assert_alloc(calloc(1, 65536));
-        uint64_t t0 = now_us(), deadline = t0 + MC_PMTU_DEADLINE_MS * 1000u;
+        uint64_t t0 = mc_now_us(), deadline = t0 + MC_PMTU_DEADLINE_MS * 1000u;
         unsigned round_ms = MC_PMTU_FIRST_ROUND_MS;
 
         for (size_t i = 0; i < n; i++) {
@@ -271,7 +264,7 @@ static void run_batch(struct pmtu *p, size_t n) {
                 }
         }
         for (;;) {
-                uint64_t rs = now_us(), re = rs + round_ms * 1000u;
+                uint64_t rs = mc_now_us(), re = rs + round_ms * 1000u;
                 bool any = false;
 
                 if (re > deadline)
@@ -290,7 +283,7 @@ static void run_batch(struct pmtu *p, size_t n) {
                                                 send_cand(&p[i], k, t, buf);
                         for (;;) {
                                 size_t m = 0;
-                                uint64_t now = now_us();
+                                uint64_t now = mc_now_us();
 
                                 for (size_t i = 0; i < n; i++)
                                         if (!p[i].done && !round_complete(&p[i])) {
@@ -309,13 +302,13 @@ static void run_batch(struct pmtu *p, size_t n) {
                 for (size_t i = 0; i < n; i++)
                         if (!p[i].done) {
                                 end_round(&p[i]);
-                                p[i].end = now_us();
+                                p[i].end = mc_now_us();
                         }
                 round_ms = MC_PMTU_ROUND_MS;
         }
         for (size_t i = 0; i < n; i++) {
                 if (!p[i].end)
-                        p[i].end = now_us();
+                        p[i].end = mc_now_us();
                 if (p[i].fd >= 0)
                         close(p[i].fd);
                 p[i].fd = -1;

@@ -42,17 +42,10 @@ struct probe {
         uint64_t start, end;
 };
 
-static uint64_t now_us(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
-
 static void finish(struct probe *p, int err) {
         p->err = err;
         p->done = true;
-        p->end = now_us();
+        p->end = mc_now_us();
         if (p->fd >= 0)
                 close(p->fd);
         p->fd = -1;
@@ -64,7 +57,7 @@ static void start(struct probe *p, unsigned port) {
         int fam;
 
         p->fd = -1;
-        p->start = now_us();
+        p->start = mc_now_us();
         if (inet_pton(AF_INET, p->target->address, &((struct sockaddr_in *) &ss)->sin_addr) == 1) {
                 struct sockaddr_in *in = (struct sockaddr_in *) &ss;
 
@@ -100,11 +93,11 @@ static void run_round(struct probe *p, size_t n, unsigned port) {
 
         for (size_t i = 0; i < n; i++)
                 start(&p[i], port);
-        deadline = now_us() + (uint64_t) MC_PROBE_DEADLINE_MS * 1000u;
+        deadline = mc_now_us() + (uint64_t) MC_PROBE_DEADLINE_MS * 1000u;
 
         for (;;) {
                 size_t m = 0;
-                uint64_t now = now_us();
+                uint64_t now = mc_now_us();
                 int r;
 
                 for (size_t i = 0; i < n; i++)

@@ -202,13 +202,6 @@ struct job {
 /* The epoll cookie below keeps which fd in a job pointer's two low bits. */
 static_assert(_Alignof(struct job) >= 4, "struct job: two free low bits");
 
-static uint64_t now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
 /* The epoll cookie: the job and which of its fds. */
 enum { FD_OUT, FD_ERR, FD_IN, FD_PID };
 
@@ -291,7 +284,7 @@ static int spawn(const struct mc_cluster *c, size_t i, const struct mc_fanout_op
                 .out = TAKE_FD(out_r),
                 .err = TAKE_FD(err_r),
                 .rd = mc_facts_reader_new(MC_FANOUT_MAX_OUTPUT),
-                .deadline = now_ms() + o->timeout_ms,
+                .deadline = mc_now_ms() + o->timeout_ms,
         };
         /* Fails only for memory or fs.epoll.max_user_watches. */
         if ((r = watch(ep, j->out, EPOLLIN, j, FD_OUT)) < 0 || (r = watch(ep, j->err, EPOLLIN, j, FD_ERR)) < 0 ||
@@ -594,7 +587,7 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
 
                 /* Sleep until the first deadline (the FIFO's head), or 100 ms
                  * when a child without a pidfd has to be polled. */
-                now = now_ms();
+                now = mc_now_ms();
                 wait = head->deadline > now ? (head->deadline - now > INT_MAX ? INT_MAX : (int) (head->deadline - now)) : 0;
                 if (polled > 0 && wait > 100)
                         wait = 100;
@@ -658,7 +651,7 @@ static int fanout(struct mc_cluster *c, const struct mc_fanout_opts *o) {
                         done++;
                 }
                 n_touched = 0;
-                for (now = now_ms(); head && head->deadline <= now;) {
+                for (now = mc_now_ms(); head && head->deadline <= now;) {
                         struct job *j = head;
 
                         end_job(c, o, ep, j, END_TIMEOUT);

@@ -38,11 +38,9 @@ char *mc_helper_path(const char *env_name, const char *name) {
         return mc_strdup_printf(MC_LIBEXEC_DIR "/%s", name);
 }
 
+/* Signed: deadlines are compared by subtraction. */
 static long long now_ms(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        return (long long) mc_now_ms();
 }
 
 /* Run argv[0] (an absolute path) with a clean environment, stdin from

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 
 _Noreturn void mc_oom(void) {
         /* The only place outside main.c and the reporters that writes to
@@ -263,4 +264,11 @@ void mc_uuid_v5(const uint8_t ns[static 16], const void *name, size_t len, char 
         b[8] = (uint8_t) ((b[8] & 0x3f) | 0x80);
         snprintf(ret, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
                  b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+uint64_t mc_now_us(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }

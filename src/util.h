@@ -71,3 +71,9 @@ static inline json_object *mc_json_get_or_add_object(json_object *o, const char 
         json_object_object_add(o, key, v);
         return v;
 }
+
+/* CLOCK_MONOTONIC: deadlines and durations that a clock step cannot move. */
+uint64_t mc_now_us(void);
+static inline uint64_t mc_now_ms(void) {
+        return mc_now_us() / 1000u;
+}
